@@ -1,0 +1,73 @@
+// Validation of untrusted input against the encounter contract, with errors a person can act on: each names
+// the field as a JSON Pointer (RFC 6901) into the request body and says what is wrong with it.
+import type { z } from 'zod';
+import { localDateOf } from './age.js';
+import { EncounterSchema, type Encounter } from './encounter.js';
+
+export interface FieldError {
+  /** JSON Pointer to the offending field, e.g. "/encounters/3/patient/birthDate". */
+  path: string;
+  message: string;
+}
+
+export type Validation = { ok: true; encounter: Encounter } | { ok: false; errors: FieldError[] };
+
+/** How far ahead of the server clock a device clock may run before an encounter counts as "in the future". */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((segment) => '/' + String(segment).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  return issue.message;
+}
+
+function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        errors.push({ path: jsonPointer([...prefix, ...issue.path, key]), message: 'is not a field of the contract' });
+      }
+    } else {
+      errors.push({ path: jsonPointer([...prefix, ...issue.path]), message: describeIssue(issue) });
+    }
+  }
+  return errors;
+}
+
+/** Rules that depend on the clock: nothing may lie in the future of `now` (beyond a small clock skew). */
+function checkAgainstClock(encounter: Encounter, now: Date): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const latest = now.getTime() + CLOCK_SKEW_MS;
+  if (Date.parse(encounter.occurredAt) > latest) {
+    issues.push({ path: ['occurredAt'], message: 'is in the future; check the device clock' });
+  }
+  if (encounter.recordedAt !== undefined && Date.parse(encounter.recordedAt) > latest) {
+    issues.push({ path: ['recordedAt'], message: 'is in the future; check the device clock' });
+  }
+  const today = localDateOf(new Date(latest).toISOString());
+  if (encounter.patient.birthDate !== undefined && encounter.patient.birthDate > today) {
+    issues.push({ path: ['patient', 'birthDate'], message: 'is in the future' });
+  }
+  return issues;
+}
+
+/**
+ * Validates one encounter. `pathPrefix` places the errors inside the request body (for a batch item,
+ * `['encounters', 3]`).
+ */
+export function validateEncounter(input: unknown, now: Date, pathPrefix: readonly PropertyKey[] = []): Validation {
+  const parsed = EncounterSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues, pathPrefix) };
+  const clockIssues = checkAgainstClock(parsed.data, now);
+  if (clockIssues.length > 0) {
+    return {
+      ok: false,
+      errors: clockIssues.map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
+    };
+  }
+  return { ok: true, encounter: parsed.data };
+}
