@@ -1,0 +1,150 @@
+// Configuration from the environment, validated once at start. A bad value stops the process with a message
+// naming the variable; secrets (tokens, passwords) are kept out of anything that describes the config.
+import bytes from 'bytes';
+import { z } from 'zod';
+import { parseApiKeys, type ApiKeyEntry } from './api-keys.js';
+
+export const MAX_BATCH_SIZE = 1000;
+
+const url = (protocols: string[]) =>
+  z.url({ error: 'must be a URL' }).refine((value) => protocols.includes(new URL(value).protocol), {
+    message: `must start with ${protocols.map((p) => p + '//').join(' or ')}`,
+  });
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const EnvSchema = z
+  .object({
+    PORT: integer(0, 65535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be lowercase letters, digits and "-"')
+      .default('smc'),
+    API_KEYS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseApiKeys(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    BODY_LIMIT: z
+      .string()
+      .default('5mb')
+      .transform((value, ctx) => {
+        const parsed = bytes.parse(value);
+        if (parsed === null || !Number.isFinite(parsed) || parsed < 1024) {
+          ctx.addIssue({ code: 'custom', message: 'must be a size of at least 1kb, such as 512kb or 5mb' });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+    MAX_BATCH: integer(1, MAX_BATCH_SIZE).default(MAX_BATCH_SIZE),
+    WORKER_CONCURRENCY: integer(1, 256).default(4),
+    INBOX_SWEEP_AFTER_SECONDS: integer(10, 86_400).default(900),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DHIS2_URL: url(['http:', 'https:']).optional(),
+    DHIS2_TOKEN: z.string().min(1).optional(),
+    DHIS2_USERNAME: z.string().min(1).optional(),
+    DHIS2_PASSWORD: z.string().min(1).optional(),
+    FHIR_URL: url(['http:', 'https:']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DHIS2_USERNAME !== undefined && env.DHIS2_PASSWORD === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['DHIS2_PASSWORD'], message: 'is required when DHIS2_USERNAME is set' });
+    }
+    if (env.DHIS2_PASSWORD !== undefined && env.DHIS2_USERNAME === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['DHIS2_USERNAME'], message: 'is required when DHIS2_PASSWORD is set' });
+    }
+    if (env.DHIS2_TOKEN !== undefined && env.DHIS2_USERNAME !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['DHIS2_TOKEN'], message: 'set either DHIS2_TOKEN or DHIS2_USERNAME/DHIS2_PASSWORD, not both' });
+    }
+    const needsAuth = env.DHIS2_TOKEN === undefined && env.DHIS2_USERNAME === undefined;
+    if (env.DHIS2_URL !== undefined && needsAuth) {
+      ctx.addIssue({ code: 'custom', path: ['DHIS2_TOKEN'], message: 'or DHIS2_USERNAME/DHIS2_PASSWORD is required when DHIS2_URL is set' });
+    }
+  });
+
+export type Dhis2Auth = { kind: 'token'; token: string } | { kind: 'basic'; username: string; password: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string;
+  redisPrefix: string;
+  apiKeys: ApiKeyEntry[];
+  bodyLimitBytes: number;
+  maxBatch: number;
+  workerConcurrency: number;
+  inboxSweepAfterMs: number;
+  logLevel: string;
+  dhis2?: { url: string; auth: Dhis2Auth };
+  fhir?: { url: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(problems.map((p) => `${p.variable} ${p.message}`).join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message })),
+    );
+  }
+  const e = parsed.data;
+  const dhis2Auth: Dhis2Auth | undefined =
+    e.DHIS2_TOKEN !== undefined
+      ? { kind: 'token', token: e.DHIS2_TOKEN }
+      : e.DHIS2_USERNAME !== undefined && e.DHIS2_PASSWORD !== undefined
+        ? { kind: 'basic', username: e.DHIS2_USERNAME, password: e.DHIS2_PASSWORD }
+        : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    apiKeys: e.API_KEYS,
+    bodyLimitBytes: e.BODY_LIMIT,
+    maxBatch: e.MAX_BATCH,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    inboxSweepAfterMs: e.INBOX_SWEEP_AFTER_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+    ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth } } : {}),
+    ...(e.FHIR_URL !== undefined ? { fhir: { url: e.FHIR_URL } } : {}),
+  };
+}
+
+/** The configuration without secrets and without the Redis password, fit for a start-up log line. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const redis = new URL(config.redisUrl);
+  if (redis.password) redis.password = '***';
+  return {
+    port: config.port,
+    host: config.host,
+    redisUrl: redis.toString(),
+    redisPrefix: config.redisPrefix,
+    apiKeySources: config.apiKeys.map((k) => k.source),
+    bodyLimitBytes: config.bodyLimitBytes,
+    maxBatch: config.maxBatch,
+    workerConcurrency: config.workerConcurrency,
+    dhis2: config.dhis2 ? { url: config.dhis2.url, auth: config.dhis2.auth.kind } : 'not configured',
+    fhir: config.fhir ? { url: config.fhir.url } : 'not configured',
+  };
+}

@@ -1,0 +1,61 @@
+// Shapes of the API's requests and answers, as zod schemas so the OpenAPI description is generated from
+// the same definitions the code uses.
+import { z } from 'zod';
+import { EncounterSchema } from '../contract/index.js';
+import { MAX_BATCH_SIZE } from '../config/config.js';
+
+export const FieldErrorSchema = z.object({
+  path: z.string().describe('JSON Pointer to the field in the request body'),
+  message: z.string(),
+});
+
+export const EncounterBatchSchema = z.object({
+  encounters: z.array(EncounterSchema).min(1).max(MAX_BATCH_SIZE),
+});
+
+export const IngestResultSchema = z.object({
+  index: z.number().int().describe('Position of the encounter in the request (0 for a single encounter)'),
+  status: z.enum(['accepted', 'duplicate', 'stale', 'rejected']),
+  source: z.string().optional(),
+  id: z.string().optional(),
+  version: z.number().int().optional(),
+  currentVersion: z.number().int().optional().describe('For a stale version: the version already held'),
+  errors: z.array(FieldErrorSchema).optional(),
+});
+
+export const IngestAnswerSchema = z.object({
+  counts: z.object({ accepted: z.number(), duplicate: z.number(), stale: z.number(), rejected: z.number() }),
+  results: z.array(IngestResultSchema),
+});
+
+const TargetStateSchema = z.object({
+  state: z.enum(['accepted', 'mapped', 'delivered', 'failed', 'skipped']),
+  version: z.number().int().describe('Encounter version the state refers to'),
+  reason: z.string().optional(),
+  at: z.string(),
+});
+
+export const EncounterStatusSchema = z.object({
+  source: z.string(),
+  id: z.string(),
+  version: z.number().int().describe('Latest accepted version'),
+  status: z.enum(['completed', 'entered-in-error']),
+  type: z.string(),
+  training: z.boolean(),
+  acceptedAt: z.string(),
+  processed: z.boolean().describe('A worker has carried the latest version down the pipeline'),
+  targets: z.object({ dhis2: TargetStateSchema.optional(), fhir: TargetStateSchema.optional() }),
+});
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(FieldErrorSchema).optional(),
+});
+
+export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), redis: z.enum(['up', 'down']) });
+
+export type IngestAnswer = z.infer<typeof IngestAnswerSchema>;
+export type EncounterStatus = z.infer<typeof EncounterStatusSchema>;

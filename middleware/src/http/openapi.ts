@@ -1,0 +1,105 @@
+// The OpenAPI 3.1 description of the API, generated from the zod schemas of the contract and of the answers.
+import { z } from 'zod';
+import { SCHEMA_VERSION } from '../contract/index.js';
+import { MAX_BATCH_SIZE } from '../config/config.js';
+import {
+  EncounterBatchSchema,
+  EncounterStatusSchema,
+  HealthSchema,
+  IngestAnswerSchema,
+  ProblemSchema,
+} from './api-schemas.js';
+import { EncounterSchema } from '../contract/index.js';
+
+function component(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const problemAnswer = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'SMC bridge middleware',
+      version: SCHEMA_VERSION,
+      description:
+        'Takes clinic encounters from the SMC platform and the DHIS2 app, and delivers them to DHIS2 ' +
+        '(aggregate data values) and to a FHIR R4 server. Encounter contract version ' +
+        `${SCHEMA_VERSION}. Validation errors name each field as a JSON Pointer into the request body.`,
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key; each key belongs to one source' } },
+      schemas: {
+        Encounter: component(EncounterSchema),
+        EncounterBatch: component(EncounterBatchSchema),
+        IngestAnswer: component(IngestAnswerSchema),
+        EncounterStatus: component(EncounterStatusSchema),
+        Health: component(HealthSchema),
+        Problem: component(ProblemSchema),
+      },
+    },
+    paths: {
+      '/health': {
+        get: {
+          summary: 'Whether the service and its Redis answer',
+          responses: {
+            '200': { description: 'Healthy', content: json('Health') },
+            '503': { description: 'Redis does not answer', content: json('Health') },
+          },
+        },
+      },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+      },
+      '/api/v1/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+      '/api/v1/encounters': {
+        post: {
+          summary: `Submit one encounter, or a batch of up to ${MAX_BATCH_SIZE}`,
+          description:
+            'Each encounter is validated on its own: good ones are accepted even when others in the batch are ' +
+            'rejected. An accepted version is stored durably before the answer. Re-posting the same ' +
+            '(source, id, version) answers `duplicate` and queues nothing; a lower version answers `stale`.',
+          security: [{ apiKey: [] }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { oneOf: [ref('Encounter'), ref('EncounterBatch')] } } },
+          },
+          responses: {
+            '202': { description: 'At least one encounter was accepted, or already held; results per encounter', content: json('IngestAnswer') },
+            '400': problemAnswer('Malformed JSON or not an encounter/batch'),
+            '401': problemAnswer('Missing or unknown API key'),
+            '413': problemAnswer('Body over the size limit, or more encounters than a batch may hold'),
+            '415': problemAnswer('Not application/json'),
+            '422': { description: 'Every encounter was rejected; results say why, field by field', content: json('IngestAnswer') },
+            '503': problemAnswer('Redis unavailable; nothing was accepted, retry later'),
+          },
+        },
+      },
+      '/api/v1/encounters/{source}/{id}': {
+        get: {
+          summary: 'Latest version of an encounter and its state per target',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'source', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'Status', content: json('EncounterStatus') },
+            '401': problemAnswer('Missing or unknown API key'),
+            '404': problemAnswer('No encounter with this source and id'),
+          },
+        },
+      },
+    },
+  };
+}

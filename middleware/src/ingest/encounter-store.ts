@@ -1,0 +1,232 @@
+// Durable store of accepted encounter versions. One Lua script decides, atomically per encounter, whether a
+// posted version is new (accepted), the same as the one held (duplicate), older (stale) or the same version
+// with other content (conflict), and records an accepted version in the inbox in the same step. The inbox is
+// what makes a crash between "stored" and "queued" harmless: the sweeper re-queues what stays in it.
+import type { Redis } from 'ioredis';
+import type { Encounter } from '../contract/index.js';
+import type { RedisKeys } from '../redis/keys.js';
+
+export type AcceptOutcome =
+  | { outcome: 'accepted' }
+  | { outcome: 'duplicate'; processed: boolean }
+  | { outcome: 'stale'; currentVersion: number }
+  | { outcome: 'conflict'; currentVersion: number };
+
+export interface EncounterRef {
+  source: string;
+  id: string;
+  version: number;
+}
+
+export type TargetName = 'dhis2' | 'fhir';
+export const TARGETS: readonly TargetName[] = ['dhis2', 'fhir'];
+
+export interface TargetState {
+  state: 'accepted' | 'mapped' | 'delivered' | 'failed' | 'skipped';
+  version: number;
+  reason?: string;
+  at: string;
+}
+
+export interface StoredEncounter {
+  encounter: Encounter;
+  version: number;
+  acceptedAt: string;
+  processedVersion: number;
+  targets: Partial<Record<TargetName, TargetState>>;
+}
+
+const ACCEPT_SCRIPT = `
+local held = redis.call('HMGET', KEYS[1], 'version', 'hash', 'processedVersion')
+local version = tonumber(ARGV[1])
+if held[1] then
+  local heldVersion = tonumber(held[1])
+  if version < heldVersion then return {'stale', held[1]} end
+  if version == heldVersion then
+    if held[2] ~= ARGV[2] then return {'conflict', held[1]} end
+    if held[3] and tonumber(held[3]) >= heldVersion then return {'duplicate', '1'} end
+    return {'duplicate', '0'}
+  end
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'acceptedAt', ARGV[4])
+for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+return {'accepted'}
+`;
+
+const MARK_PROCESSED_SCRIPT = `
+local processed = tonumber(redis.call('HGET', KEYS[1], 'processedVersion') or '0')
+if processed < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'processedVersion', ARGV[1]) end
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1
+`;
+
+// A target state never goes back to an older version of the encounter.
+const SET_TARGET_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current then
+  local held = cjson.decode(current)
+  if tonumber(held.version) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+type AcceptReply = [string, string?];
+
+export function inboxMember(ref: EncounterRef): string {
+  return JSON.stringify([ref.source, ref.id, ref.version]);
+}
+
+export function parseInboxMember(member: string): EncounterRef {
+  const [source, id, version] = JSON.parse(member) as [string, string, number];
+  return { source, id, version };
+}
+
+export class EncounterStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {
+    redis.defineCommand('smcAcceptEncounter', { numberOfKeys: 2, lua: ACCEPT_SCRIPT });
+    redis.defineCommand('smcMarkProcessed', { numberOfKeys: 2, lua: MARK_PROCESSED_SCRIPT });
+    redis.defineCommand('smcSetTarget', { numberOfKeys: 1, lua: SET_TARGET_SCRIPT });
+  }
+
+  /** Stores each version that is new, in one round trip for the whole list. Same order as the input. */
+  async accept(items: readonly { encounter: Encounter; contentHash: string }[], now: Date): Promise<AcceptOutcome[]> {
+    if (items.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    const at = now.toISOString();
+    for (const { encounter, contentHash } of items) {
+      const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
+      const initialTargets = TARGETS.flatMap((target) => [
+        `target:${target}`,
+        JSON.stringify({ state: 'accepted', version: ref.version, at } satisfies TargetState),
+      ]);
+      (pipeline as unknown as ScriptPipeline).smcAcceptEncounter(
+        this.keys.encounter(ref.source, ref.id),
+        this.keys.inbox(),
+        String(ref.version),
+        contentHash,
+        JSON.stringify(encounter),
+        at,
+        String(now.getTime()),
+        inboxMember(ref),
+        ...initialTargets,
+      );
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      return toOutcome(reply as AcceptReply);
+    });
+  }
+
+  async read(source: string, id: string): Promise<StoredEncounter | undefined> {
+    return toStoredEncounter(await this.redis.hgetall(this.keys.encounter(source, id)));
+  }
+
+  /** The stored record of each ref (undefined when unknown), in one round trip. */
+  async readMany(refs: readonly EncounterRef[]): Promise<(StoredEncounter | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const ref of refs) pipeline.hgetall(this.keys.encounter(ref.source, ref.id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      return toStoredEncounter(reply as Record<string, string>);
+    });
+  }
+
+  /** The version currently held for each ref (undefined when unknown), in one round trip. */
+  async heldVersions(refs: readonly EncounterRef[]): Promise<(number | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const ref of refs) pipeline.hget(this.keys.encounter(ref.source, ref.id), 'version');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      return reply === null ? undefined : Number(reply);
+    });
+  }
+
+  async markProcessed(refs: readonly EncounterRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const ref of refs) {
+      (pipeline as unknown as ScriptPipeline).smcMarkProcessed(
+        this.keys.encounter(ref.source, ref.id),
+        this.keys.inbox(),
+        String(ref.version),
+        inboxMember(ref),
+      );
+    }
+    await execOrThrow(pipeline);
+  }
+
+  async setTargetState(ref: EncounterRef, target: TargetName, state: Omit<TargetState, 'version'>): Promise<void> {
+    const record: TargetState = { ...state, version: ref.version };
+    await (this.redis as unknown as ScriptClient).smcSetTarget(
+      this.keys.encounter(ref.source, ref.id),
+      `target:${target}`,
+      String(ref.version),
+      JSON.stringify(record),
+    );
+  }
+
+  /** Inbox entries accepted before `olderThan`: versions no worker has finished yet. */
+  async unprocessedSince(olderThan: Date, limit: number): Promise<EncounterRef[]> {
+    const members = await this.redis.zrangebyscore(this.keys.inbox(), '-inf', olderThan.getTime(), 'LIMIT', 0, limit);
+    return members.map(parseInboxMember);
+  }
+
+  async inboxSize(): Promise<number> {
+    return this.redis.zcard(this.keys.inbox());
+  }
+}
+
+interface ScriptPipeline {
+  smcAcceptEncounter(...args: string[]): void;
+  smcMarkProcessed(...args: string[]): void;
+}
+
+interface ScriptClient {
+  smcSetTarget(...args: string[]): Promise<number>;
+}
+
+async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+  for (const [error] of (await pipeline.exec()) ?? []) {
+    if (error) throw error;
+  }
+}
+
+function toStoredEncounter(fields: Record<string, string>): StoredEncounter | undefined {
+  if (fields['body'] === undefined) return undefined;
+  const targets: Partial<Record<TargetName, TargetState>> = {};
+  for (const target of TARGETS) {
+    const state = fields[`target:${target}`];
+    if (state !== undefined) targets[target] = JSON.parse(state) as TargetState;
+  }
+  return {
+    encounter: JSON.parse(fields['body']) as Encounter,
+    version: Number(fields['version']),
+    acceptedAt: fields['acceptedAt'] ?? '',
+    processedVersion: Number(fields['processedVersion'] ?? 0),
+    targets,
+  };
+}
+
+function toOutcome(reply: AcceptReply): AcceptOutcome {
+  const [outcome, detail] = reply;
+  switch (outcome) {
+    case 'accepted':
+      return { outcome: 'accepted' };
+    case 'duplicate':
+      return { outcome: 'duplicate', processed: detail === '1' };
+    case 'stale':
+      return { outcome: 'stale', currentVersion: Number(detail) };
+    case 'conflict':
+      return { outcome: 'conflict', currentVersion: Number(detail) };
+    default:
+      throw new Error(`unexpected reply from the accept script: ${String(outcome)}`);
+  }
+}

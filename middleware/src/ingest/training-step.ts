@@ -1,0 +1,17 @@
+// Practice data never counts (DESIGN.md §2): a training encounter stops here, with its targets marked
+// skipped so anyone asking sees why nothing was delivered.
+import type { EncounterStore } from './encounter-store.js';
+import { TARGETS } from './encounter-store.js';
+import type { EncounterStep } from './ingest-queue.js';
+
+export function skipTrainingEncounters(store: EncounterStore): EncounterStep {
+  return async (encounters) => {
+    const at = new Date().toISOString();
+    for (const { ref, encounter } of encounters) {
+      if (encounter.training !== true) continue;
+      for (const target of TARGETS) {
+        await store.setTargetState(ref, target, { state: 'skipped', reason: 'training encounter: never delivered', at });
+      }
+    }
+  };
+}

@@ -1,0 +1,110 @@
+// Assembles the running service from the configuration: the HTTP API, the ingest workers, or both
+// (`serve` runs both; `worker` only workers, to scale out on more processes or machines).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Config } from './config/config.js';
+import { EncounterStore } from './ingest/encounter-store.js';
+import { startInboxSweeper } from './ingest/inbox-sweeper.js';
+import { addIngestJob, addIngestJobsOneEach, createIngestQueue, initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
+import { skipTrainingEncounters } from './ingest/training-step.js';
+import { createApp } from './http/app.js';
+import { ServiceMetrics } from './http/metrics.js';
+import type { Logger } from './logging/logger.js';
+import { createRedis, waitUntilReady } from './redis/connection.js';
+import { checkRedisDurability } from './redis/durability.js';
+import { RedisKeys } from './redis/keys.js';
+
+export interface ServiceOptions {
+  http: boolean;
+  workers: boolean;
+  now?: () => Date;
+}
+
+export interface RunningService {
+  /** Base URL of the HTTP API, when it runs. */
+  url?: string;
+  store: EncounterStore;
+  close(): Promise<void>;
+}
+
+export async function startService(config: Config, logger: Logger, options: ServiceOptions): Promise<RunningService> {
+  const redis = createRedis(config.redisUrl, 'smc-bridge', 'fail-fast');
+  redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  const closers: (() => Promise<unknown>)[] = [];
+  try {
+    await waitUntilReady(redis, config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  closers.push(() => redis.quit());
+  for (const warning of await checkRedisDurability(redis)) logger.warn(warning);
+
+  const keys = new RedisKeys(config.redisPrefix);
+  const store = new EncounterStore(redis, keys);
+  const queue = createIngestQueue(redis, keys.bullPrefix());
+  closers.unshift(() => queue.close());
+
+  let url: string | undefined;
+  if (options.http) {
+    const metrics = new ServiceMetrics([queue], () => store.inboxSize());
+    const app = createApp({
+      apiKeys: config.apiKeys,
+      bodyLimitBytes: config.bodyLimitBytes,
+      maxBatch: config.maxBatch,
+      redis,
+      store,
+      ingest: {
+        store,
+        enqueue: (refs) => addIngestJob(queue, refs),
+        requeue: (refs) => addIngestJobsOneEach(queue, refs),
+      },
+      metrics,
+      logger,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const server = await listen(app, config.port, config.host);
+    const address = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    url = `http://${host}:${address.port}`;
+    closers.unshift(() => new Promise((resolve) => server.close(resolve)));
+    logger.info({ url }, 'HTTP API listening');
+  }
+
+  if (options.workers) {
+    const workerRedis = createRedis(config.redisUrl, 'smc-bridge-worker', 'wait');
+    workerRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+    const steps: EncounterStep[] = [skipTrainingEncounters(store)];
+    const worker = initIngestWorker({
+      connection: workerRedis,
+      prefix: keys.bullPrefix(),
+      concurrency: config.workerConcurrency,
+      store,
+      steps,
+      logger,
+    });
+    const stopSweeper = startInboxSweeper({ store, queue, sweepAfterMs: config.inboxSweepAfterMs, logger });
+    closers.unshift(async () => {
+      stopSweeper();
+      await worker.close();
+      await workerRedis.quit();
+    });
+    logger.info({ concurrency: config.workerConcurrency }, 'ingest workers running');
+  }
+
+  return {
+    ...(url !== undefined ? { url } : {}),
+    store,
+    async close() {
+      for (const close of closers) await close().catch(() => undefined);
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
