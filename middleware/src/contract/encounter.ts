@@ -4,7 +4,7 @@
 // Structural rules (types, enums, ranges) live in the schema; rules that relate several fields (birth date
 // before the encounter, plausible ages, the section a type requires) live in `checkEncounterRules`, so the
 // JSON Schema stays a faithful, if looser, picture of the same contract. Rules that depend on the clock
-// ("not in the future") are in validate.ts, because they need an injectable `now`.
+// ("not in the future") are in validate.ts, because they need an injectable `now`; validate.ts applies all.
 import { z } from 'zod';
 import { ageInDays, ageInYears, localDateOf } from './age.js';
 
@@ -277,7 +277,7 @@ export type Encounter = z.infer<typeof EncounterShape>;
 export type EncounterType = Encounter['type'];
 export type Patient = Encounter['patient'];
 
-type RuleIssue = { path: (string | number)[]; message: string };
+export type RuleIssue = { path: (string | number)[]; message: string };
 
 /** Rules that relate several fields of one encounter. Pure: no clock. */
 export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
@@ -349,9 +349,9 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
   return issues;
 }
 
-/** The contract as one zod schema: structure plus the cross-field rules. */
-export const EncounterSchema = EncounterShape.superRefine((encounter, ctx) => {
-  for (const issue of checkEncounterRules(encounter)) {
-    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: encounter });
-  }
-}).describe(`SMC clinic encounter, contract version ${SCHEMA_VERSION}`);
+/**
+ * The structure of the contract as a zod schema. The cross-field rules are not attached to it: zod runs
+ * refinements even after a field failed, and the rules need well-formed dates. `validateEncounter` applies
+ * both, in that order.
+ */
+export const EncounterSchema = EncounterShape.describe(`SMC clinic encounter, contract version ${SCHEMA_VERSION}`);

@@ -2,7 +2,7 @@
 // the field as a JSON Pointer (RFC 6901) into the request body and says what is wrong with it.
 import type { z } from 'zod';
 import { localDateOf } from './age.js';
-import { EncounterSchema, type Encounter } from './encounter.js';
+import { checkEncounterRules, EncounterSchema, type Encounter, type RuleIssue } from './encounter.js';
 
 export interface FieldError {
   /** JSON Pointer to the offending field, e.g. "/encounters/3/patient/birthDate". */
@@ -20,7 +20,7 @@ export function jsonPointer(path: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'is required';
   return issue.message;
 }
 
@@ -39,8 +39,8 @@ function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
 }
 
 /** Rules that depend on the clock: nothing may lie in the future of `now` (beyond a small clock skew). */
-function checkAgainstClock(encounter: Encounter, now: Date): { path: string[]; message: string }[] {
-  const issues: { path: string[]; message: string }[] = [];
+function checkAgainstClock(encounter: Encounter, now: Date): RuleIssue[] {
+  const issues: RuleIssue[] = [];
   const latest = now.getTime() + CLOCK_SKEW_MS;
   if (Date.parse(encounter.occurredAt) > latest) {
     issues.push({ path: ['occurredAt'], message: 'is in the future; check the device clock' });
@@ -62,11 +62,11 @@ function checkAgainstClock(encounter: Encounter, now: Date): { path: string[]; m
 export function validateEncounter(input: unknown, now: Date, pathPrefix: readonly PropertyKey[] = []): Validation {
   const parsed = EncounterSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues, pathPrefix) };
-  const clockIssues = checkAgainstClock(parsed.data, now);
-  if (clockIssues.length > 0) {
+  const ruleIssues = [...checkAgainstClock(parsed.data, now), ...checkEncounterRules(parsed.data)];
+  if (ruleIssues.length > 0) {
     return {
       ok: false,
-      errors: clockIssues.map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
+      errors: ruleIssues.map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
     };
   }
   return { ok: true, encounter: parsed.data };

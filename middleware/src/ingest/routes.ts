@@ -7,6 +7,11 @@ import { openEnvelope } from './envelope.js';
 import { ingestEncounters, type IngestDeps, type IngestResult } from './ingest-encounters.js';
 
 function requireJsonContent(req: Request, res: Response, next: NextFunction): void {
+  if (req.get('content-length') === '0') {
+    // body-parser reads an empty JSON body as {}; say what really happened instead.
+    sendProblem(res, problem('invalid-request', 'the body is empty; send an encounter or {"encounters": [...]}'));
+    return;
+  }
   if (req.is('application/json') === 'application/json') {
     next();
     return;
