@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { Config } from './config/config.js';
 import { EncounterStore } from './ingest/encounter-store.js';
 import { startInboxSweeper } from './ingest/inbox-sweeper.js';
-import { addIngestJob, addIngestJobsOneEach, createIngestQueue, initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
+import { addIngestJob, createIngestQueue, initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
 import { skipTrainingEncounters } from './ingest/training-step.js';
 import { createApp } from './http/app.js';
 import { ServiceMetrics } from './http/metrics.js';
@@ -54,11 +54,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       maxBatch: config.maxBatch,
       redis,
       store,
-      ingest: {
-        store,
-        enqueue: (refs) => addIngestJob(queue, refs),
-        requeue: (refs) => addIngestJobsOneEach(queue, refs),
-      },
+      ingest: { store, enqueue: (refs) => addIngestJob(queue, refs) },
       metrics,
       logger,
       ...(options.now ? { now: options.now } : {}),

@@ -1,14 +1,15 @@
 // Durable store of accepted encounter versions. One Lua script decides, atomically per encounter, whether a
 // posted version is new (accepted), the same as the one held (duplicate), older (stale) or the same version
 // with other content (conflict), and records an accepted version in the inbox in the same step. The inbox is
-// what makes a crash between "stored" and "queued" harmless: the sweeper re-queues what stays in it.
+// what makes a crash between "stored" and "queued" harmless: the sweeper re-queues what stays in it. A
+// duplicate never queues anything, even when its original is still waiting in the inbox.
 import type { Redis } from 'ioredis';
 import type { Encounter } from '../contract/index.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 export type AcceptOutcome =
   | { outcome: 'accepted' }
-  | { outcome: 'duplicate'; processed: boolean }
+  | { outcome: 'duplicate' }
   | { outcome: 'stale'; currentVersion: number }
   | { outcome: 'conflict'; currentVersion: number };
 
@@ -37,15 +38,14 @@ export interface StoredEncounter {
 }
 
 const ACCEPT_SCRIPT = `
-local held = redis.call('HMGET', KEYS[1], 'version', 'hash', 'processedVersion')
+local held = redis.call('HMGET', KEYS[1], 'version', 'hash')
 local version = tonumber(ARGV[1])
 if held[1] then
   local heldVersion = tonumber(held[1])
   if version < heldVersion then return {'stale', held[1]} end
   if version == heldVersion then
     if held[2] ~= ARGV[2] then return {'conflict', held[1]} end
-    if held[3] and tonumber(held[3]) >= heldVersion then return {'duplicate', '1'} end
-    return {'duplicate', '0'}
+    return {'duplicate'}
   end
 end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'acceptedAt', ARGV[4])
@@ -221,7 +221,7 @@ function toOutcome(reply: AcceptReply): AcceptOutcome {
     case 'accepted':
       return { outcome: 'accepted' };
     case 'duplicate':
-      return { outcome: 'duplicate', processed: detail === '1' };
+      return { outcome: 'duplicate' };
     case 'stale':
       return { outcome: 'stale', currentVersion: Number(detail) };
     case 'conflict':

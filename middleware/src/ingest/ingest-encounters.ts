@@ -23,8 +23,6 @@ export interface IngestDeps {
   store: EncounterStore;
   /** Queues newly stored versions as one job. */
   enqueue: (refs: EncounterRef[]) => Promise<void>;
-  /** Queues versions that were stored before but never processed (a client retrying after a crash). */
-  requeue: (refs: EncounterRef[]) => Promise<void>;
 }
 
 export interface IngestRequest {
@@ -101,16 +99,12 @@ export async function ingestEncounters(request: IngestRequest, deps: IngestDeps)
 
   const outcomes = await deps.store.accept(valid, request.now);
   const accepted: EncounterRef[] = [];
-  const unprocessedDuplicates: EncounterRef[] = [];
   valid.forEach(({ index, encounter }, position) => {
     const outcome = outcomes[position] as AcceptOutcome;
-    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-    if (outcome.outcome === 'accepted') accepted.push(ref);
-    if (outcome.outcome === 'duplicate' && !outcome.processed) unprocessedDuplicates.push(ref);
+    if (outcome.outcome === 'accepted') accepted.push({ source: encounter.source, id: encounter.id, version: encounter.version });
     results[index] = resultFor(index, encounter, outcome, request.itemPath(index));
   });
 
   await deps.enqueue(accepted);
-  await deps.requeue(unprocessedDuplicates);
   return results;
 }
