@@ -7,7 +7,8 @@ import { parseApiKeys, type ApiKeyEntry } from './api-keys.js';
 export const MAX_BATCH_SIZE = 1000;
 
 const url = (protocols: string[]) =>
-  z.url({ error: 'must be a URL' }).refine((value) => protocols.includes(new URL(value).protocol), {
+  // zod runs the refinement even when the URL check failed, hence the canParse guard.
+  z.url({ error: 'must be a URL' }).refine((value) => !URL.canParse(value) || protocols.includes(new URL(value).protocol), {
     message: `must start with ${protocols.map((p) => p + '//').join(' or ')}`,
   });
 
