@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { createApiKey, SOURCE_PATTERN } from '../config/api-keys.js';
 import { ConfigError } from '../config/config.js';
 import { buildEncounterJsonSchema } from '../contract/index.js';
+import { encounterStream } from '../synthetic/index.js';
+import { runDemo } from './demo.js';
 import { runService } from './run-service.js';
 
 const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
@@ -19,6 +21,39 @@ program
   .command('worker')
   .description('run workers only (start several to scale out)')
   .action(() => runService('worker'));
+
+const whole = (min: number) => (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new Error(`"${value}" is not a whole number of at least ${min}`);
+  return number;
+};
+
+program
+  .command('demo')
+  .description('start the service on embedded defaults and feed it generated encounters')
+  .option('--encounters <n>', 'encounter versions to generate', whole(1), 2000)
+  .option('--facilities <n>', 'facilities they come from', whole(1), 8)
+  .option('--seed <n>', 'seed of the generator', whole(0), 2026)
+  .option('--batch-size <n>', 'encounters per HTTP request (at most 1000)', whole(1), 250)
+  .option('--keep-running', 'keep the service running afterwards')
+  .action((options: { encounters: number; facilities: number; seed: number; batchSize: number; keepRunning?: boolean }) =>
+    runDemo({ ...options, batchSize: Math.min(options.batchSize, 1000), keepRunning: options.keepRunning === true }),
+  );
+
+program
+  .command('generate')
+  .description('print generated encounters as NDJSON (one per line), for tests and integrators')
+  .option('--encounters <n>', 'encounter versions to generate', whole(1), 100)
+  .option('--facilities <n>', 'facilities they come from', whole(1), 4)
+  .option('--seed <n>', 'seed of the generator', whole(0), 2026)
+  .option('--end-date <date>', 'last day encounters may occur (YYYY-MM-DD); default yesterday')
+  .action((options: { encounters: number; facilities: number; seed: number; endDate?: string }) => {
+    const endDate = options.endDate ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate)) throw new Error('--end-date must be YYYY-MM-DD');
+    for (const encounter of encounterStream({ seed: options.seed, facilityCount: options.facilities, encounterCount: options.encounters, endDate })) {
+      process.stdout.write(JSON.stringify(encounter) + '\n');
+    }
+  });
 
 const keys = program.command('keys').description('API keys');
 keys

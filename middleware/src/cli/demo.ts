@@ -1,0 +1,172 @@
+// `smc-bridge demo` (the quick start): starts the service on embedded defaults, feeds it generated
+// encounters over HTTP exactly as a clinic system would, and reports what happened to them. It works in its
+// own Redis prefix (`smc-demo`), emptied at start, so it can be run again and again.
+import { Writable } from 'node:stream';
+import { SingleBar, Presets } from 'cli-progress';
+import { Redis } from 'ioredis';
+import { createApiKey } from '../config/api-keys.js';
+import { loadConfig, type Config } from '../config/config.js';
+import type { Encounter } from '../contract/index.js';
+import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
+import { createLogger } from '../logging/logger.js';
+import { redactUrl } from '../redis/connection.js';
+import { deleteKeysWithPrefix } from '../redis/keys.js';
+import { startService, type RunningService } from '../service.js';
+import { generateEncounters } from '../synthetic/index.js';
+
+export interface DemoOptions {
+  encounters: number;
+  facilities: number;
+  seed: number;
+  batchSize: number;
+  keepRunning: boolean;
+}
+
+const SOURCE = 'smc-platform';
+const DEMO_PREFIX = 'smc-demo';
+
+/** Shows each warning the service logs as one plain line, and nothing else. */
+function warningsToConsole(): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const { msg } = JSON.parse(line) as { msg?: string };
+        if (msg) console.log(`  ! ${msg}`);
+      }
+      done();
+    },
+  });
+}
+
+function progress(label: string, total: number): { update(value: number): void; stop(): void } {
+  if (process.stdout.isTTY) {
+    const bar = new SingleBar({ format: `  ${label} [{bar}] {value}/{total}`, hideCursor: true }, Presets.shades_classic);
+    bar.start(total, 0);
+    return { update: (value) => bar.update(value), stop: () => bar.stop() };
+  }
+  let lastShown = -1;
+  return {
+    update(value) {
+      const tenth = Math.floor((value / total) * 10);
+      if (tenth !== lastShown) {
+        lastShown = tenth;
+        console.log(`  ${label}: ${value}/${total}`);
+      }
+    },
+    stop() {},
+  };
+}
+
+async function startOnFreePort(config: Config, logger: ReturnType<typeof createLogger>): Promise<RunningService> {
+  try {
+    return await startService(config, logger, { http: true, workers: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.log(`  port ${config.port} is taken; using a free one`);
+    return startService({ ...config, port: 0 }, logger, { http: true, workers: true });
+  }
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const env: Record<string, string | undefined> = { REDIS_PREFIX: DEMO_PREFIX, HOST: '127.0.0.1', ...process.env };
+  const { key, entry } = createApiKey(SOURCE);
+  const config = loadConfig({ ...env, API_KEYS: [env['API_KEYS'], entry].filter(Boolean).join(',') });
+  const started = Date.now();
+
+  console.log(`SMC bridge demo: ${options.encounters} generated encounters from ${options.facilities} facilities (seed ${options.seed})`);
+  console.log(`  Redis ${redactUrl(config.redisUrl)}, key prefix "${config.redisPrefix}" (emptied first)`);
+  const cleaner = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await cleaner.connect();
+    await deleteKeysWithPrefix(cleaner, config.redisPrefix);
+  } catch {
+    throw new Error(
+      `Redis does not answer at ${redactUrl(config.redisUrl)}. Start one (redis-server --daemonize yes) or set REDIS_URL.`,
+    );
+  } finally {
+    cleaner.disconnect();
+  }
+
+  const service = await startOnFreePort(config, createLogger('warn', warningsToConsole()));
+  const base = service.url as string;
+  console.log(`  service listening on ${base} with ingest workers running\n`);
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const post = async (body: unknown): Promise<{ status: number; answer: IngestAnswer }> => {
+    const response = await fetch(`${base}/api/v1/encounters`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: response.status, answer: (await response.json()) as IngestAnswer };
+  };
+
+  try {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const encounters = generateEncounters({
+      seed: options.seed,
+      facilityCount: options.facilities,
+      encounterCount: options.encounters,
+      endDate: yesterday,
+    });
+
+    const totals = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };
+    const posting = progress('posting  ', encounters.length);
+    const postStarted = Date.now();
+    for (let start = 0; start < encounters.length; start += options.batchSize) {
+      const { answer } = await post({ encounters: encounters.slice(start, start + options.batchSize) });
+      for (const [outcome, count] of Object.entries(answer.counts)) totals[outcome as keyof typeof totals] += count;
+      posting.update(Math.min(start + options.batchSize, encounters.length));
+    }
+    posting.stop();
+    const postSeconds = (Date.now() - postStarted) / 1000;
+    console.log(
+      `  ${totals.accepted} accepted, ${totals.duplicate} duplicate, ${totals.stale} stale, ${totals.rejected} rejected ` +
+        `in ${postSeconds.toFixed(1)} s (${Math.round(encounters.length / postSeconds)} encounters/s over HTTP)\n`,
+    );
+
+    console.log('What a clinic system sees when things go wrong:');
+    const resend = await post({ encounters: encounters.slice(0, options.batchSize) });
+    const { duplicate, stale } = resend.answer.counts;
+    console.log(`  the first batch sent again (a reply lost on a bad link): ${duplicate} duplicate, ${stale} stale (a newer version is held); nothing queued`);
+    const updated = encounters.find((encounter) => encounter.version > 1);
+    if (updated) {
+      const older = encounters.find((encounter) => encounter.id === updated.id && encounter.version < updated.version) as Encounter;
+      const stale = await post(older);
+      console.log(`  version ${older.version} of ${older.id} arriving after version ${updated.version}: ${stale.answer.results[0]?.status}`);
+    }
+    const first = encounters[0] as Encounter;
+    const bad = { ...first, id: 'demo-bad-1', patient: { ...first.patient, birthDate: '2099-01-01', estimatedAge: undefined } };
+    const rejected = await post(bad);
+    const error = rejected.answer.results[0]?.errors?.[0];
+    console.log(`  an encounter with a birth date in 2099: HTTP ${rejected.status}, ${error?.path} ${error?.message}\n`);
+
+    const inboxAtStart = await service.store.inboxSize();
+    const processing = progress('processing', Math.max(inboxAtStart, 1));
+    for (;;) {
+      const waiting = await service.store.inboxSize();
+      processing.update(inboxAtStart - waiting);
+      if (waiting === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    processing.stop();
+
+    const statusOf = async (id: string) =>
+      (await (await fetch(`${base}/api/v1/encounters/${SOURCE}/${id}`, { headers })).json()) as EncounterStatus;
+    const sample = await statusOf(first.id);
+    console.log(`\nAll ${totals.accepted} accepted encounters were processed by the workers. Status of ${first.id}:`);
+    console.log(`  version ${sample.version}, ${sample.type}, processed: ${sample.processed}, dhis2: ${sample.targets.dhis2?.state}, fhir: ${sample.targets.fhir?.state}`);
+    const training = encounters.find((encounter) => encounter.training === true);
+    if (training) {
+      const state = await statusOf(training.id);
+      console.log(`  training encounter ${training.id}: dhis2 ${state.targets.dhis2?.state} (${state.targets.dhis2?.reason})`);
+    }
+    console.log('  Mapping to DHIS2 data values and FHIR resources is not built yet; targets stay "accepted" until it is.');
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+
+    if (!options.keepRunning) {
+      console.log('Run `npx smc-bridge demo --keep-running` to explore the API afterwards.');
+    } else {
+      console.log(`The service keeps running (Ctrl-C stops it): ${base}/health  ${base}/metrics  ${base}/api/v1/openapi.json`);
+      console.log(`Demo API key (valid until it stops): ${key}`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+  } finally {
+    await service.close();
+  }
+}
