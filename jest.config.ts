@@ -3,6 +3,7 @@ import type { Config } from 'jest';
 // One jest run for every workspace. The middleware is ESM TypeScript: ts-jest in ESM mode, and relative
 // imports written with `.js` (as NodeNext requires) mapped back to their `.ts` sources.
 const config: Config = {
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   projects: [
     {
       displayName: 'middleware',

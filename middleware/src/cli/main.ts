@@ -10,6 +10,12 @@ import { runService } from './run-service.js';
 
 const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
 
+// A reader that stops early (`smc-bridge generate | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('smc-bridge').description('Carries clinic encounters into DHIS2 and FHIR R4');
 
 program

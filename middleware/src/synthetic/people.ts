@@ -88,7 +88,8 @@ export function createPerson(visit: Visit, spec: PersonSpec): Person {
     build: random.clampedNormal(1, 0.1, 0.75, 1.35),
     tdDoses: 0,
   };
-  const phone = spec.phone ?? (random.chance(ageYears >= ADULT_AGE_YEARS ? 0.65 : 0.45) ? phoneNumber(random, country) : undefined);
+  const hasPhone = random.chance(ageYears >= ADULT_AGE_YEARS ? 0.65 : 0.45); // a child's is the caregiver's
+  const phone = spec.phone ?? (hasPhone ? phoneNumber(random, country) : undefined);
   if (phone !== undefined) person.phone = phone;
   const profile = COUNTRY_PROFILES[country];
   if (random.chance(profile.mutualCoverageRate)) {
@@ -138,4 +139,30 @@ export function toPatient(person: Person, date: string): Patient {
   patient.village = person.village;
   if (person.coverage !== undefined) patient.coverage = { ...person.coverage };
   return patient;
+}
+
+/** Age bands as clinics count them: under 1, 1–4, 5–14, 15–49, 50 and over. */
+export type AgeGroup = 'infant' | 'young' | 'school' | 'adult' | 'older';
+
+export const AGE_GROUP_SPECS: Record<AgeGroup, AgeSpec> = {
+  infant: { days: [1, 364] },
+  young: { years: [1, 4] },
+  school: { years: [5, 14] },
+  adult: { years: [15, 49] },
+  older: { years: [50, 85] },
+};
+
+export function ageGroupOf(person: Person, date: string): AgeGroup {
+  const years = ageInYears(person, date);
+  if (years < 1) return 'infant';
+  if (years < 5) return 'young';
+  if (years < ADULT_AGE_YEARS) return 'school';
+  return years < 50 ? 'adult' : 'older';
+}
+
+/** A new patient of a given age group; adults are more often women, as in clinic attendance. */
+export function createPersonOfGroup(visit: Visit, group: AgeGroup, femaleShareOfAdults = 0.6): Person {
+  const adult = group === 'adult' || group === 'older';
+  const sex: Sex = visit.random.chance(adult ? femaleShareOfAdults : 0.5) ? 'female' : 'male';
+  return createPerson(visit, { sex, age: AGE_GROUP_SPECS[group] });
 }

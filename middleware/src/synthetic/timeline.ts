@@ -1,7 +1,7 @@
 // When things arrive: spreads the stream's positions ("slots") over the days of the window, busier on
 // weekdays than at weekends, and over clinic hours within each day, so that the stream reads in arrival
 // order. Holds one entry per day of the window, whatever the number of encounters.
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { addDays, weekdayOf } from './calendar.js';
 
 export interface Slot {
@@ -58,11 +58,39 @@ export class Timeline {
 
   /** The slot's moment on a facility's local clock. */
   localTime(slot: Slot, timeZone: string): DateTime {
-    return DateTime.fromISO(slot.date, { zone: timeZone }).plus({ minutes: slot.minuteOfDay });
+    return minutesLater(this.localMidnight(slot.date, timeZone), slot.minuteOfDay);
   }
 
   /** Local midnight starting the window, on a facility's clock. */
   windowStart(timeZone: string): DateTime {
-    return DateTime.fromISO(this.firstDate, { zone: timeZone });
+    return this.localMidnight(this.firstDate, timeZone);
   }
+
+  // Resolving an IANA zone's offset is the costliest thing luxon does here, so each zone's offset is resolved
+  // once per date and that day's times are built on the fixed offset. (Africa/Douala and Africa/Bamako have
+  // no daylight-saving time, so a day has a single offset.)
+  private readonly midnights = new Map<string, DateTime>();
+
+  private localMidnight(date: string, timeZone: string): DateTime {
+    const key = `${timeZone} ${date}`;
+    let midnight = this.midnights.get(key);
+    if (midnight === undefined) {
+      const offset = DateTime.fromISO(date, { zone: timeZone }).offset;
+      midnight = DateTime.fromISO(date, { zone: FixedOffsetZone.instance(offset) });
+      if (this.midnights.size >= 64) this.midnights.clear();
+      this.midnights.set(key, midnight);
+    }
+    return midnight;
+  }
+}
+
+/** The moment `minutes` after (or, when negative, before) `dateTime`, on the same clock. */
+export function minutesLater(dateTime: DateTime, minutes: number): DateTime {
+  return DateTime.fromMillis(dateTime.toMillis() + minutes * 60_000, { zone: dateTime.zone });
+}
+
+/** ISO 8601 with the numeric offset always written out (+00:00 rather than Z, as clinic devices send it). */
+export function isoWithOffset(dateTime: DateTime): string {
+  const iso = dateTime.toISO({ suppressMilliseconds: true }) as string;
+  return iso.endsWith('Z') ? `${iso.slice(0, -1)}+00:00` : iso;
 }
