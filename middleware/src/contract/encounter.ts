@@ -67,6 +67,7 @@ export const TREATMENTS = [
 export const EARLIEST_ENCOUNTER_DATE = '2000-01-01';
 export const MAX_AGE_YEARS = 120;
 export const MATERNAL_AGE_YEARS = { min: 10, max: 60 } as const;
+export const MAX_POSTNATAL_NEWBORN_DAYS = 60;
 
 const identifierText = (max: number) =>
   z
@@ -190,6 +191,7 @@ export const DeliverySchema = z.strictObject({
 
 export const PostnatalSchema = z.strictObject({
   daysAfterDelivery: wholeRange(0, 42, 'days'),
+  subject: z.enum(['mother', 'newborn']).optional().describe('whose check this is; default mother'),
 });
 
 export const MalariaSchema = z.strictObject({
@@ -209,7 +211,7 @@ export const ImmunizationSchema = z.strictObject({
     .array(
       z.strictObject({
         vaccine: z.enum(VACCINES),
-        doseNumber: wholeRange(0, 5, ''),
+        doseNumber: wholeRange(0, 5, '').describe('0 only for the birth dose of OPV (OPV0); BCG and HepB birth dose are dose 1'),
       }),
     )
     .min(1, 'at least one dose is required')
@@ -223,7 +225,12 @@ export const FamilyPlanningSchema = z.strictObject({
 });
 
 export const ReferralSchema = z.strictObject({
-  target: text(100).describe('facility code or name referred to'),
+  target: z
+    .strictObject({
+      code: text(50).optional().describe('DHIS2 org unit code of the facility referred to'),
+      name: text(230).optional(),
+    })
+    .describe('the facility referred to; at least one of code or name'),
   urgency: z.enum(['routine', 'urgent', 'emergency']),
   reason: text(200).optional(),
 });
@@ -283,6 +290,7 @@ export type RuleIssue = { path: (string | number)[]; message: string };
 export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const { patient, occurredAt, facility } = encounter;
+  const postnatalNewborn = encounter.postnatal?.subject === 'newborn';
 
   if (facility.code === undefined && facility.uid === undefined) {
     issues.push({ path: ['facility'], message: 'needs a DHIS2 org unit code or uid' });
@@ -306,7 +314,11 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
       issues.push({ path: ['patient', agePath], message: 'is after the encounter date' });
     } else if (years > MAX_AGE_YEARS) {
       issues.push({ path: ['patient', agePath], message: `implies an age over ${MAX_AGE_YEARS} years` });
-    } else if (['anc', 'delivery'].includes(encounter.type) || encounter.anc || encounter.delivery) {
+    } else if (postnatalNewborn) {
+      if (days > MAX_POSTNATAL_NEWBORN_DAYS) {
+        issues.push({ path: ['patient', agePath], message: `implies a newborn older than ${MAX_POSTNATAL_NEWBORN_DAYS} days` });
+      }
+    } else if (['anc', 'delivery', 'postnatal'].includes(encounter.type) || encounter.anc || encounter.delivery || encounter.postnatal) {
       if (years < MATERNAL_AGE_YEARS.min || years > MATERNAL_AGE_YEARS.max) {
         issues.push({
           path: ['patient', agePath],
@@ -317,10 +329,11 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
   }
 
   const pregnancyRelated =
-    ['anc', 'delivery', 'postnatal'].includes(encounter.type) ||
+    ['anc', 'delivery'].includes(encounter.type) ||
+    (encounter.type === 'postnatal' && !postnatalNewborn) ||
     encounter.anc ||
     encounter.delivery ||
-    encounter.postnatal ||
+    (encounter.postnatal && !postnatalNewborn) ||
     encounter.immunization?.pregnant;
   if (pregnancyRelated && patient.sex !== 'female') {
     issues.push({ path: ['patient', 'sex'], message: 'must be female for pregnancy, delivery or postnatal care' });
@@ -336,6 +349,11 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
     if (vitals.diastolicMmHg >= vitals.systolicMmHg) {
       issues.push({ path: ['vitals', 'diastolicMmHg'], message: 'must be lower than systolicMmHg' });
     }
+  }
+
+  const referral = encounter.referral;
+  if (referral && referral.target.code === undefined && referral.target.name === undefined) {
+    issues.push({ path: ['referral', 'target'], message: 'needs the code or the name of the facility referred to' });
   }
 
   const malaria = encounter.malaria;

@@ -7,8 +7,9 @@ export const ENCOUNTER_SCHEMA_ID = `https://smc-bridge.org/schemas/encounter/${S
 
 const CROSS_FIELD_RULES =
   'Also enforced by the server: occurredAt and recordedAt not in the future (5 min clock skew), birth date ' +
-  'before the encounter, age at most 120 years, maternal age 10–60 for ANC and delivery, female sex for ' +
-  'pregnancy care, the section named by the type present, diastolic below systolic.';
+  'before the encounter, age at most 120 years, maternal age 10–60 for ANC, delivery and postnatal care of ' +
+  'the mother, female sex for pregnancy care, newborn postnatal checks within 60 days of birth, the section ' +
+  'named by the type present, a facility and a referral target identified, diastolic below systolic.';
 
 export function buildEncounterJsonSchema(target: 'draft-2020-12' | 'openapi-3.0' = 'draft-2020-12'): Record<string, unknown> {
   const schema = z.toJSONSchema(EncounterSchema, { target, io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -1,7 +1,6 @@
 // Validation of untrusted input against the encounter contract, with errors a person can act on: each names
 // the field as a JSON Pointer (RFC 6901) into the request body and says what is wrong with it.
 import type { z } from 'zod';
-import { localDateOf } from './age.js';
 import { checkEncounterRules, EncounterSchema, type Encounter, type RuleIssue } from './encounter.js';
 
 export interface FieldError {
@@ -38,7 +37,10 @@ function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
   return errors;
 }
 
-/** Rules that depend on the clock: nothing may lie in the future of `now` (beyond a small clock skew). */
+/**
+ * Rules that depend on the clock: nothing may lie in the future of `now` (beyond a small clock skew). The
+ * birth date needs no check of its own: it may not follow the encounter's local date, which is not future.
+ */
 function checkAgainstClock(encounter: Encounter, now: Date): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const latest = now.getTime() + CLOCK_SKEW_MS;
@@ -47,10 +49,6 @@ function checkAgainstClock(encounter: Encounter, now: Date): RuleIssue[] {
   }
   if (encounter.recordedAt !== undefined && Date.parse(encounter.recordedAt) > latest) {
     issues.push({ path: ['recordedAt'], message: 'is in the future; check the device clock' });
-  }
-  const today = localDateOf(new Date(latest).toISOString());
-  if (encounter.patient.birthDate !== undefined && encounter.patient.birthDate > today) {
-    issues.push({ path: ['patient', 'birthDate'], message: 'is in the future' });
   }
   return issues;
 }

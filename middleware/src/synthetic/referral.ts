@@ -59,6 +59,6 @@ export function referral(visit: Visit): ClinicalRecord {
     staffRoles: ['nurse', 'clinical_officer', 'doctor', 'midwife'],
     ...(vitals ? { vitals } : {}),
     diagnoses: [{ code: reason.code, text: reason.text }],
-    referral: { target: facility.referralTarget.code, urgency: random.weighted(reason.urgency), reason: reason.text },
+    referral: { target: { code: facility.referralTarget.code, name: facility.referralTarget.name }, urgency: random.weighted(reason.urgency), reason: reason.text },
   };
 }
