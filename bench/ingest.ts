@@ -1,0 +1,60 @@
+// Ingest benchmark: generated encounters posted over HTTP in batches of 1,000, several requests in flight,
+// into one in-process service (API and workers); prints throughput and memory.
+import { createApiKey } from '../middleware/src/config/api-keys.js';
+import { loadConfig } from '../middleware/src/config/config.js';
+import { createLogger } from '../middleware/src/logging/logger.js';
+import { createRedis } from '../middleware/src/redis/connection.js';
+import { deleteKeysWithPrefix } from '../middleware/src/redis/keys.js';
+import { startService } from '../middleware/src/service.js';
+import { encounterStream } from '../middleware/src/synthetic/index.js';
+
+const total = Number(process.argv[2] ?? 50_000);
+const inFlight = Number(process.argv[3] ?? 4);
+const BATCH = 1000;
+const prefix = 'smc-bench';
+
+const { key, entry } = createApiKey('smc-platform');
+const config = loadConfig({ ...process.env, REDIS_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', API_KEYS: entry, LOG_LEVEL: 'error' });
+const cleaner = createRedis(config.redisUrl, 'bench');
+await deleteKeysWithPrefix(cleaner, prefix);
+
+const stream = encounterStream({ seed: 7, facilityCount: 50, encounterCount: total, endDate: '2026-10-31', days: 365 });
+const batches: string[] = [];
+let batch: unknown[] = [];
+for (const encounter of stream) {
+  batch.push(encounter);
+  if (batch.length === BATCH) {
+    batches.push(JSON.stringify({ encounters: batch }));
+    batch = [];
+  }
+}
+if (batch.length > 0) batches.push(JSON.stringify({ encounters: batch }));
+
+const service = await startService(config, createLogger('error'), { http: true, workers: true });
+const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+const started = performance.now();
+let next = 0;
+const outcomes = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };
+async function sender(): Promise<void> {
+  while (next < batches.length) {
+    const body = batches[next++] as string;
+    const response = await fetch(`${service.url}/api/v1/encounters`, { method: 'POST', headers, body });
+    const answer = (await response.json()) as { counts: typeof outcomes };
+    for (const name of Object.keys(outcomes) as (keyof typeof outcomes)[]) outcomes[name] += answer.counts[name];
+  }
+}
+await Promise.all(Array.from({ length: inFlight }, sender));
+const ingestSeconds = (performance.now() - started) / 1000;
+while ((await service.store.inboxSize()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+const processedSeconds = (performance.now() - started) / 1000;
+const rssMb = process.memoryUsage().rss / 1024 / 1024;
+
+// With several requests in flight a later version can overtake an earlier one: the earlier is then stale.
+console.log(`encounters posted:          ${total} in batches of ${BATCH}, ${inFlight} in flight: ${JSON.stringify(outcomes)}`);
+console.log(`ingest (HTTP 202s):         ${ingestSeconds.toFixed(2)} s, ${Math.round(total / ingestSeconds)} encounters/s`);
+console.log(`ingest + worker processing: ${processedSeconds.toFixed(2)} s, ${Math.round(total / processedSeconds)} encounters/s`);
+console.log(`resident memory at the end: ${rssMb.toFixed(0)} MB`);
+
+await service.close();
+await deleteKeysWithPrefix(cleaner, prefix);
+cleaner.disconnect();
