@@ -137,14 +137,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     console.log(`  an encounter with a birth date in 2099: HTTP ${rejected.status}, ${error?.path} ${error?.message}\n`);
 
     const inboxAtStart = await service.store.inboxSize();
-    const processing = progress('processing', Math.max(inboxAtStart, 1));
-    for (;;) {
-      const waiting = await service.store.inboxSize();
-      processing.update(inboxAtStart - waiting);
-      if (waiting === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    if (inboxAtStart > 0) {
+      const processing = progress('processing', inboxAtStart);
+      for (let waiting = inboxAtStart; waiting > 0; waiting = await service.store.inboxSize()) {
+        processing.update(inboxAtStart - waiting);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      processing.update(inboxAtStart);
+      processing.stop();
     }
-    processing.stop();
 
     const statusOf = async (id: string) =>
       (await (await fetch(`${base}/api/v1/encounters/${SOURCE}/${id}`, { headers })).json()) as EncounterStatus;
