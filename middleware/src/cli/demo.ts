@@ -13,6 +13,7 @@ import { redactUrl } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
 import { startService, type RunningService } from '../service.js';
 import { generateEncounters } from '../synthetic/index.js';
+import { yesterday } from './yesterday.js';
 
 export interface DemoOptions {
   encounters: number;
@@ -97,12 +98,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   };
 
   try {
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const encounters = generateEncounters({
       seed: options.seed,
       facilityCount: options.facilities,
       encounterCount: options.encounters,
-      endDate: yesterday,
+      endDate: yesterday(),
     });
 
     const totals = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };

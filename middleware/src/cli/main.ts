@@ -5,6 +5,7 @@ import { createApiKey, SOURCE_PATTERN } from '../config/api-keys.js';
 import { ConfigError } from '../config/config.js';
 import { buildEncounterJsonSchema } from '../contract/index.js';
 import { encounterStream } from '../synthetic/index.js';
+import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
 import { runService } from './run-service.js';
 
@@ -28,18 +29,21 @@ program
   .description('run workers only (start several to scale out)')
   .action(() => runService('worker'));
 
-const whole = (min: number) => (value: string): number => {
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => (value: string): number => {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new Error(`"${value}" is not a whole number of at least ${min}`);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new Error(`"${value}" is not a whole number from ${min} to ${max}`);
+  }
   return number;
 };
+const SEED_MAX = 2 ** 31 - 1; // the generator's PRNG takes a 32-bit integer
 
 program
   .command('demo')
   .description('start the service on embedded defaults and feed it generated encounters')
   .option('--encounters <n>', 'encounter versions to generate', whole(1), 2000)
   .option('--facilities <n>', 'facilities they come from', whole(1), 8)
-  .option('--seed <n>', 'seed of the generator', whole(0), 2026)
+  .option('--seed <n>', 'seed of the generator', whole(0, SEED_MAX), 2026)
   .option('--batch-size <n>', 'encounters per HTTP request (at most 1000)', whole(1), 250)
   .option('--keep-running', 'keep the service running afterwards')
   .action((options: { encounters: number; facilities: number; seed: number; batchSize: number; keepRunning?: boolean }) =>
@@ -51,10 +55,10 @@ program
   .description('print generated encounters as NDJSON (one per line), for tests and integrators')
   .option('--encounters <n>', 'encounter versions to generate', whole(1), 100)
   .option('--facilities <n>', 'facilities they come from', whole(1), 4)
-  .option('--seed <n>', 'seed of the generator', whole(0), 2026)
+  .option('--seed <n>', 'seed of the generator', whole(0, SEED_MAX), 2026)
   .option('--end-date <date>', 'last day encounters may occur (YYYY-MM-DD); default yesterday')
   .action((options: { encounters: number; facilities: number; seed: number; endDate?: string }) => {
-    const endDate = options.endDate ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const endDate = options.endDate ?? yesterday();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate)) throw new Error('--end-date must be YYYY-MM-DD');
     for (const encounter of encounterStream({ seed: options.seed, facilityCount: options.facilities, encounterCount: options.encounters, endDate })) {
       process.stdout.write(JSON.stringify(encounter) + '\n');
