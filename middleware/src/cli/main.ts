@@ -3,10 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createApiKey, SOURCE_PATTERN } from '../config/api-keys.js';
 import { ConfigError } from '../config/config.js';
+import { MappingFileError } from '../mapping/read-yaml.js';
 import { buildEncounterJsonSchema } from '../contract/index.js';
 import { encounterStream } from '../synthetic/index.js';
 import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
+import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
 import { runService } from './run-service.js';
 
 const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
@@ -65,6 +67,25 @@ program
     }
   });
 
+const mappings = program.command('mappings').description('the mapping files in mappings/');
+mappings
+  .command('validate')
+  .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
+  .description('check every mapping file; errors name file, line and path')
+  .action((options: { dir: string }) => validateMappings(options.dir));
+mappings
+  .command('preview')
+  .argument('<encounter.json>', 'an encounter as posted to the API')
+  .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
+  .description('print the DHIS2 cells an encounter contributes to, and why')
+  .action((file: string, options: { dir: string }) => previewEncounter(options.dir, file));
+mappings
+  .command('schemas')
+  .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
+  .option('--write', 'write mappings/schemas/*.schema.json instead of printing')
+  .description('the JSON Schemas of the mapping files')
+  .action((options: { dir: string; write?: boolean }) => writeMappingSchemas(options.dir, options.write === true));
+
 const keys = program.command('keys').description('API keys');
 keys
   .command('new')
@@ -91,7 +112,12 @@ contract
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : (error as Error).message;
+  const message =
+    error instanceof ConfigError
+      ? `configuration error: ${error.message}`
+      : error instanceof MappingFileError
+        ? `mapping files are not valid:\n${error.message}`
+        : (error as Error).message;
   console.error(`smc-bridge: ${message}`);
   process.exit(1);
 }

@@ -1,0 +1,52 @@
+// `smc-bridge mappings validate | preview | schemas`: what integrators run while editing mappings/.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateEncounter } from '../contract/index.js';
+import { aggregateContributions } from '../mapping/aggregate-contributions.js';
+import { buildMappingJsonSchemas } from '../mapping/json-schemas.js';
+import { loadMappings } from '../mapping/load-mappings.js';
+
+export const DEFAULT_MAPPINGS_DIRECTORY = new URL('../../../mappings', import.meta.url).pathname;
+
+export function validateMappings(directory: string): void {
+  const mappings = loadMappings(directory);
+  const dataSets = new Set(mappings.rules.map((rule) => rule.dataSet));
+  console.log(`${directory}: ${mappings.rules.length} aggregate rules for ${dataSets.size} data sets, ${mappings.categoryCombos.size} category combos: valid`);
+}
+
+export function previewEncounter(directory: string, encounterFile: string): void {
+  const mappings = loadMappings(directory);
+  const input: unknown = JSON.parse(readFileSync(encounterFile, 'utf8'));
+  const validation = validateEncounter(input, new Date());
+  if (!validation.ok) {
+    console.log('The encounter does not meet the contract:');
+    for (const error of validation.errors) console.log(`  ${error.path} ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const result = aggregateContributions(validation.encounter, mappings);
+  if (result.excluded) {
+    console.log(`Contributes nothing to DHIS2: ${result.excluded}.`);
+    return;
+  }
+  const rules = new Map(mappings.rules.map((rule) => [rule.id, rule]));
+  console.log(`DHIS2 cells this encounter adds to (${result.contributions.length}):`);
+  for (const c of result.contributions) {
+    const rule = rules.get(c.rule);
+    console.log(`  ${c.dataSet} ${c.period} ${c.orgUnit}  ${c.dataElement} / ${c.categoryOptionCombo} / ${c.attributeOptionCombo}  +${c.value}`);
+    console.log(`      because ${rule?.description} (${c.rule}, ${rule?.file}:${rule?.line})`);
+  }
+  for (const u of result.unplaced) console.log(`  not placed by rule ${u.rule}: ${u.reason}`);
+}
+
+export function writeMappingSchemas(directory: string, write: boolean): void {
+  const schemas = buildMappingJsonSchemas();
+  if (!write) {
+    process.stdout.write(JSON.stringify(schemas, null, 2) + '\n');
+    return;
+  }
+  mkdirSync(join(directory, 'schemas'), { recursive: true });
+  for (const [file, schema] of Object.entries(schemas)) {
+    writeFileSync(join(directory, 'schemas', file), JSON.stringify(schema, null, 2) + '\n');
+  }
+}

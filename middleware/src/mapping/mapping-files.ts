@@ -1,0 +1,77 @@
+// What integrators write in mappings/ (DESIGN.md §4), as zod schemas: the loader validates each YAML file
+// against them, and their JSON Schema is published in mappings/schemas/ for editors.
+import { z } from 'zod';
+import { PERIOD_TYPES } from './periods.js';
+
+const code = z.string().min(1).max(50).regex(/^[^\s]+$/, 'must have no spaces');
+const fhirPath = z.string().min(1).describe('FHIRPath expression evaluated over the encounter');
+
+const CategoryOptionSchema = z.strictObject({
+  code: code.describe('Category option code in DHIS2; for an age category, its ISO 8601 band such as P0Y--P5Y'),
+  sex: z.enum(['female', 'male']).optional().describe('for a sex category: the patient sex this option stands for'),
+  when: fhirPath.optional().describe('for an expression category: true when the encounter belongs to this option'),
+});
+
+export const CategoriesFileSchema = z.strictObject({
+  categories: z
+    .array(
+      z.strictObject({
+        code,
+        name: z.string().optional(),
+        match: z.enum(['age', 'sex', 'expression']).describe('how an encounter picks its option'),
+        options: z.array(CategoryOptionSchema).min(1),
+      }),
+    )
+    .min(1),
+  categoryCombos: z
+    .array(
+      z.strictObject({
+        code,
+        name: z.string().optional(),
+        categories: z.array(code).min(1).describe('category codes, in order'),
+        categoryOptionCombos: z
+          .array(z.strictObject({ code, options: z.array(code).min(1).describe('one option code per category, in order') }))
+          .min(1),
+      }),
+    )
+    .min(1),
+});
+
+export const AggregateRuleSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and "-"'),
+  description: z.string().optional(),
+  dataElement: code.describe('DHIS2 data element code'),
+  categoryCombo: code.optional().describe('code of a combo in categories.yaml; omit for the default combo'),
+  when: fhirPath.describe('the encounter counts toward this rule when true'),
+  value: z
+    .union([z.literal('count'), fhirPath])
+    .default('count')
+    .describe('"count" adds 1; otherwise a FHIRPath expression giving a number (sum)'),
+});
+
+export const AggregateFileSchema = z.strictObject({
+  dataSet: z.strictObject({
+    code,
+    periodType: z.enum(PERIOD_TYPES),
+    attributeOptionCombo: code.default('default').describe('attribute option combo code for the values of this data set'),
+  }),
+  rules: z.array(AggregateRuleSchema).min(1),
+});
+
+export const OrgUnitsFileSchema = z.strictObject({
+  aliases: z
+    .record(z.string().min(1), code)
+    .default({})
+    .describe('facility code in encounters → DHIS2 organisation unit code, where they differ'),
+});
+
+export type CategoriesFile = z.infer<typeof CategoriesFileSchema>;
+export type AggregateFile = z.infer<typeof AggregateFileSchema>;
+export type AggregateRule = z.infer<typeof AggregateRuleSchema>;
+export type OrgUnitsFile = z.infer<typeof OrgUnitsFileSchema>;
+
+export const MAPPING_FILE_SCHEMAS = {
+  'categories.schema.json': CategoriesFileSchema,
+  'aggregate.schema.json': AggregateFileSchema,
+  'org-units.schema.json': OrgUnitsFileSchema,
+} as const;

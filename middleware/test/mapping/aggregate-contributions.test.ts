@@ -1,0 +1,108 @@
+// What single encounters contribute, cell by cell, with the shipped mappings.
+import { fileURLToPath } from 'node:url';
+import type { Encounter } from '../../src/contract/index.js';
+import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
+import { loadMappings } from '../../src/mapping/load-mappings.js';
+import { ancEncounter } from '../support/fixtures.js';
+
+const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
+const cells = (encounter: Encounter) =>
+  aggregateContributions(encounter, mappings).contributions.map(
+    (c) => `${c.dataSet} ${c.period} ${c.orgUnit} ${c.dataElement}/${c.categoryOptionCombo}/${c.attributeOptionCombo} +${c.value}`,
+  );
+
+const child = (overrides: Partial<Encounter>): Encounter => {
+  const base = ancEncounter();
+  return {
+    ...base,
+    anc: undefined,
+    vitals: undefined,
+    type: 'consultation',
+    patient: { ...base.patient, sex: 'male', birthDate: '2023-05-01' },
+    ...overrides,
+  };
+};
+
+test('ANC 1st visit before 12 weeks, mother aged 27: age-disaggregated cells of the month, local calendar', () => {
+  expect(cells(ancEncounter({ occurredAt: '2026-10-31T23:30:00+01:00' }))).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_ANC1/RMN_20PLUS/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_ANC1B12W/RMN_20PLUS/default +1',
+  ]);
+});
+
+test('a facility delivery of twins by caesarean counts one delivery and two live births', () => {
+  const base = ancEncounter();
+  const delivery: Encounter = {
+    ...base,
+    type: 'delivery',
+    anc: undefined,
+    patient: { ...base.patient, birthDate: '2009-03-01' },
+    delivery: { mode: 'caesarean', place: 'facility', outcomes: [{ outcome: 'live_birth' }, { outcome: 'live_birth' }] },
+  };
+  expect(cells(delivery)).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_DLV_HF_AGE/RMN_15_19Y/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_DLV_HF_CS/RMN_15_19Y/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_LIVE_BIRTH_HF/default/default +2',
+  ]);
+});
+
+test('a 3-year-old boy positive by RDT and treated with ACT, monthly and weekly', () => {
+  const malaria = child({ type: 'malaria', malaria: { suspected: true, test: { method: 'rdt', result: 'positive' }, treatment: 'act' } });
+  expect(cells(malaria)).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_SUSP_MAL_CASES/MAL_0_4Y/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_TEST_RDT/MAL_0_4Y_M/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_POS_RDT/MAL_0_4Y_M/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CONFIRMED_TREATED_ACT/default/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 GEN_ALL-CAUSE_OPD_CASES/MAL_0_4Y/default +1',
+    'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_TESTED_W/default/default +1',
+    'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_CONFIRMED_W/default/default +1',
+  ]);
+});
+
+test('child pneumonia treated with amoxicillin counts; the same diagnosis in an adult does not', () => {
+  const pneumonia = { diagnoses: [{ code: 'J18.9' }], treatments: ['amoxicillin' as const] };
+  expect(cells(child(pneumonia))).toEqual(
+    expect.arrayContaining([
+      'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_CWPNE/CH_0_4Y/default +1',
+      'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_CRTPN_AMOX_TAB/CH_0_4Y/default +1',
+    ]),
+  );
+  const adult = child({ ...pneumonia, patient: { ...child({}).patient, birthDate: '1980-01-01' } });
+  expect(cells(adult).filter((cell) => cell.includes('RMNCAH_C'))).toEqual([]);
+});
+
+test('immunization: doses by age, Td by pregnancy', () => {
+  const base = child({ type: 'immunization', immunization: { doses: [{ vaccine: 'penta', doseNumber: 3 }, { vaccine: 'mr', doseNumber: 1 }] } });
+  expect(cells({ ...base, patient: { ...base.patient, birthDate: '2026-01-15' } })).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_DPT-HEPB-HIB3_GIVEN/EPI_LT1Y/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_MR1_GIVEN/EPI_LT1Y/default +1',
+  ]);
+  const td: Encounter = { ...ancEncounter(), type: 'immunization', anc: undefined, immunization: { doses: [{ vaccine: 'td', doseNumber: 2 }], pregnant: true } };
+  expect(cells(td)).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT2_GIVEN/EPI_PREG/default +1']);
+});
+
+test('family planning first-time user by age and sex, and by method', () => {
+  const fp: Encounter = { ...ancEncounter(), type: 'family_planning', anc: undefined, familyPlanning: { method: 'female_condom', newUser: true } };
+  expect(cells(fp)).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_C1U/RMN_20PLUS_F/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_C1U_Method/FP_C/default +1',
+  ]);
+  expect(cells({ ...fp, familyPlanning: { method: 'pill', newUser: false } })).toEqual([]);
+});
+
+test('training and entered-in-error encounters contribute nothing, and say why', () => {
+  expect(aggregateContributions(ancEncounter({ training: true }), mappings)).toEqual({ contributions: [], unplaced: [], excluded: 'training encounter' });
+  expect(aggregateContributions(ancEncounter({ status: 'entered-in-error' }), mappings).excluded).toBe('entered in error');
+});
+
+test('a patient of unknown sex is reported as unplaced for sex-disaggregated cells, and still counted elsewhere', () => {
+  const malaria = child({ type: 'malaria', patient: { ...child({}).patient, sex: 'unknown' }, malaria: { suspected: true, test: { method: 'rdt', result: 'negative' } } });
+  const result = aggregateContributions(malaria, mappings);
+  expect(result.unplaced).toEqual([{ rule: 'malaria-tested-rdt', reason: 'sex "unknown" fits no option of category SEX' }]);
+  expect(result.contributions.map((c) => c.dataElement)).toContain('MAL_SUSP_MAL_CASES');
+});
+
+test('org unit aliases translate facility codes', () => {
+  const withAlias = { ...mappings, orgUnitAliases: { CM_NW_BAM_CSI001: 'OU_CM_1234' } };
+  expect(aggregateContributions(ancEncounter(), withAlias).contributions[0]?.orgUnit).toBe('OU_CM_1234');
+});

@@ -1,0 +1,125 @@
+// The shipped mappings load; broken copies fail with the file, the line and the path of each problem.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildMappingJsonSchemas } from '../../src/mapping/json-schemas.js';
+import { loadMappings } from '../../src/mapping/load-mappings.js';
+import { MappingFileError, type MappingError } from '../../src/mapping/read-yaml.js';
+
+const SHIPPED = fileURLToPath(new URL('../../../mappings', import.meta.url));
+let copy: string;
+
+beforeEach(() => {
+  copy = mkdtempSync(join(tmpdir(), 'mappings-'));
+  cpSync(SHIPPED, copy, { recursive: true });
+});
+afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
+function edit(file: string, from: string | RegExp, to: string): void {
+  const path = join(copy, file);
+  const text = readFileSync(path, 'utf8');
+  const changed = text.replace(from, to);
+  expect(changed).not.toBe(text);
+  writeFileSync(path, changed);
+}
+
+function errorsOf(): MappingError[] {
+  try {
+    loadMappings(copy);
+  } catch (error) {
+    expect(error).toBeInstanceOf(MappingFileError);
+    return (error as MappingFileError).errors;
+  }
+  throw new Error('expected the mappings to be refused');
+}
+
+const lineOf = (file: string, text: string) =>
+  readFileSync(join(copy, file), 'utf8').split('\n').findLastIndex((line) => line.includes(text)) + 1;
+
+test('the shipped mappings load and cover the data sets', () => {
+  const mappings = loadMappings(SHIPPED);
+  expect(new Set(mappings.rules.map((rule) => rule.dataSet))).toEqual(new Set(['SMC_MONTHLY', 'SMC_WEEKLY']));
+  expect(mappings.rules.length).toBeGreaterThanOrEqual(50);
+});
+
+test('the published JSON Schemas are what the zod schemas generate (npx smc-bridge mappings schemas --write)', () => {
+  for (const [file, schema] of Object.entries(buildMappingJsonSchemas())) {
+    expect(JSON.parse(readFileSync(join(SHIPPED, 'schemas', file), 'utf8'))).toEqual(schema);
+  }
+});
+
+test.each([
+  {
+    name: 'a misspelt field',
+    file: 'aggregate/malaria.yaml',
+    from: '    dataElement: MAL_SUSP_MAL_CASES',
+    to: '    dataElemnt: MAL_SUSP_MAL_CASES',
+    path: 'rules[0].dataElemnt',
+    says: /unknown field "dataElemnt"/,
+  },
+  {
+    name: 'FHIRPath that does not parse',
+    file: 'aggregate/malaria.yaml',
+    from: `when: "malaria.suspected = true"`,
+    to: `when: "malaria.suspected = = true"`,
+    path: 'rules[0].when',
+    says: /FHIRPath does not parse/,
+  },
+  {
+    name: 'a combo that does not exist',
+    file: 'aggregate/malaria.yaml',
+    from: 'categoryCombo: AGE_MALARIA\n    when: "malaria.suspected',
+    to: 'categoryCombo: AGE_MALARA\n    when: "malaria.suspected',
+    path: 'rules[0].categoryCombo',
+    says: /no category combo "AGE_MALARA"/,
+  },
+  {
+    name: 'an unknown period type',
+    file: 'aggregate/surveillance-weekly.yaml',
+    from: 'periodType: Weekly',
+    to: 'periodType: Fortnightly',
+    path: 'dataSet.periodType',
+    says: /Monthly|Weekly/,
+  },
+  {
+    name: 'an age option that is not an ISO band',
+    file: 'categories.yaml',
+    from: '      - code: P5Y--P15Y',
+    to: '      - code: 5-14y',
+    path: 'categories[1].options[1].code',
+    says: /not an ISO 8601 age band/,
+  },
+  {
+    name: 'a combination missing from a combo',
+    file: 'categories.yaml',
+    from: /\n {6}- \{ code: MAL_0_4Y_M, options: \[P0Y--P5Y, M\] \}/,
+    to: '',
+    path: 'categoryCombos[0].categoryOptionCombos',
+    says: /lists 5 option combinations; the categories make 6/,
+  },
+  {
+    name: 'a rule id used twice',
+    file: 'aggregate/family-planning.yaml',
+    from: 'id: fp-first-time-user-by-method',
+    to: 'id: fp-first-time-user',
+    path: 'rules[1].id',
+    says: /used twice/,
+  },
+  {
+    name: 'YAML that does not parse',
+    file: 'aggregate/child-health.yaml',
+    from: '  - id: child-diarrhoea\n',
+    to: '  - id: child-diarrhoea\n   bad: [indent\n',
+    path: '',
+    says: /not valid YAML/,
+  },
+])('$name is reported with file, line and path', ({ file, from, to, path, says }) => {
+  edit(file, from, to);
+  const errors = errorsOf();
+  const error = errors.find((e) => e.file.endsWith(file) && e.path === path);
+  expect(error).toBeDefined();
+  expect(error!.message).toMatch(says);
+  expect(error!.line).toBeGreaterThan(0);
+  if (typeof from === 'string' && !to.includes('\n')) expect(error!.line).toBe(lineOf(file, to.trim()));
+});
