@@ -8,6 +8,9 @@ import { startInboxSweeper } from './ingest/inbox-sweeper.js';
 import { addIngestJob, createIngestQueue, initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
 import { skipTrainingEncounters } from './ingest/training-step.js';
 import { createApp } from './http/app.js';
+import { Ledger } from './ledger/ledger.js';
+import { loadMappings } from './mapping/load-mappings.js';
+import { mapToLedger } from './mapping/mapping-step.js';
 import { ServiceMetrics } from './http/metrics.js';
 import type { Logger } from './logging/logger.js';
 import { createRedis, waitUntilReady } from './redis/connection.js';
@@ -24,10 +27,13 @@ export interface RunningService {
   /** Base URL of the HTTP API, when it runs. */
   url?: string;
   store: EncounterStore;
+  ledger: Ledger;
   close(): Promise<void>;
 }
 
 export async function startService(config: Config, logger: Logger, options: ServiceOptions): Promise<RunningService> {
+  // Mapping files are checked before anything starts: a broken file stops the process with its errors.
+  const mappings = loadMappings(config.mappingsDir);
   const redis = createRedis(config.redisUrl, 'smc-bridge', 'fail-fast');
   redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const closers: (() => Promise<unknown>)[] = [];
@@ -43,6 +49,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const keys = new RedisKeys(config.redisPrefix);
   const store = new EncounterStore(redis, keys);
   const queue = createIngestQueue(redis, keys.bullPrefix());
+  const ledger = new Ledger(redis, config.redisPrefix);
   closers.unshift(() => queue.close());
 
   let url: string | undefined;
@@ -70,7 +77,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
   if (options.workers) {
     const workerRedis = createRedis(config.redisUrl, 'smc-bridge-worker', 'wait');
     workerRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
-    const steps: EncounterStep[] = [skipTrainingEncounters(store)];
+    const steps: EncounterStep[] = [
+      skipTrainingEncounters(store),
+      mapToLedger({ mappings, ledger, store, onDirty: async () => undefined }),
+    ];
     const worker = initIngestWorker({
       connection: workerRedis,
       prefix: keys.bullPrefix(),
@@ -91,6 +101,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   return {
     ...(url !== undefined ? { url } : {}),
     store,
+    ledger,
     async close() {
       for (const close of closers) await close().catch(() => undefined);
     },

@@ -8,6 +8,7 @@ import { createApiKey } from '../config/api-keys.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Encounter } from '../contract/index.js';
 import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
+import type { CellGroup, CellValue } from '../ledger/ledger.js';
 import { createLogger } from '../logging/logger.js';
 import { redactUrl } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
@@ -157,7 +158,18 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const state = await statusOf(training.id);
       console.log(`  training encounter ${training.id}: dhis2 ${state.targets.dhis2?.state} (${state.targets.dhis2?.reason})`);
     }
-    console.log('  Mapping to DHIS2 data values and FHIR resources is not built yet; targets stay "accepted" until it is.');
+    let group: CellGroup | undefined;
+    let cells: CellValue[] = [];
+    for (const candidate of await service.ledger.dirtyGroups(200)) {
+      const candidateCells = await service.ledger.cellsOf(candidate);
+      if (candidate.dataSet === 'SMC_MONTHLY' && candidateCells.length > cells.length) [group, cells] = [candidate, candidateCells];
+    }
+    if (group) {
+      cells = cells.sort((a, b) => b.value - a.value).slice(0, 6);
+      console.log(`\nA few aggregate values the ledger holds for ${group.orgUnit}, ${group.period} (${group.dataSet}):`);
+      for (const cell of cells) console.log(`  ${cell.dataElement} / ${cell.categoryOptionCombo} = ${cell.value}`);
+    }
+    console.log('  Delivery of these values to DHIS2 and of FHIR resources is not built yet.');
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
     if (!options.keepRunning) {

@@ -6,7 +6,7 @@ import { aggregateContributions } from '../mapping/aggregate-contributions.js';
 import { buildMappingJsonSchemas } from '../mapping/json-schemas.js';
 import { loadMappings } from '../mapping/load-mappings.js';
 
-export const DEFAULT_MAPPINGS_DIRECTORY = new URL('../../../mappings', import.meta.url).pathname;
+export { DEFAULT_MAPPINGS_DIR as DEFAULT_MAPPINGS_DIRECTORY } from '../config/config.js';
 
 export function validateMappings(directory: string): void {
   const mappings = loadMappings(directory);

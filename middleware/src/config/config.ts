@@ -59,6 +59,7 @@ const EnvSchema = z
     DHIS2_USERNAME: z.string().min(1).optional(),
     DHIS2_PASSWORD: z.string().min(1).optional(),
     FHIR_URL: url(['http:', 'https:']).optional(),
+    MAPPINGS_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DHIS2_USERNAME !== undefined && env.DHIS2_PASSWORD === undefined) {
@@ -91,7 +92,11 @@ export interface Config {
   logLevel: string;
   dhis2?: { url: string; auth: Dhis2Auth };
   fhir?: { url: string };
+  /** Folder of the mapping files; the repository's mappings/ when unset. */
+  mappingsDir: string;
 }
+
+export const DEFAULT_MAPPINGS_DIR = new URL('../../../mappings', import.meta.url).pathname;
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -127,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     inboxSweepAfterMs: e.INBOX_SWEEP_AFTER_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth } } : {}),
     ...(e.FHIR_URL !== undefined ? { fhir: { url: e.FHIR_URL } } : {}),
   };
@@ -147,5 +153,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     workerConcurrency: config.workerConcurrency,
     dhis2: config.dhis2 ? { url: config.dhis2.url, auth: config.dhis2.auth.kind } : 'not configured',
     fhir: config.fhir ? { url: config.fhir.url } : 'not configured',
+    mappingsDir: config.mappingsDir,
   };
 }

@@ -1,6 +1,6 @@
 // Reads a YAML file and validates it against a zod schema. Each problem names the file, the line and
 // the path inside the document, so an integrator can go straight to it.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 
@@ -29,6 +29,7 @@ export interface Located<T> {
 }
 
 export function readYaml<S extends z.ZodType>(file: string, schema: S, displayName = file): Located<z.infer<S>> {
+  if (!existsSync(file)) throw new MappingFileError([{ file: displayName, path: '', message: 'file not found' }]);
   const lineCounter = new LineCounter();
   const document = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
   const lineOf = (path: readonly (string | number)[]): number | undefined => {
