@@ -9,6 +9,8 @@ import { addIngestJob, createIngestQueue, initIngestWorker, type EncounterStep }
 import { skipTrainingEncounters } from './ingest/training-step.js';
 import { createApp } from './http/app.js';
 import { Ledger } from './ledger/ledger.js';
+import { Dhis2Client } from './dhis2/dhis2-client.js';
+import { addPushJobs, createPushQueue, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
 import { loadMappings } from './mapping/load-mappings.js';
 import { mapToLedger } from './mapping/mapping-step.js';
 import { ServiceMetrics } from './http/metrics.js';
@@ -50,11 +52,13 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const store = new EncounterStore(redis, keys);
   const queue = createIngestQueue(redis, keys.bullPrefix());
   const ledger = new Ledger(redis, config.redisPrefix);
+  const pushQueue = config.dhis2 ? createPushQueue(redis, keys.bullPrefix()) : undefined;
+  if (pushQueue) closers.unshift(() => pushQueue.close());
   closers.unshift(() => queue.close());
 
   let url: string | undefined;
   if (options.http) {
-    const metrics = new ServiceMetrics([queue], () => store.inboxSize());
+    const metrics = new ServiceMetrics(pushQueue ? [queue, pushQueue] : [queue], () => store.inboxSize());
     const app = createApp({
       apiKeys: config.apiKeys,
       bodyLimitBytes: config.bodyLimitBytes,
@@ -79,7 +83,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
     workerRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
     const steps: EncounterStep[] = [
       skipTrainingEncounters(store),
-      mapToLedger({ mappings, ledger, store, onDirty: async () => undefined }),
+      mapToLedger({
+        mappings,
+        ledger,
+        store,
+        onDirty: async (groups) => {
+          if (pushQueue) await addPushJobs(pushQueue, groups, config.dhis2PushDelayMs);
+        },
+      }),
     ];
     const worker = initIngestWorker({
       connection: workerRedis,
@@ -95,6 +106,19 @@ export async function startService(config: Config, logger: Logger, options: Serv
       await worker.close();
       await workerRedis.quit();
     });
+    if (config.dhis2 && pushQueue) {
+      const client = new Dhis2Client(config.dhis2.url, config.dhis2.auth);
+      const pushRedis = createRedis(config.redisUrl, 'smc-bridge-dhis2-push', 'wait');
+      pushRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+      const pushWorker = initPushWorker({ connection: pushRedis, prefix: keys.bullPrefix(), ledger, client, store, logger });
+      const stopDirtySweeper = startDirtySweeper({ ledger, queue: pushQueue, everyMs: 5000, delayMs: config.dhis2PushDelayMs, logger });
+      closers.unshift(async () => {
+        stopDirtySweeper();
+        await pushWorker.close();
+        await pushRedis.quit();
+      });
+      logger.info({ dhis2: config.dhis2.url }, 'DHIS2 push workers running');
+    }
     logger.info({ concurrency: config.workerConcurrency }, 'ingest workers running');
   }
 

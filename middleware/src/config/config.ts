@@ -60,6 +60,7 @@ const EnvSchema = z
     DHIS2_PASSWORD: z.string().min(1).optional(),
     FHIR_URL: url(['http:', 'https:']).optional(),
     MAPPINGS_DIR: z.string().min(1).optional(),
+    DHIS2_PUSH_DELAY_MS: integer(0, 600_000).default(2000),
   })
   .superRefine((env, ctx) => {
     if (env.DHIS2_USERNAME !== undefined && env.DHIS2_PASSWORD === undefined) {
@@ -94,6 +95,8 @@ export interface Config {
   fhir?: { url: string };
   /** Folder of the mapping files; the repository's mappings/ when unset. */
   mappingsDir: string;
+  /** How long a changed cell group waits before its push, so that changes coalesce. */
+  dhis2PushDelayMs: number;
 }
 
 export const DEFAULT_MAPPINGS_DIR = new URL('../../../mappings', import.meta.url).pathname;
@@ -133,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inboxSweepAfterMs: e.INBOX_SWEEP_AFTER_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
+    dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth } } : {}),
     ...(e.FHIR_URL !== undefined ? { fhir: { url: e.FHIR_URL } } : {}),
   };

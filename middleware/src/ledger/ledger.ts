@@ -145,6 +145,51 @@ export class Ledger {
     return shares.sort((a, b) => a.source.localeCompare(b.source) || a.id.localeCompare(b.id));
   }
 
+  private pushedKey(group: CellGroup): string {
+    return `${this.prefix}:ledger:pushed:${groupKeyOf(group)}`;
+  }
+
+  /** The values DHIS2 last accepted for a group, by [dataElement, categoryOptionCombo]. */
+  async pushedValues(group: CellGroup): Promise<CellValue[]> {
+    const fields = await this.redis.hgetall(this.pushedKey(group));
+    return Object.entries(fields).map(([field, value]) => {
+      const [dataElement, categoryOptionCombo] = JSON.parse(field) as string[];
+      return { dataElement: dataElement as string, categoryOptionCombo: categoryOptionCombo as string, value: Number(value) };
+    });
+  }
+
+  /** Records what DHIS2 now holds for these cells; a zero means DHIS2 holds nothing there any more. */
+  async recordPushed(group: CellGroup, cells: readonly CellValue[]): Promise<void> {
+    if (cells.length === 0) return;
+    const key = this.pushedKey(group);
+    const pipeline = this.redis.pipeline();
+    for (const cell of cells) {
+      const field = JSON.stringify([cell.dataElement, cell.categoryOptionCombo]);
+      if (cell.value === 0) pipeline.hdel(key, field);
+      else pipeline.hset(key, field, String(cell.value));
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  /** Every encounter with a share in the group, with the version the ledger holds for it. */
+  async encountersIn(group: CellGroup): Promise<{ source: string; id: string; version: number; cells: string[] }[]> {
+    const fields = await this.redis.hgetall(this.groupPrefix() + groupKeyOf(group));
+    const byEncounter = new Map<string, { source: string; id: string; version: number; cells: string[] }>();
+    for (const field of Object.keys(fields)) {
+      const [de, coc, source, id] = JSON.parse(field) as string[];
+      const key = JSON.stringify([source, id]);
+      const entry = byEncounter.get(key) ?? { source: source as string, id: id as string, version: 0, cells: [] };
+      entry.cells.push(JSON.stringify([de, coc]));
+      byEncounter.set(key, entry);
+    }
+    const entries = [...byEncounter.values()];
+    const pipeline = this.redis.pipeline();
+    for (const entry of entries) pipeline.hget(this.encounterKey(entry.source, entry.id), 'version');
+    const versions = (await pipeline.exec()) ?? [];
+    entries.forEach((entry, index) => (entry.version = Number(versions[index]?.[1] ?? 0)));
+    return entries;
+  }
+
   async dirtyGroups(limit = 1000): Promise<CellGroup[]> {
     return (await this.redis.srandmember(this.dirtyKey(), limit)).map(groupOfKey);
   }

@@ -1,0 +1,48 @@
+// The DHIS2 Web API client (axios). It speaks codes (idScheme=CODE), because the mappings target the WHO
+// toolkit's codes, and sends whole cell groups with CREATE_AND_UPDATE.
+import axios, { type AxiosInstance } from 'axios';
+import type { Dhis2Auth } from '../config/config.js';
+import { readImportResponse, type ImportOutcome } from './import-summary.js';
+
+export interface DataValue {
+  dataElement: string;
+  period: string;
+  orgUnit: string;
+  categoryOptionCombo: string;
+  attributeOptionCombo: string;
+  value: string;
+}
+
+export class Dhis2Client {
+  private readonly http: AxiosInstance;
+
+  constructor(baseUrl: string, auth: Dhis2Auth, timeoutMs = 30_000) {
+    this.http = axios.create({
+      baseURL: baseUrl.replace(/\/+$/, ''),
+      timeout: timeoutMs,
+      headers: {
+        Accept: 'application/json',
+        Authorization:
+          auth.kind === 'token'
+            ? `ApiToken ${auth.token}`
+            : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+      },
+      // Every status is an answer to read, not an exception.
+      validateStatus: () => true,
+    });
+  }
+
+  async postDataValues(dataValues: readonly DataValue[]): Promise<ImportOutcome> {
+    try {
+      const response = await this.http.post(
+        '/api/dataValueSets',
+        { dataValues },
+        { params: { idScheme: 'CODE', importStrategy: 'CREATE_AND_UPDATE' } },
+      );
+      return readImportResponse(response.status, typeof response.data === 'object' ? response.data : undefined);
+    } catch (error) {
+      // No answer at all: refused connection, reset, timeout.
+      return { kind: 'retryable', message: `DHIS2 did not answer: ${(error as Error).message}` };
+    }
+  }
+}
