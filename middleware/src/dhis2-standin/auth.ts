@@ -1,0 +1,77 @@
+// Who is calling: HTTP Basic and personal access tokens (`Authorization: ApiToken d2pat_…`), with the 401
+// answers DHIS2 gives (reference/dhis2-web-api.md §4.1). The login-page redirect for browser requests is
+// simplified to the same 401, as the reference allows.
+import { errorMessage } from './web-message.js';
+import type { Dhis2Response } from './types.js';
+
+export interface Dhis2User {
+  id: string;
+  username: string;
+  password: string;
+  firstName: string;
+  surname: string;
+  /** Data capture org units (UIDs). Absent: every root, i.e. the whole hierarchy. */
+  organisationUnits?: string[];
+  /** `ALL` makes a superuser (may `force`, edits expired periods). */
+  authorities: string[];
+  /** Personal access tokens, `d2pat_…`. */
+  personalAccessTokens: string[];
+}
+
+/** The reference's example token (§4.1); the default user carries it. */
+export const DEFAULT_PERSONAL_ACCESS_TOKEN = 'd2pat_5xVA12xyUbWNedQxy4ohH77WlxRGVvZZ1151814092';
+
+export const DEFAULT_USER: Readonly<Dhis2User> = {
+  id: 'xE7jOejl9FI',
+  username: 'admin',
+  password: 'district',
+  firstName: 'John',
+  surname: 'Traore',
+  authorities: ['ALL'],
+  personalAccessTokens: [DEFAULT_PERSONAL_ACCESS_TOKEN],
+};
+
+const API_TOKEN_HEADER = /^ApiToken (?<token>[a-z0-9-._~+/]+=*)$/i;
+
+export function headerValue(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+export type Authentication = { user: Dhis2User } | { failure: Dhis2Response };
+
+const unauthorized = (message = 'Unauthorized'): Authentication => ({ failure: errorMessage(401, message) });
+
+export function authenticate(users: readonly Dhis2User[], headers: Record<string, string | undefined> | undefined): Authentication {
+  const authorization = headerValue(headers, 'authorization')?.trim();
+  if (!authorization) return unauthorized();
+
+  if (/^ApiToken\s/i.test(authorization)) {
+    const token = API_TOKEN_HEADER.exec(authorization)?.groups?.token;
+    if (!token) return unauthorized();
+    const user = users.find((candidate) => candidate.personalAccessTokens.includes(token));
+    return user ? { user } : unauthorized('The API token does not exists');
+  }
+
+  if (/^Basic\s/i.test(authorization)) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return unauthorized();
+    const username = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const user = users.find((candidate) => candidate.username === username && candidate.password === password);
+    return user ? { user } : unauthorized();
+  }
+
+  return unauthorized();
+}
+
+export function isSuperuser(user: Dhis2User): boolean {
+  return user.authorities.includes('ALL');
+}
+
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}

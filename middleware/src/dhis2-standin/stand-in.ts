@@ -1,0 +1,244 @@
+// The DHIS2 stand-in: a pure, in-memory core that answers `{ method, path, query, headers, body }` the way
+// a DHIS2 2.39–2.42 server does (or 2.43+ where reference/dhis2-web-api.md says behaviour changed), for
+// the routes the middleware uses. Transports (node:http in server.ts, msw in the tests) only carry
+// requests to `handle` and act on its answer.
+import { authenticate, DEFAULT_USER, headerValue, type Dhis2User } from './auth.js';
+import { exportDataValueSet } from './data-value-export.js';
+import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
+import { DataValueStore, type CompleteRegistration } from './data-value-store.js';
+import { applyFault, FaultInjector } from './faults.js';
+import { ImportJobs } from './import-jobs.js';
+import { ImportOptionsError, importOptionsJson, parseImportOptions, type ImportOptions } from './import-options.js';
+import { DEFAULT_CATEGORY_OPTION_COMBO, Metadata } from './metadata.js';
+import { parsePeriod } from './periods.js';
+import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
+import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
+import type { DataValueKey, Dhis2MetadataPayload, Dhis2Request, Dhis2Response, StoredDataValue } from './types.js';
+import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
+
+export interface Dhis2StandInOptions {
+  /** `2.39` … `2.43`, optionally with a patch (`2.41.1`). Default `2.41`. */
+  version?: string;
+  /** Loaded on construction; more can follow with `loadMetadata`. */
+  metadata?: Dhis2MetadataPayload;
+  /** Default: one superuser `admin` / `district` with the token `DEFAULT_PERSONAL_ACCESS_TOKEN`. */
+  users?: Dhis2User[];
+  systemSettings?: Partial<SystemSettings>;
+  /** The server clock (period openness, expiry, timestamps). Default: the real time. */
+  now?: () => Date;
+}
+
+/** A cell to look up; option combos default to the default COC, the period may be any ISO form. */
+export type DataValueLookup = Omit<DataValueKey, 'categoryOptionCombo' | 'attributeOptionCombo'> &
+  Partial<Pick<DataValueKey, 'categoryOptionCombo' | 'attributeOptionCombo'>>;
+
+export interface HandledRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** Set when a fault was injected instead of (or around) the normal answer. */
+  fault?: string;
+}
+
+/** `[/context]/api[/NN]/resource[.json]`; a context path (`/dhis`) in front is allowed, as deployments use one. */
+const API_PATH = /^(?:\/[^/]+)*?\/api(?:\/(\d+))?\/(.+?)(?:\.json)?\/?$/;
+
+export class Dhis2StandIn {
+  readonly metadata = new Metadata();
+  readonly faults = new FaultInjector();
+  /** Every request handled, in order (method, path, status, fault), for assertions on retries. */
+  readonly requests: HandledRequest[] = [];
+  readonly version: string;
+  readonly users: Dhis2User[];
+  settings: SystemSettings;
+  private readonly store = new DataValueStore();
+  private readonly jobs = new ImportJobs();
+  private readonly clock: () => Date;
+  private readonly minor: number;
+
+  constructor(options: Dhis2StandInOptions = {}) {
+    this.version = fullVersion(options.version ?? '2.41');
+    this.minor = minorVersion(this.version);
+    this.users = (options.users ?? [DEFAULT_USER]).map((user) => ({ ...user }));
+    this.settings = { ...DEFAULT_SYSTEM_SETTINGS, ...options.systemSettings };
+    this.clock = options.now ?? (() => new Date());
+    if (options.metadata) this.loadMetadata(options.metadata);
+  }
+
+  /** Loads a `POST /api/metadata`-shaped object (creates or replaces by id). */
+  loadMetadata(payload: Dhis2MetadataPayload): void {
+    this.metadata.load(payload);
+  }
+
+  addUser(user: Pick<Dhis2User, 'username' | 'password'> & Partial<Dhis2User>): Dhis2User {
+    const added: Dhis2User = {
+      id: user.id ?? `u${String(this.users.length).padStart(10, '0')}`,
+      firstName: user.firstName ?? user.username,
+      surname: user.surname ?? 'User',
+      authorities: user.authorities ?? ['F_DATAVALUE_ADD'],
+      personalAccessTokens: user.personalAccessTokens ?? [],
+      ...user,
+    };
+    this.users.push(added);
+    return added;
+  }
+
+  /** Whether responses follow 2.43+ where the reference says it differs (WARNING answered with 200). */
+  get isAtLeast243(): boolean {
+    return this.minor >= 43;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Direct accessors for tests
+
+  /** The stored value of a cell, or undefined when there is none or it was deleted. */
+  valueOf(lookup: DataValueLookup): string | undefined {
+    const row = this.rowOf(lookup);
+    return row && !row.deleted ? (row.value ?? undefined) : undefined;
+  }
+
+  /** The stored row of a cell, soft-deleted ones included. */
+  rowOf(lookup: DataValueLookup): StoredDataValue | undefined {
+    return this.store.find({
+      dataElement: lookup.dataElement,
+      period: parsePeriod(lookup.period)?.iso ?? lookup.period,
+      orgUnit: lookup.orgUnit,
+      categoryOptionCombo: lookup.categoryOptionCombo ?? DEFAULT_CATEGORY_OPTION_COMBO,
+      attributeOptionCombo: lookup.attributeOptionCombo ?? DEFAULT_CATEGORY_OPTION_COMBO,
+    });
+  }
+
+  /** Every stored value, deleted ones only on request. */
+  allValues(options: { includeDeleted?: boolean } = {}): StoredDataValue[] {
+    return this.store.rowsIncludingDeleted().filter((row) => options.includeDeleted || !row.deleted);
+  }
+
+  completeRegistrations(): CompleteRegistration[] {
+    return this.store.allRegistrations();
+  }
+
+  /** Forgets stored values, registrations, faults and the request log; metadata and users stay. */
+  reset(): void {
+    this.store.clear();
+    this.faults.clear();
+    this.faults.injected.length = 0;
+    this.requests.length = 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Requests
+
+  handle(request: Dhis2Request): Dhis2Response {
+    const fault = this.faults.take(request);
+    const response = fault ? applyFault(fault, () => this.route(request)) : this.route(request);
+    this.requests.push({ method: request.method.toUpperCase(), path: request.path, status: response.status, fault: fault?.kind });
+    return response;
+  }
+
+  private route(request: Dhis2Request): Dhis2Response {
+    const method = request.method.toUpperCase();
+    const match = API_PATH.exec(request.path);
+    if (!match) return errorMessage(404, `No endpoint ${method} ${request.path}`);
+    const apiVersion = match[1] === undefined ? undefined : Number(match[1]);
+    const resource = match[2] as string;
+
+    if (resource === 'system/ping') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'pong' };
+
+    const authentication = authenticate(this.users, request.headers);
+    if ('failure' in authentication) return authentication.failure;
+    const { user } = authentication;
+    const now = this.clock();
+
+    const routes: Record<string, Partial<Record<string, () => Dhis2Response>>> = {
+      dataValueSets: {
+        POST: () => this.postDataValueSet(request, user, apiVersion),
+        GET: () => exportDataValueSet({ metadata: this.metadata, store: this.store, user }, request.query),
+      },
+      me: { GET: () => jsonResponse(200, meJson(user, this.metadata)) },
+      'system/info': {
+        GET: () =>
+          jsonResponse(
+            200,
+            systemInfoJson({
+              version: this.version,
+              now,
+              contextPath: `http://${headerValue(request.headers, 'host') ?? 'localhost'}`,
+              userAgent: headerValue(request.headers, 'user-agent'),
+            }),
+          ),
+      },
+    };
+    const job = /^system\/(tasks|taskSummaries)\/DATAVALUE_IMPORT\/(\w+)$/.exec(resource);
+    if (job && method === 'GET') return job[1] === 'tasks' ? this.jobs.tasks(job[2] as string) : this.jobs.taskSummary(job[2] as string);
+
+    const handlers = routes[resource];
+    if (!handlers) return errorMessage(404, `No endpoint ${method} ${request.path}`);
+    const handler = handlers[method];
+    if (!handler) return errorMessage(405, `Request method '${method}' is not supported`);
+    return handler();
+  }
+
+  private postDataValueSet(request: Dhis2Request, user: Dhis2User, apiVersion: number | undefined): Dhis2Response {
+    const contentType = headerValue(request.headers, 'content-type');
+    if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
+      // The stand-in speaks JSON only; DHIS2's XML, ADX, CSV and PDF readers are not modelled.
+      return errorMessage(415, `Content type '${contentType}' not supported`);
+    }
+    let options: ImportOptions;
+    try {
+      options = parseImportOptions(request.query);
+    } catch (error) {
+      if (error instanceof ImportOptionsError) return errorMessage(400, error.message);
+      throw error;
+    }
+    const summary = this.runImport(request.body, options, user);
+    if (options.async) return this.jobs.start(summary, importOptionsJson(options), this.clock());
+    return this.importSummaryResponse(summary, apiVersion);
+  }
+
+  private runImport(body: unknown, options: ImportOptions, user: Dhis2User): ImportSummaryJson {
+    let payload: unknown = body;
+    if (typeof body === 'string' || body === undefined) {
+      try {
+        payload = JSON.parse(body ?? '');
+      } catch (error) {
+        return failedImportSummary(error instanceof Error ? error.message : String(error));
+      }
+    }
+    return importDataValueSet(
+      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock() },
+      options,
+      payload,
+    );
+  }
+
+  /** `WebMessageUtils.importSummary` (§1.3); API versions below 38 get the bare summary with 200. */
+  private importSummaryResponse(summary: ImportSummaryJson, apiVersion: number | undefined): Dhis2Response {
+    if (apiVersion !== undefined && apiVersion < 38) return jsonResponse(200, summary);
+    switch (summary.status) {
+      case 'SUCCESS':
+        return webMessageResponse({ httpStatusCode: 200, status: 'OK', message: 'Import was successful.', response: summary });
+      case 'WARNING':
+        return this.isAtLeast243
+          ? webMessageResponse({
+              httpStatusCode: 200,
+              status: 'WARNING',
+              message: 'Import completed with warnings, please check import summary.',
+              response: summary,
+            })
+          : webMessageResponse({
+              httpStatusCode: 409,
+              status: 'WARNING',
+              message: 'One more conflicts encountered, please check import summary.',
+              response: summary,
+            });
+      case 'ERROR':
+        return webMessageResponse({
+          httpStatusCode: 409,
+          status: 'ERROR',
+          message: 'An error occurred, please check import summary.',
+          response: summary,
+        });
+    }
+  }
+}
