@@ -65,6 +65,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       maxBatch: config.maxBatch,
       redis,
       store,
+      ledger,
+      mappings,
       ingest: { store, enqueue: (refs) => addIngestJob(queue, refs) },
       metrics,
       logger,

@@ -144,6 +144,7 @@ class DataValueSetImport {
   private readonly forceDataInput: boolean;
   private readonly today: number;
   private readonly captureOrgUnits: ReadonlySet<string>;
+  private readonly latestOpenPeriods = new Map<string, Period>();
   private dataSet?: DataSet;
   private outerPeriod?: Period;
   private outerOrgUnit?: OrganisationUnit;
@@ -238,7 +239,8 @@ class DataValueSetImport {
       return 'false';
     }
     const completeDate = formatDay(completeDay);
-    // DHIS2 registers completeness outside the dryRun switch; the stand-in keeps that.
+    // Under dryRun "nothing is written" (§1.7), the registration included.
+    if (this.dryRun) return completeDate;
     this.environment.store.register({
       dataSet: this.dataSet.id,
       period: this.outerPeriod.iso,
@@ -319,7 +321,7 @@ class DataValueSetImport {
     }
   }
 
-  /** E7618 → E7620 (and E7637, checked with them: storedBy is part of the value). */
+  /** E7618 → E7620: a value (or comment) is there and fits the value type. */
   private validateValue(context: ValueContext): void {
     const { entry } = context;
     const dataElement = context.dataElement as DataElement;
@@ -385,7 +387,7 @@ class DataValueSetImport {
     );
     if (this.summary.occurrences > before) return;
     this.checkTargets(context, targets, true, (dataSet) => {
-      const latest = shiftPeriod(periodContaining(dataSet.periodType, this.today), dataSet.openFuturePeriods - 1);
+      const latest = this.latestOpenPeriod(dataSet);
       return isAfter(resolved.period, latest) ? ['E7641', [entry.period, entry.dataElement, dataSet.id, latest.iso]] : null;
     });
     if (this.summary.occurrences > before) return;
@@ -422,6 +424,16 @@ class DataValueSetImport {
     const failures = targets.map(check);
     if (!strict && failures.some((failure) => failure === null)) return;
     for (const failure of failures) if (failure) this.conflict(context, failure[0], ...failure[1]);
+  }
+
+  /** `PeriodType.getFuturePeriod(openFuturePeriods)`: 0 open future periods means the running period is closed. */
+  private latestOpenPeriod(dataSet: DataSet): Period {
+    let latest = this.latestOpenPeriods.get(dataSet.id);
+    if (!latest) {
+      latest = shiftPeriod(periodContaining(dataSet.periodType, this.today), dataSet.openFuturePeriods - 1);
+      this.latestOpenPeriods.set(dataSet.id, latest);
+    }
+    return latest;
   }
 
   /** `DataSet.isLocked`: past `expiryDays` after the period's end, unless the user may edit expired data. */

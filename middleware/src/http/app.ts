@@ -10,6 +10,9 @@ import { ingestRouter } from '../ingest/routes.js';
 import type { Logger } from '../logging/logger.js';
 import { redisAnswers } from '../redis/connection.js';
 import { statusRouter } from '../status/routes.js';
+import { provenanceRouter } from '../status/provenance-routes.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Mappings } from '../mapping/load-mappings.js';
 import { requireApiKey } from './auth.js';
 import type { ServiceMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -21,6 +24,8 @@ export interface AppOptions {
   maxBatch: number;
   redis: Redis;
   store: EncounterStore;
+  ledger: Ledger;
+  mappings: Mappings;
   ingest: IngestDeps;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -87,6 +92,7 @@ export function createApp(options: AppOptions): express.Express {
     }),
   );
   api.use(statusRouter(options.store));
+  api.use(provenanceRouter(options.ledger, options.mappings));
   api.all('/encounters', (req, res) => {
     sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
   });

@@ -85,6 +85,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/v1/provenance': {
+        get: {
+          summary: 'The encounters behind one DHIS2 value (codes as in the mappings)',
+          security: [{ apiKey: [] }],
+          parameters: ['dataElement', 'period', 'orgUnit', 'categoryOptionCombo', 'attributeOptionCombo', 'dataSet'].map((name) => ({
+            name,
+            in: 'query',
+            required: ['dataElement', 'period', 'orgUnit', 'categoryOptionCombo'].includes(name),
+            schema: { type: 'string' },
+          })),
+          responses: {
+            '200': {
+              description: 'The value the ledger holds and the encounters that make it',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            '400': problemAnswer('A required parameter is missing'),
+            '401': problemAnswer('Missing or unknown API key'),
+            '404': problemAnswer('No mapping rule targets the data element'),
+          },
+        },
+      },
       '/api/v1/encounters/{source}/{id}': {
         get: {
           summary: 'Latest version of an encounter and its state per target',

@@ -98,6 +98,20 @@ test('DHIS2 holds exactly the recomputed value of every cell', async () => {
   expect(expected.size).toBeGreaterThan(100);
   expect(heldByDhis2()).toEqual(expected);
 
+  // Provenance: the encounters the ledger lists behind a value add up to what DHIS2 holds.
+  const contribution = aggregateContributions(encounters.find((e) => e.type === 'malaria' && e.status === 'completed' && e.training !== true) as Encounter, mappings).contributions[0]!;
+  const query = new URLSearchParams({
+    dataElement: contribution.dataElement,
+    period: contribution.period,
+    orgUnit: contribution.orgUnit,
+    categoryOptionCombo: contribution.categoryOptionCombo,
+  });
+  const provenance = (await (await api.get(`/api/v1/provenance?${query}`)).json()) as { value: number; encounters: { id: string; value: number }[] };
+  const held = expected.get(cellKey(uidFor('de', contribution.dataElement), contribution.period, uidFor('ou', contribution.orgUnit), uidFor('coc', contribution.categoryOptionCombo), uidFor('coc', 'default')));
+  expect(provenance.value).toBe(held);
+  expect(provenance.encounters.reduce((sum, e) => sum + e.value, 0)).toBe(held);
+  expect((await api.get('/api/v1/provenance?period=202610')).status).toBe(400);
+
   const sample = encounters.find((e) => e.status === 'completed' && e.training !== true && aggregateContributions(e, mappings).contributions.length > 0) as Encounter;
   const status = (await (await api.get(`/api/v1/encounters/smc-platform/${sample.id}`)).json()) as { targets: { dhis2: { state: string } } };
   expect(status.targets.dhis2.state).toBe('delivered');

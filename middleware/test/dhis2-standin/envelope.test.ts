@@ -186,6 +186,10 @@ test('completeDate with a data set, period and org unit registers completeness',
   expect(standIn.completeRegistrations()).toEqual([
     { dataSet: DATA_SET, period: '202611', orgUnit: BAMBUI, attributeOptionCombo: 'HllvX50cXC0', completeDate: '2026-12-01', storedBy: 'admin' },
   ]);
+  // Under dryRun the summary says so but nothing is registered.
+  const dry = newStandIn();
+  expect(summaryOf(post(dry, { ...good, completeDate: '2026-12-01' }, { dryRun: 'true' })).dataSetComplete).toBe('2026-12-01');
+  expect(dry.completeRegistrations()).toEqual([]);
   // A future date is clamped to today.
   expect(summaryOf(post(newStandIn(), { ...good, completeDate: '2027-01-05' })).dataSetComplete).toBe('2026-12-15');
 });

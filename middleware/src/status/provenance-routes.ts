@@ -1,0 +1,48 @@
+// GET /api/v1/provenance?dataElement=…&period=…&orgUnit=…&categoryOptionCombo=…[&attributeOptionCombo=…]
+// lists the encounters behind one DHIS2 value, by code, as the ledger holds them. The data set is found
+// from the mappings (the data set whose rules target the element), or given as `dataSet`.
+import { Router, type Request, type Response } from 'express';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Mappings } from '../mapping/load-mappings.js';
+import { HttpProblem, problem } from '../http/problem.js';
+
+const REQUIRED = ['dataElement', 'period', 'orgUnit', 'categoryOptionCombo'] as const;
+
+export function provenanceRouter(ledger: Ledger, mappings: Mappings): Router {
+  const router = Router();
+  router.get('/provenance', async (req: Request, res: Response) => {
+    const query = req.query as Record<string, unknown>;
+    const missing = REQUIRED.filter((name) => typeof query[name] !== 'string' || query[name] === '');
+    if (missing.length > 0) {
+      throw new HttpProblem(
+        problem('invalid-request', 'dataElement, period, orgUnit and categoryOptionCombo are required', {
+          errors: missing.map((name) => ({ path: `?${name}`, message: 'is required' })),
+        }),
+      );
+    }
+    const [dataElement, period, orgUnit, categoryOptionCombo] = REQUIRED.map((name) => query[name] as string) as [string, string, string, string];
+    const attributeOptionCombo = typeof query['attributeOptionCombo'] === 'string' ? query['attributeOptionCombo'] : 'default';
+    const dataSets =
+      typeof query['dataSet'] === 'string'
+        ? [query['dataSet']]
+        : [...new Set(mappings.rules.filter((rule) => rule.dataElement === dataElement).map((rule) => rule.dataSet))];
+    if (dataSets.length === 0) {
+      throw new HttpProblem(problem('not-found', `no mapping rule targets data element "${dataElement}"`, { errors: [{ path: '?dataElement', message: 'is not targeted by any rule' }] }));
+    }
+    const encounters = (
+      await Promise.all(
+        dataSets.map((dataSet) => ledger.encountersBehind({ dataSet, orgUnit, period, attributeOptionCombo }, dataElement, categoryOptionCombo)),
+      )
+    ).flat();
+    res.json({
+      dataElement,
+      period,
+      orgUnit,
+      categoryOptionCombo,
+      attributeOptionCombo,
+      value: encounters.reduce((sum, e) => sum + e.value, 0),
+      encounters,
+    });
+  });
+  return router;
+}
