@@ -30,6 +30,8 @@ export interface RunningService {
   url?: string;
   store: EncounterStore;
   ledger: Ledger;
+  /** Cell groups waiting for a push to DHIS2 (dirty, or with a push job waiting or running). */
+  pendingPushes(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -128,6 +130,12 @@ export async function startService(config: Config, logger: Logger, options: Serv
     ...(url !== undefined ? { url } : {}),
     store,
     ledger,
+    async pendingPushes() {
+      const dirty = (await ledger.dirtyGroups(1000)).length;
+      if (!pushQueue) return dirty;
+      const jobs = await pushQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return dirty + Object.values(jobs).reduce((sum, count) => sum + count, 0);
+    },
     async close() {
       for (const close of closers) await close().catch(() => undefined);
     },

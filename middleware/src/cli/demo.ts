@@ -8,7 +8,10 @@ import { createApiKey } from '../config/api-keys.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Encounter } from '../contract/index.js';
 import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
-import type { CellGroup, CellValue } from '../ledger/ledger.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../dhis2-standin/index.js';
+import { metadataForMappings, uidFor } from '../dhis2-standin/mapping-metadata.js';
+import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
+import { recomputeCells } from '../mapping/recompute.js';
 import { createLogger } from '../logging/logger.js';
 import { redactUrl } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
@@ -89,9 +92,26 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     cleaner.disconnect();
   }
 
-  const service = await startOnFreePort(config, createLogger('warn', warningsToConsole()));
+  const encounters = generateEncounters({
+    seed: options.seed,
+    facilityCount: options.facilities,
+    encounterCount: options.encounters,
+    endDate: yesterday(),
+  });
+  const mappings = loadMappings(config.mappingsDir);
+  // Without a DHIS2 of its own, the demo delivers to the DHIS2 stand-in, loaded with what the mappings target.
+  const standIn =
+    config.dhis2 === undefined
+      ? await startDhis2StandInServer({
+          metadata: metadataForMappings(mappings, [...new Set(encounters.map((e) => e.facility.code).filter((c): c is string => c !== undefined))]),
+        })
+      : undefined;
+  const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN } };
+  console.log(`  DHIS2: ${standIn ? `the built-in DHIS2 Web API stand-in at ${dhis2.url}` : dhis2.url}`);
+
+  const service = await startOnFreePort({ ...config, dhis2, dhis2PushDelayMs: 200 }, createLogger('warn', warningsToConsole()));
   const base = service.url as string;
-  console.log(`  service listening on ${base} with ingest workers running\n`);
+  console.log(`  service listening on ${base} with ingest and DHIS2 push workers running\n`);
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const post = async (body: unknown): Promise<{ status: number; answer: IngestAnswer }> => {
     const response = await fetch(`${base}/api/v1/encounters`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -99,13 +119,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   };
 
   try {
-    const encounters = generateEncounters({
-      seed: options.seed,
-      facilityCount: options.facilities,
-      encounterCount: options.encounters,
-      endDate: yesterday(),
-    });
-
     const totals = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };
     const posting = progress('posting  ', encounters.length);
     const postStarted = Date.now();
@@ -158,18 +171,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const state = await statusOf(training.id);
       console.log(`  training encounter ${training.id}: dhis2 ${state.targets.dhis2?.state} (${state.targets.dhis2?.reason})`);
     }
-    let group: CellGroup | undefined;
-    let cells: CellValue[] = [];
-    for (const candidate of await service.ledger.dirtyGroups(200)) {
-      const candidateCells = await service.ledger.cellsOf(candidate);
-      if (candidate.dataSet === 'SMC_MONTHLY' && candidateCells.length > cells.length) [group, cells] = [candidate, candidateCells];
+    for (let pending = await service.pendingPushes(); pending > 0; pending = await service.pendingPushes()) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if (group) {
-      cells = cells.sort((a, b) => b.value - a.value).slice(0, 6);
-      console.log(`\nA few aggregate values the ledger holds for ${group.orgUnit}, ${group.period} (${group.dataSet}):`);
-      for (const cell of cells) console.log(`  ${cell.dataElement} / ${cell.categoryOptionCombo} = ${cell.value}`);
-    }
-    console.log('  Delivery of these values to DHIS2 and of FHIR resources is not built yet.');
+    const counted = encounters.find((e) => e.type === 'anc' && e.status === 'completed' && e.training !== true) ?? first;
+    const delivered = await statusOf(counted.id);
+    console.log(`  after the push, ${counted.type} encounter ${counted.id}: dhis2 ${delivered.targets.dhis2?.state}`);
+    if (standIn) reportDhis2Values(standIn, mappings, encounters);
+    console.log('  FHIR delivery is not built yet: the fhir target stays "accepted".');
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
     if (!options.keepRunning) {
@@ -181,5 +190,38 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   } finally {
     await service.close();
+    await standIn?.close();
   }
+}
+
+/** Compares what the stand-in holds with an independent recomputation, and prints a few values by name. */
+function reportDhis2Values(standIn: Dhis2StandInServer, mappings: Mappings, posted: readonly Encounter[]): void {
+  const expected = recomputeCells(posted, mappings);
+  const held = new Map<string, number>();
+  for (const row of standIn.standIn.allValues()) {
+    if (Number(row.value) !== 0) held.set([row.dataElement, row.period, row.orgUnit, row.categoryOptionCombo, row.attributeOptionCombo].join(' '), Number(row.value));
+  }
+  let matching = 0;
+  for (const cell of expected.values()) {
+    const key = [uidFor('de', cell.dataElement), cell.period, uidFor('ou', cell.orgUnit), uidFor('coc', cell.categoryOptionCombo), uidFor('coc', cell.attributeOptionCombo)].join(' ');
+    if (held.get(key) === cell.value) matching += 1;
+  }
+  const exact = matching === expected.size && held.size === expected.size;
+  console.log(
+    `\nDHIS2 holds ${held.size} non-zero values; a from-scratch recomputation from the latest version of every encounter gives ${expected.size}: ` +
+      (exact ? 'every one equal.' : `${matching} equal, ${expected.size - matching} different.`),
+  );
+  const descriptions = new Map(mappings.rules.map((rule) => [rule.id, rule.description]));
+  // The largest value of a few different rules.
+  const monthly = [...expected.values()].filter((cell) => cell.dataSet === 'SMC_MONTHLY').sort((a, b) => b.value - a.value);
+  const largestPerRule = new Map<string, (typeof monthly)[number]>();
+  for (const cell of monthly) {
+    const rule = [...cell.rules][0] as string;
+    if (!largestPerRule.has(rule)) largestPerRule.set(rule, cell);
+  }
+  for (const cell of [...largestPerRule.values()].slice(0, 8)) {
+    const name = descriptions.get([...cell.rules][0] as string);
+    console.log(`  ${name}, ${cell.categoryOptionCombo}, ${cell.orgUnit}, ${cell.period} = ${cell.value}`);
+  }
+  if (!exact) process.exitCode = 1;
 }

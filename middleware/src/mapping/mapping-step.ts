@@ -25,6 +25,11 @@ export function mapToLedger(options: {
         ...(result.excluded ? [`${result.excluded}: its counts are removed`] : []),
         ...result.unplaced.map((u) => `rule ${u.rule} not applied: ${u.reason}`),
       ];
+      if (result.contributions.length === 0 && !result.excluded) {
+        const reason = notes.length > 0 ? notes.join('; ') : 'no aggregate rule applies to this encounter';
+        await options.store.setTargetState(ref, 'dhis2', { state: 'skipped', reason, at: new Date().toISOString() });
+        continue;
+      }
       await options.store.setTargetState(ref, 'dhis2', {
         state: 'mapped',
         at: new Date().toISOString(),

@@ -12,7 +12,7 @@ import { aggregateContributions } from '../../src/mapping/aggregate-contribution
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
-import { metadataForMappings, uidFor } from '../support/mapping-metadata.js';
+import { metadataForMappings, uidFor } from '../../src/dhis2-standin/mapping-metadata.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
 import { startTestService, type TestService } from '../support/service.js';
 

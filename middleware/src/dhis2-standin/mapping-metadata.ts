@@ -1,10 +1,10 @@
 // DHIS2 metadata for the stand-in, built from the mapping files: every data element, category option combo
-// and data set the rules target, and the given org units. A stand-in for tests until the metadata package
+// and data set the rules target, and the given org units (tests and the demo), until the metadata package
 // (metadata/, issue 5) exists. Half the elements treat zero as significant, half not, so both of DHIS2's
 // zero rules are exercised.
 import { createHash } from 'node:crypto';
-import type { Dhis2MetadataPayload } from '../../src/dhis2-standin/index.js';
-import type { Mappings } from '../../src/mapping/load-mappings.js';
+import type { Dhis2MetadataPayload } from './types.js';
+import type { Mappings } from '../mapping/load-mappings.js';
 
 const DEFAULT_COMBO = 'bjDvmb4bfuf';
 const DEFAULT_COC = 'HllvX50cXC0';
@@ -67,7 +67,8 @@ export function metadataForMappings(mappings: Mappings, orgUnitCodes: readonly s
       shortName: code,
       periodType,
       categoryCombo: { id: DEFAULT_COMBO },
-      openFuturePeriods: 0,
+      // Encounters stream in as they happen, so the running period must be open (with 0 DHIS2 refuses it, E7641).
+      openFuturePeriods: 1,
       expiryDays: 0,
       dataSetElements: [...elements].filter(([, e]) => e.dataSet === code).map(([de]) => ({ dataSet: { id }, dataElement: { id: uidFor('de', de) } })),
       organisationUnits: organisationUnits.map((ou) => ({ id: ou.id })),
