@@ -69,6 +69,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       store,
       ledger,
       mappings,
+      deadLetterQueues: pushQueue ? [queue, pushQueue] : [queue],
       ingest: { store, enqueue: (refs) => addIngestJob(queue, refs) },
       metrics,
       logger,

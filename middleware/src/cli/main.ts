@@ -9,6 +9,7 @@ import { encounterStream } from '../synthetic/index.js';
 import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
+import { runReplay } from './replay.js';
 import { runService } from './run-service.js';
 
 const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
@@ -85,6 +86,13 @@ mappings
   .option('--write', 'write mappings/schemas/*.schema.json instead of printing')
   .description('the JSON Schemas of the mapping files')
   .action((options: { dir: string; write?: boolean }) => writeMappingSchemas(options.dir, options.write === true));
+
+program
+  .command('replay')
+  .argument('[jobIds...]', 'the failed jobs to replay; all when none is given')
+  .option('--list', 'only list the dead-letter list, with each failure reason')
+  .description('replay failed jobs (the dead-letter list) once their cause is fixed')
+  .action((jobIds: string[], options: { list?: boolean }) => runReplay(jobIds, { list: options.list === true }));
 
 const keys = program.command('keys').description('API keys');
 keys

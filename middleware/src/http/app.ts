@@ -11,6 +11,8 @@ import type { Logger } from '../logging/logger.js';
 import { redisAnswers } from '../redis/connection.js';
 import { statusRouter } from '../status/routes.js';
 import { provenanceRouter } from '../status/provenance-routes.js';
+import { deadLetterRouter } from '../delivery/dead-letter-routes.js';
+import type { Queue } from 'bullmq';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Mappings } from '../mapping/load-mappings.js';
 import { requireApiKey } from './auth.js';
@@ -26,6 +28,8 @@ export interface AppOptions {
   store: EncounterStore;
   ledger: Ledger;
   mappings: Mappings;
+  /** Queues whose failed jobs form the dead-letter list. */
+  deadLetterQueues: readonly Queue[];
   ingest: IngestDeps;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -93,6 +97,7 @@ export function createApp(options: AppOptions): express.Express {
   );
   api.use(statusRouter(options.store));
   api.use(provenanceRouter(options.ledger, options.mappings));
+  api.use(deadLetterRouter(options.deadLetterQueues));
   api.all('/encounters', (req, res) => {
     sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
   });

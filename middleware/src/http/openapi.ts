@@ -106,6 +106,31 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/v1/dead-letters': {
+        get: {
+          summary: 'Jobs that failed for good, each with the reason (DHIS2 message)',
+          security: [{ apiKey: [] }],
+          responses: {
+            '200': { description: 'The dead-letter list', content: { 'application/json': { schema: { type: 'object' } } } },
+            '401': problemAnswer('Missing or unknown API key'),
+          },
+        },
+      },
+      '/api/v1/dead-letters/replay': {
+        post: {
+          summary: 'Put failed jobs back in their queues once the cause is fixed (all, or the given jobIds)',
+          security: [{ apiKey: [] }],
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: { type: 'object', properties: { jobIds: { type: 'array', items: { type: 'string' } } } } } },
+          },
+          responses: {
+            '200': { description: 'How many jobs were replayed', content: { 'application/json': { schema: { type: 'object', properties: { replayed: { type: 'integer' } } } } } },
+            '400': problemAnswer('jobIds is not a list of strings'),
+            '401': problemAnswer('Missing or unknown API key'),
+          },
+        },
+      },
       '/api/v1/encounters/{source}/{id}': {
         get: {
           summary: 'Latest version of an encounter and its state per target',
