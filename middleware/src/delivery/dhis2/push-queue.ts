@@ -4,6 +4,7 @@
 // the ledger and posts them all, with an explicit "0" for each cell that DHIS2 holds but that fell to
 // nothing: DHIS2 stores that zero when zero is significant for the element and deletes the value otherwise
 // (reference/dhis2-web-api.md §1.7). Delivery never increments, so running a job twice changes nothing.
+// The "pushed" record per group over-approximates what DHIS2 may hold, so a lost answer cannot strand a value.
 // Adding a job while one for the same group waits is a no-op (fixed job id, a short delay): changes coalesce.
 // A change during a running push marks the group dirty again; the dirty sweeper queues it after.
 import { createHash } from 'node:crypto';
@@ -45,7 +46,7 @@ const cellKey = (cell: { dataElement: string; categoryOptionCombo: string }) => 
 
 export async function execPushJob(
   data: PushJobData,
-  deps: { ledger: Ledger; client: Dhis2Client; store: EncounterStore },
+  deps: { ledger: Ledger; client: Pick<Dhis2Client, 'postDataValues'>; store: EncounterStore },
 ): Promise<{ sent: number; conflicts: number }> {
   const { group } = data;
   await deps.ledger.claimDirty(group);
@@ -65,6 +66,10 @@ export async function execPushJob(
     value: String(cell.value),
   }));
 
+  // DHIS2 may store the values and still fail to answer (a proxy timeout, a reset). So every cell sent is
+  // recorded as possibly held before the post; a cell leaves the record only when DHIS2 confirms its zero.
+  // Otherwise a cell that later fell to nothing would get no zero, and DHIS2 would keep a stale value.
+  await deps.ledger.recordPushed(group, current);
   const outcome = await deps.client.postDataValues(dataValues);
   if (outcome.kind === 'retryable') {
     await deps.ledger.markDirty(group);
