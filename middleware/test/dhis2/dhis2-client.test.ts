@@ -1,0 +1,45 @@
+// The DHIS2 client against the stand-in over HTTP: the same partial import reads the same whether DHIS2
+// answers 409 (2.39–2.42) or 200 (2.43+); both auth schemes work; a bad token is refused, not retried.
+import { fileURLToPath } from 'node:url';
+import { Dhis2Client, type DataValue } from '../../src/dhis2/dhis2-client.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '../../src/dhis2-standin/index.js';
+import { metadataForMappings } from '../../src/dhis2-standin/mapping-metadata.js';
+import { loadMappings } from '../../src/mapping/load-mappings.js';
+
+const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
+const metadata = metadataForMappings(mappings, ['CM_NW_BAM_CSI001']);
+const good: DataValue = { dataElement: 'RMNCAH_ANC4', period: '202610', orgUnit: 'CM_NW_BAM_CSI001', categoryOptionCombo: 'default', attributeOptionCombo: 'default', value: '3' };
+const unknownElement: DataValue = { ...good, dataElement: 'NO_SUCH_ELEMENT' };
+
+test.each(['2.41', '2.43'])('DHIS2 %s: a partial import is read as imported with its conflict and index', async (version) => {
+  const server = await startDhis2StandInServer({ version, metadata });
+  try {
+    const client = new Dhis2Client(server.url, { kind: 'basic', username: 'admin', password: 'district' });
+    const outcome = await client.postDataValues([unknownElement, good]);
+    expect(outcome).toMatchObject({
+      kind: 'imported',
+      importCount: { imported: 1, updated: 0, ignored: 1, deleted: 0 },
+      conflicts: [{ errorCode: 'E7610', indexes: [0] }],
+      rejectedIndexes: [0],
+    });
+    expect(server.standIn.requests.at(-1)?.status).toBe(version === '2.41' ? 409 : 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a personal access token works; a wrong one is refused, not retried', async () => {
+  const server = await startDhis2StandInServer({ metadata });
+  try {
+    expect((await new Dhis2Client(server.url, { kind: 'token', token: DEFAULT_PERSONAL_ACCESS_TOKEN }).postDataValues([good])).kind).toBe('imported');
+    const refused = await new Dhis2Client(server.url, { kind: 'token', token: 'd2pat_wrong' }).postDataValues([good]);
+    expect(refused).toMatchObject({ kind: 'refused', message: expect.stringMatching(/401/) });
+  } finally {
+    await server.close();
+  }
+});
+
+test('no DHIS2 at the address is retryable', async () => {
+  const outcome = await new Dhis2Client('http://127.0.0.1:9', { kind: 'token', token: 'x' }, 2000).postDataValues([good]);
+  expect(outcome.kind).toBe('retryable');
+});
