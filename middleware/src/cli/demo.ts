@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import type { Encounter } from '../contract/index.js';
 import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../dhis2-standin/index.js';
-import { metadataForMappings, uidFor } from '../dhis2-standin/mapping-metadata.js';
+import { byUid, metadataForMappings, nonZeroValues } from '../dhis2-standin/mapping-metadata.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
 import { recomputeCells } from '../mapping/recompute.js';
 import { createLogger } from '../logging/logger.js';
@@ -197,15 +197,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 /** Compares what the stand-in holds with an independent recomputation, and prints a few values by name. */
 function reportDhis2Values(standIn: Dhis2StandInServer, mappings: Mappings, posted: readonly Encounter[]): void {
   const expected = recomputeCells(posted, mappings);
-  const held = new Map<string, number>();
-  for (const row of standIn.standIn.allValues()) {
-    if (Number(row.value) !== 0) held.set([row.dataElement, row.period, row.orgUnit, row.categoryOptionCombo, row.attributeOptionCombo].join(' '), Number(row.value));
-  }
+  const held = nonZeroValues(standIn.standIn);
+  const expectedByUid = byUid(expected.values());
   let matching = 0;
-  for (const cell of expected.values()) {
-    const key = [uidFor('de', cell.dataElement), cell.period, uidFor('ou', cell.orgUnit), uidFor('coc', cell.categoryOptionCombo), uidFor('coc', cell.attributeOptionCombo)].join(' ');
-    if (held.get(key) === cell.value) matching += 1;
-  }
+  for (const [key, value] of expectedByUid) if (held.get(key) === value) matching += 1;
   const exact = matching === expected.size && held.size === expected.size;
   console.log(
     `\nDHIS2 holds ${held.size} non-zero values; a from-scratch recomputation from the latest version of every encounter gives ${expected.size}: ` +

@@ -3,6 +3,8 @@
 // (metadata/, issue 5) exists. Half the elements treat zero as significant, half not, so both of DHIS2's
 // zero rules are exercised.
 import { createHash } from 'node:crypto';
+import type { Cell } from '../mapping/aggregate-contributions.js';
+import type { Dhis2StandIn } from './stand-in.js';
 import type { Dhis2MetadataPayload } from './types.js';
 import type { Mappings } from '../mapping/load-mappings.js';
 
@@ -83,4 +85,29 @@ export function metadataForMappings(mappings: Mappings, orgUnitCodes: readonly s
     dataSets,
     organisationUnits,
   } as Dhis2MetadataPayload;
+}
+
+/** The key of a cell among the stand-in's values: its uids and period, as the stand-in stores them. */
+function uidCellKey(dataElement: string, period: string, orgUnit: string, categoryOptionCombo: string, attributeOptionCombo: string): string {
+  return [dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo].join(' ');
+}
+
+/** Every non-zero value the stand-in holds, by uid cell key. */
+export function nonZeroValues(standIn: Dhis2StandIn): Map<string, number> {
+  const cells = new Map<string, number>();
+  for (const row of standIn.allValues()) {
+    const value = Number(row.value);
+    if (value !== 0) cells.set(uidCellKey(row.dataElement, row.period, row.orgUnit, row.categoryOptionCombo, row.attributeOptionCombo), value);
+  }
+  return cells;
+}
+
+/** A from-scratch recomputation (codes) keyed as the stand-in stores values (uids made by `uidFor`). */
+export function byUid(cells: Iterable<Cell & { value: number }>): Map<string, number> {
+  const byKey = new Map<string, number>();
+  for (const cell of cells) {
+    const key = uidCellKey(uidFor('de', cell.dataElement), cell.period, uidFor('ou', cell.orgUnit), uidFor('coc', cell.categoryOptionCombo), uidFor('coc', cell.attributeOptionCombo));
+    byKey.set(key, cell.value);
+  }
+  return byKey;
 }

@@ -13,9 +13,8 @@ import { deleteKeysWithPrefix } from '../../src/redis/keys.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
-jest.setTimeout(120_000);
-
 const RUNS = Number(process.env['LEDGER_PROPERTY_RUNS'] ?? 1000);
+jest.setTimeout(Math.max(120_000, RUNS * 60));
 const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
 // A small world so that sequences collide on the same encounters and cells: 3 facilities, 30 days.
 const pool = generateEncounters({ seed: 11, facilityCount: 3, encounterCount: 400, endDate: '2026-10-31', days: 30, updateRate: 0.3, enteredInErrorRate: 0.1, trainingRate: 0.05 });
