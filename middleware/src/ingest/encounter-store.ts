@@ -138,17 +138,6 @@ export class EncounterStore {
     });
   }
 
-  /** The version currently held for each ref (undefined when unknown), in one round trip. */
-  async heldVersions(refs: readonly EncounterRef[]): Promise<(number | undefined)[]> {
-    const pipeline = this.redis.pipeline();
-    for (const ref of refs) pipeline.hget(this.keys.encounter(ref.source, ref.id), 'version');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
-      if (error) throw error;
-      return reply === null ? undefined : Number(reply);
-    });
-  }
-
   async markProcessed(refs: readonly EncounterRef[]): Promise<void> {
     if (refs.length === 0) return;
     const pipeline = this.redis.pipeline();
