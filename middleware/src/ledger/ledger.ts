@@ -32,6 +32,11 @@ export function groupKeyOf(group: CellGroup): string {
   return JSON.stringify([group.dataSet, group.orgUnit, group.period, group.attributeOptionCombo]);
 }
 
+/** The key of a cell within its group: its data element and category option combo. */
+export function cellKeyOf(cell: { dataElement: string; categoryOptionCombo: string }): string {
+  return JSON.stringify([cell.dataElement, cell.categoryOptionCombo]);
+}
+
 export function groupOfKey(key: string): CellGroup {
   const [dataSet, orgUnit, period, attributeOptionCombo] = JSON.parse(key) as string[];
   return { dataSet, orgUnit, period, attributeOptionCombo } as CellGroup;
@@ -120,15 +125,22 @@ export class Ledger {
     return Number((await this.redis.hget(this.encounterKey(source, id), 'version')) ?? 0);
   }
 
+  /** Every share of every encounter in a group, as stored. */
+  private async sharesOf(group: CellGroup): Promise<(EncounterShare & { dataElement: string; categoryOptionCombo: string })[]> {
+    const fields = await this.redis.hgetall(this.groupPrefix() + groupKeyOf(group));
+    return Object.entries(fields).map(([field, value]) => {
+      const [dataElement, categoryOptionCombo, source, id] = JSON.parse(field) as [string, string, string, string];
+      return { dataElement, categoryOptionCombo, source, id, value: Number(value) };
+    });
+  }
+
   /** Every cell of a group with the sum of its contributions. Cells that fell to nothing are absent. */
   async cellsOf(group: CellGroup): Promise<CellValue[]> {
-    const fields = await this.redis.hgetall(this.groupPrefix() + groupKeyOf(group));
     const sums = new Map<string, CellValue>();
-    for (const [field, value] of Object.entries(fields)) {
-      const [dataElement, categoryOptionCombo] = JSON.parse(field) as string[];
-      const key = JSON.stringify([dataElement, categoryOptionCombo]);
-      const cell = sums.get(key) ?? { dataElement: dataElement as string, categoryOptionCombo: categoryOptionCombo as string, value: 0 };
-      cell.value += Number(value);
+    for (const share of await this.sharesOf(group)) {
+      const key = cellKeyOf(share);
+      const cell = sums.get(key) ?? { dataElement: share.dataElement, categoryOptionCombo: share.categoryOptionCombo, value: 0 };
+      cell.value += share.value;
       sums.set(key, cell);
     }
     return [...sums.values()];
@@ -136,13 +148,10 @@ export class Ledger {
 
   /** The encounters behind one cell (provenance), with what each adds. */
   async encountersBehind(group: CellGroup, dataElement: string, categoryOptionCombo: string): Promise<EncounterShare[]> {
-    const fields = await this.redis.hgetall(this.groupPrefix() + groupKeyOf(group));
-    const shares: EncounterShare[] = [];
-    for (const [field, value] of Object.entries(fields)) {
-      const [de, coc, source, id] = JSON.parse(field) as string[];
-      if (de === dataElement && coc === categoryOptionCombo) shares.push({ source: source as string, id: id as string, value: Number(value) });
-    }
-    return shares.sort((a, b) => a.source.localeCompare(b.source) || a.id.localeCompare(b.id));
+    return (await this.sharesOf(group))
+      .filter((share) => share.dataElement === dataElement && share.categoryOptionCombo === categoryOptionCombo)
+      .map(({ source, id, value }) => ({ source, id, value }))
+      .sort((a, b) => a.source.localeCompare(b.source) || a.id.localeCompare(b.id));
   }
 
   private pushedKey(group: CellGroup): string {
@@ -153,8 +162,8 @@ export class Ledger {
   async pushedValues(group: CellGroup): Promise<CellValue[]> {
     const fields = await this.redis.hgetall(this.pushedKey(group));
     return Object.entries(fields).map(([field, value]) => {
-      const [dataElement, categoryOptionCombo] = JSON.parse(field) as string[];
-      return { dataElement: dataElement as string, categoryOptionCombo: categoryOptionCombo as string, value: Number(value) };
+      const [dataElement, categoryOptionCombo] = JSON.parse(field) as [string, string];
+      return { dataElement, categoryOptionCombo, value: Number(value) };
     });
   }
 
@@ -164,22 +173,20 @@ export class Ledger {
     const key = this.pushedKey(group);
     const pipeline = this.redis.pipeline();
     for (const cell of cells) {
-      const field = JSON.stringify([cell.dataElement, cell.categoryOptionCombo]);
+      const field = cellKeyOf(cell);
       if (cell.value === 0) pipeline.hdel(key, field);
       else pipeline.hset(key, field, String(cell.value));
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
-  /** Every encounter with a share in the group, with the version the ledger holds for it. */
+  /** Every encounter with a share in the group, its cells (as `cellKeyOf`) and the version the ledger holds. */
   async encountersIn(group: CellGroup): Promise<{ source: string; id: string; version: number; cells: string[] }[]> {
-    const fields = await this.redis.hgetall(this.groupPrefix() + groupKeyOf(group));
     const byEncounter = new Map<string, { source: string; id: string; version: number; cells: string[] }>();
-    for (const field of Object.keys(fields)) {
-      const [de, coc, source, id] = JSON.parse(field) as string[];
-      const key = JSON.stringify([source, id]);
-      const entry = byEncounter.get(key) ?? { source: source as string, id: id as string, version: 0, cells: [] };
-      entry.cells.push(JSON.stringify([de, coc]));
+    for (const share of await this.sharesOf(group)) {
+      const key = JSON.stringify([share.source, share.id]);
+      const entry = byEncounter.get(key) ?? { source: share.source, id: share.id, version: 0, cells: [] };
+      entry.cells.push(cellKeyOf(share));
       byEncounter.set(key, entry);
     }
     const entries = [...byEncounter.values()];

@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
 import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-summary.js';
 import type { EncounterStore } from '../../ingest/encounter-store.js';
-import { groupKeyOf, type CellGroup, type CellValue, type Ledger } from '../../ledger/ledger.js';
+import { cellKeyOf, groupKeyOf, type CellGroup, type CellValue, type Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
 
 export const PUSH_QUEUE = 'dhis2-push';
@@ -42,8 +42,6 @@ export async function addPushJobs(queue: Queue<PushJobData>, groups: readonly Ce
   await queue.addBulk(groups.map((group) => ({ name: 'push', data: { group }, opts: { jobId: pushJobId(group), delay: delayMs } })));
 }
 
-const cellKey = (cell: { dataElement: string; categoryOptionCombo: string }) => JSON.stringify([cell.dataElement, cell.categoryOptionCombo]);
-
 export async function execPushJob(
   data: PushJobData,
   deps: { ledger: Ledger; client: Pick<Dhis2Client, 'postDataValues'>; store: EncounterStore },
@@ -51,9 +49,9 @@ export async function execPushJob(
   const { group } = data;
   await deps.ledger.claimDirty(group);
   const current = await deps.ledger.cellsOf(group);
-  const currentKeys = new Set(current.map(cellKey));
+  const currentKeys = new Set(current.map(cellKeyOf));
   const fellToNothing = (await deps.ledger.pushedValues(group))
-    .filter((cell) => !currentKeys.has(cellKey(cell)))
+    .filter((cell) => !currentKeys.has(cellKeyOf(cell)))
     .map((cell): CellValue => ({ ...cell, value: 0 }));
   const cells = [...current, ...fellToNothing];
   if (cells.length === 0) return { sent: 0, conflicts: 0 };
@@ -85,10 +83,10 @@ export async function execPushJob(
   for (const conflict of outcome.conflicts) {
     for (const index of conflict.indexes ?? []) {
       const cell = cells[index];
-      if (cell) rejected.set(cellKey(cell), conflict);
+      if (cell) rejected.set(cellKeyOf(cell), conflict);
     }
   }
-  await deps.ledger.recordPushed(group, cells.filter((cell) => !rejected.has(cellKey(cell))));
+  await deps.ledger.recordPushed(group, cells.filter((cell) => !rejected.has(cellKeyOf(cell))));
   await markEncounters(deps, group, rejected);
   if ([...rejected.values()].some(isRetryableConflict)) {
     await deps.ledger.markDirty(group);
