@@ -101,6 +101,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       connection: workerRedis,
       prefix: keys.bullPrefix(),
       concurrency: config.workerConcurrency,
+      jobLockMs: config.jobLockMs,
       store,
       steps,
       logger,
@@ -115,7 +116,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const client = new Dhis2Client(config.dhis2.url, config.dhis2.auth);
       const pushRedis = createRedis(config.redisUrl, 'smc-bridge-dhis2-push', 'wait');
       pushRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
-      const pushWorker = initPushWorker({ connection: pushRedis, prefix: keys.bullPrefix(), ledger, client, store, logger });
+      const pushWorker = initPushWorker({ connection: pushRedis, prefix: keys.bullPrefix(), ledger, client, store, jobLockMs: config.jobLockMs, logger });
       const stopDirtySweeper = startDirtySweeper({ ledger, queue: pushQueue, everyMs: 5000, delayMs: config.dhis2PushDelayMs, logger });
       closers.unshift(async () => {
         stopDirtySweeper();

@@ -53,6 +53,7 @@ const EnvSchema = z
     MAX_BATCH: integer(1, MAX_BATCH_SIZE).default(MAX_BATCH_SIZE),
     WORKER_CONCURRENCY: integer(1, 256).default(4),
     INBOX_SWEEP_AFTER_SECONDS: integer(10, 86_400).default(900),
+    JOB_LOCK_SECONDS: integer(1, 600).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DHIS2_URL: url(['http:', 'https:']).optional(),
     DHIS2_TOKEN: z.string().min(1).optional(),
@@ -90,6 +91,8 @@ export interface Config {
   maxBatch: number;
   workerConcurrency: number;
   inboxSweepAfterMs: number;
+  /** How long a job stays locked to a worker that stopped answering (crashed, killed) before another takes it. */
+  jobLockMs: number;
   logLevel: string;
   dhis2?: { url: string; auth: Dhis2Auth };
   fhir?: { url: string };
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBatch: e.MAX_BATCH,
     workerConcurrency: e.WORKER_CONCURRENCY,
     inboxSweepAfterMs: e.INBOX_SWEEP_AFTER_SECONDS * 1000,
+    jobLockMs: e.JOB_LOCK_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,

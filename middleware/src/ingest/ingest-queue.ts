@@ -4,11 +4,12 @@
 // (source, id, version); the worker re-reads the stored encounter and skips any version that a newer one has
 // superseded, since the newer version has a job of its own. A job id derived from its references makes a
 // repeated add of the same work a no-op. Every step is safe to run twice, because BullMQ delivers at least
-// once: a killed worker's job is picked up again after its lock expires.
+// once: a killed worker's job is picked up again after its lock expires (queue/stall-recovery.ts).
 import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
+import { stallRecovery } from '../queue/stall-recovery.js';
 import type { EncounterRef, EncounterStore, StoredEncounter } from './encounter-store.js';
 
 export const INGEST_QUEUE = 'ingest';
@@ -72,6 +73,7 @@ export function initIngestWorker(options: {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  jobLockMs: number;
   store: EncounterStore;
   steps: readonly EncounterStep[];
   logger: Logger;
@@ -79,7 +81,7 @@ export function initIngestWorker(options: {
   const worker = new Worker<IngestJobData>(
     INGEST_QUEUE,
     async (job: Job<IngestJobData>) => execIngestJob(job.data, options.store, options.steps),
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
+    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
   );
   worker.on('failed', (job, error) => {
     options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'ingest job failed');

@@ -15,6 +15,7 @@ import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-sum
 import type { EncounterStore } from '../../ingest/encounter-store.js';
 import { cellKeyOf, groupKeyOf, type CellGroup, type CellValue, type Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
+import { stallRecovery } from '../../queue/stall-recovery.js';
 
 export const PUSH_QUEUE = 'dhis2-push';
 
@@ -124,12 +125,14 @@ export function initPushWorker(options: {
   ledger: Ledger;
   client: Dhis2Client;
   store: EncounterStore;
+  jobLockMs: number;
   logger: Logger;
 }): Worker<PushJobData> {
   const worker = new Worker<PushJobData>(PUSH_QUEUE, async (job: Job<PushJobData>) => execPushJob(job.data, options), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 4,
+    ...stallRecovery(options.jobLockMs),
   });
   worker.on('failed', (job, error) => {
     options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'DHIS2 push failed');
