@@ -153,13 +153,18 @@ export class EncounterStore {
   }
 
   async setTargetState(ref: EncounterRef, target: TargetName, state: Omit<TargetState, 'version'>): Promise<void> {
-    const record: TargetState = { ...state, version: ref.version };
-    await (this.redis as unknown as ScriptClient).smcSetTarget(
-      this.keys.encounter(ref.source, ref.id),
-      `target:${target}`,
-      String(ref.version),
-      JSON.stringify(record),
-    );
+    await this.setTargetStates([{ ref, target, state }]);
+  }
+
+  /** Sets many target states in one pipelined round trip; none goes back to an older version. */
+  async setTargetStates(updates: readonly { ref: EncounterRef; target: TargetName; state: Omit<TargetState, 'version'> }[]): Promise<void> {
+    if (updates.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { ref, target, state } of updates) {
+      const record: TargetState = { ...state, version: ref.version };
+      (pipeline as unknown as ScriptPipeline).smcSetTarget(this.keys.encounter(ref.source, ref.id), `target:${target}`, String(ref.version), JSON.stringify(record));
+    }
+    await execOrThrow(pipeline);
   }
 
   /** Inbox entries accepted before `olderThan`: versions no worker has finished yet. */
@@ -176,10 +181,7 @@ export class EncounterStore {
 interface ScriptPipeline {
   smcAcceptEncounter(...args: string[]): void;
   smcMarkProcessed(...args: string[]): void;
-}
-
-interface ScriptClient {
-  smcSetTarget(...args: string[]): Promise<number>;
+  smcSetTarget(...args: string[]): void;
 }
 
 async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {

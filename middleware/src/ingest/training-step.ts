@@ -7,11 +7,10 @@ import type { EncounterStep } from './ingest-queue.js';
 export function skipTrainingEncounters(store: EncounterStore): EncounterStep {
   return async (encounters) => {
     const at = new Date().toISOString();
-    for (const { ref, encounter } of encounters) {
-      if (encounter.training !== true) continue;
-      for (const target of TARGETS) {
-        await store.setTargetState(ref, target, { state: 'skipped', reason: 'training encounter: never delivered', at });
-      }
-    }
+    await store.setTargetStates(
+      encounters
+        .filter(({ encounter }) => encounter.training === true)
+        .flatMap(({ ref }) => TARGETS.map((target) => ({ ref, target, state: { state: 'skipped' as const, reason: 'training encounter: never delivered', at } }))),
+    );
   };
 }

@@ -4,8 +4,9 @@
 //
 // Layout: one hash per cell group (dataSet, orgUnit, period, attributeOptionCombo) whose fields are
 // [dataElement, categoryOptionCombo, source, id] → value; one hash per encounter holding the version applied
-// and the fields it wrote; a set of dirty groups waiting to be pushed to DHIS2. One Lua script does the
-// replacement, so a worker killed half-way leaves either the old contributions or the new ones.
+// and the fields it wrote; a set of dirty groups waiting to be pushed to DHIS2; per group, the encounters
+// withdrawn from it whose removal DHIS2 has not confirmed yet (so their status can say when it has). One Lua
+// script does the replacement, so a worker killed half-way leaves either the old contributions or the new ones.
 import type { Redis } from 'ioredis';
 import type { Contribution } from '../mapping/aggregate-contributions.js';
 
@@ -42,18 +43,27 @@ export function groupOfKey(key: string): CellGroup {
   return { dataSet, orgUnit, period, attributeOptionCombo } as CellGroup;
 }
 
+// KEYS: the encounter's ledger hash, the dirty set. ARGV: version, cells by group (JSON), group key prefix,
+// withdrawn key prefix, the encounter as a withdrawn-hash field.
+// Returns {outcome, withdrew, touched groups...}: 'applied', 'held' (this version is already applied; withdrew
+// as recorded then) or 'stale' (a newer version is applied).
 const REPLACE_SCRIPT = `
 local held = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if tonumber(ARGV[1]) <= held then return 0 end
+local version = tonumber(ARGV[1])
+if version < held then return {'stale', '0'} end
+if version == held then return {'held', redis.call('HGET', KEYS[1], 'withdrew') or '0'} end
 local touched = {}
 local old = redis.call('HGET', KEYS[1], 'fields')
+local hadAny = false
 if old then
   for group, fields in pairs(cjson.decode(old)) do
     for _, field in ipairs(fields) do redis.call('HDEL', ARGV[3] .. group, field) end
     touched[group] = true
+    hadAny = true
   end
 end
 local written = {}
+local writesAny = false
 for group, cells in pairs(cjson.decode(ARGV[2])) do
   local fields = {}
   for field, value in pairs(cells) do
@@ -62,18 +72,51 @@ for group, cells in pairs(cjson.decode(ARGV[2])) do
   end
   written[group] = fields
   touched[group] = true
+  writesAny = true
+  redis.call('HDEL', ARGV[4] .. group, ARGV[5])
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'fields', cjson.encode(written))
-local dirty = {}
+local withdrew = '0'
+if hadAny and not writesAny then
+  withdrew = '1'
+  for group in pairs(touched) do redis.call('HSET', ARGV[4] .. group, ARGV[5], ARGV[1]) end
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'fields', cjson.encode(written), 'withdrew', withdrew)
+local reply = {'applied', withdrew}
 for group in pairs(touched) do
   redis.call('SADD', KEYS[2], group)
-  dirty[#dirty + 1] = group
+  reply[#reply + 1] = group
 end
-return dirty
+return reply
 `;
 
-interface ReplaceClient {
-  smcReplaceContributions(encounterKey: string, dirtyKey: string, version: string, cells: string, groupPrefix: string): Promise<0 | string[]>;
+// Forgets withdrawn encounters once DHIS2 has confirmed their removal, unless a newer version came since.
+const FORGET_WITHDRAWN_SCRIPT = `
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 0
+`;
+
+/** What replacing an encounter's contributions did. */
+export interface ReplaceOutcome {
+  /** applied: this version's contributions now stand; held: they already stood; stale: a newer version stands. */
+  outcome: 'applied' | 'held' | 'stale';
+  /** This version took away every count the encounter had (a withdrawal), so DHIS2 must lose them. */
+  withdrew: boolean;
+  /** The cell groups whose values changed (only when applied). */
+  touched: CellGroup[];
+}
+
+export interface EncounterContributions {
+  source: string;
+  id: string;
+  version: number;
+  contributions: readonly Contribution[];
+}
+
+interface LedgerScripts {
+  smcReplaceContributions(encounterKey: string, dirtyKey: string, version: string, cells: string, groupPrefix: string, withdrawnPrefix: string, member: string): void;
+  smcForgetWithdrawn(key: string, ...memberVersionPairs: string[]): Promise<number>;
 }
 
 export class Ledger {
@@ -82,6 +125,7 @@ export class Ledger {
     private readonly prefix: string,
   ) {
     redis.defineCommand('smcReplaceContributions', { numberOfKeys: 2, lua: REPLACE_SCRIPT });
+    redis.defineCommand('smcForgetWithdrawn', { numberOfKeys: 1, lua: FORGET_WITHDRAWN_SCRIPT });
   }
 
   private encounterKey(source: string, id: string): string {
@@ -97,27 +141,63 @@ export class Ledger {
   }
 
   /**
-   * Makes `contributions` the whole of what this encounter version counts for (empty for a removed,
-   * training or entered-in-error encounter). Returns the cell groups it touched, or [] when the ledger
-   * already holds this version or a newer one.
+   * Makes each item's contributions the whole of what that encounter version counts for (empty for a
+   * training or entered-in-error encounter), in one pipelined round trip. An older or equal version changes
+   * nothing.
    */
-  async replace(source: string, id: string, version: number, contributions: readonly Contribution[]): Promise<CellGroup[]> {
-    const cells: Record<string, Record<string, number>> = {};
-    for (const c of contributions) {
-      const group = groupKeyOf(c);
-      const field = JSON.stringify([c.dataElement, c.categoryOptionCombo, source, id]);
-      const cellsOfGroup = (cells[group] ??= {});
-      cellsOfGroup[field] = (cellsOfGroup[field] ?? 0) + c.value;
+  async replaceMany(items: readonly EncounterContributions[]): Promise<ReplaceOutcome[]> {
+    if (items.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const item of items) {
+      const cells: Record<string, Record<string, number>> = {};
+      for (const c of item.contributions) {
+        const group = groupKeyOf(c);
+        const field = JSON.stringify([c.dataElement, c.categoryOptionCombo, item.source, item.id]);
+        const cellsOfGroup = (cells[group] ??= {});
+        cellsOfGroup[field] = (cellsOfGroup[field] ?? 0) + c.value;
+      }
+      (pipeline as unknown as LedgerScripts).smcReplaceContributions(
+        this.encounterKey(item.source, item.id),
+        this.dirtyKey(),
+        String(item.version),
+        // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
+        JSON.stringify(cells),
+        this.groupPrefix(),
+        this.withdrawnPrefix(),
+        JSON.stringify([item.source, item.id]),
+      );
     }
-    const touched = await (this.redis as unknown as ReplaceClient).smcReplaceContributions(
-      this.encounterKey(source, id),
-      this.dirtyKey(),
-      String(version),
-      // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
-      JSON.stringify(cells),
-      this.groupPrefix(),
-    );
-    return touched === 0 ? [] : touched.map(groupOfKey);
+    return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      const [outcome, withdrew, ...groups] = reply as [ReplaceOutcome['outcome'], string, ...string[]];
+      return { outcome, withdrew: withdrew === '1', touched: groups.map(groupOfKey) };
+    });
+  }
+
+  /** `replaceMany` for one encounter; returns the groups it touched ([] when a newer or equal version stands). */
+  async replace(source: string, id: string, version: number, contributions: readonly Contribution[]): Promise<CellGroup[]> {
+    const [result] = await this.replaceMany([{ source, id, version, contributions }]);
+    return result?.touched ?? [];
+  }
+
+  private withdrawnPrefix(): string {
+    return `${this.prefix}:ledger:withdrawn:`;
+  }
+
+  /** Encounters whose withdrawal took counts out of this group, not yet confirmed by DHIS2. */
+  async withdrawnFrom(group: CellGroup): Promise<{ source: string; id: string; version: number }[]> {
+    const fields = await this.redis.hgetall(this.withdrawnPrefix() + groupKeyOf(group));
+    return Object.entries(fields).map(([member, version]) => {
+      const [source, id] = JSON.parse(member) as [string, string];
+      return { source, id, version: Number(version) };
+    });
+  }
+
+  /** DHIS2 confirmed these withdrawals; a newer version recorded since stays. */
+  async forgetWithdrawn(group: CellGroup, encounters: readonly { source: string; id: string; version: number }[]): Promise<void> {
+    if (encounters.length === 0) return;
+    const pairs = encounters.flatMap((e) => [JSON.stringify([e.source, e.id]), String(e.version)]);
+    await (this.redis as unknown as LedgerScripts).smcForgetWithdrawn(this.withdrawnPrefix() + groupKeyOf(group), ...pairs);
   }
 
   /** The version whose contributions the ledger holds for an encounter (0 when none). */

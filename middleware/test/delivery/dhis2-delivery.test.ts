@@ -108,4 +108,11 @@ test('corrections and withdrawals take their counts away, down to zero or a dele
   // Some cells fell to nothing: DHIS2 holds a zero (zero significant) or a deleted row (not significant).
   const cleared = dhis2.standIn.allValues({ includeDeleted: true }).filter((row) => row.deleted || Number(row.value) === 0);
   expect(cleared.length).toBeGreaterThan(0);
+
+  // A withdrawn encounter that had counts says so once DHIS2 lost them; one that never counted was skipped.
+  const statusOf = async (e: Encounter) => ((await (await api.get(`/api/v1/encounters/smc-platform/${e.id}`)).json()) as { targets: { dhis2: { state: string; reason?: string } } }).targets.dhis2;
+  const hadCounts = withdrawn.find((e) => aggregateContributions(latest.get(e.id) as Encounter, mappings).contributions.length > 0) as Encounter;
+  const neverCounted = withdrawn.find((e) => aggregateContributions(latest.get(e.id) as Encounter, mappings).contributions.length === 0) as Encounter;
+  expect(await statusOf(hadCounts)).toMatchObject({ state: 'delivered', reason: 'its counts were removed from DHIS2' });
+  expect(await statusOf(neverCounted)).toMatchObject({ state: 'skipped', reason: 'entered in error' });
 });

@@ -45,8 +45,9 @@ test('503s and a connection reset are retried with backoff until DHIS2 has the v
   expect(await until(() => anc1Value(KNOWN), (value) => value === '2')).toBe('2');
   const posts = dhis2.standIn.requests.filter((request) => request.method === 'POST');
   expect(posts.filter((request) => request.fault !== undefined).length).toBe(2);
-  const status = (await (await api.get('/api/v1/encounters/smc-platform/retry-1')).json()) as { targets: { dhis2: { state: string } } };
-  expect(status.targets.dhis2.state).toBe('delivered');
+  // DHIS2 stores the values before it answers; the status follows the answer.
+  const dhis2State = async () => ((await (await api.get('/api/v1/encounters/smc-platform/retry-1')).json()) as { targets: { dhis2: { state: string } } }).targets.dhis2.state;
+  expect(await until(dhis2State, (state) => state === 'delivered')).toBe('delivered');
 });
 
 test('an unknown org unit ends in the dead-letter list with the DHIS2 message, and replays after the fix', async () => {

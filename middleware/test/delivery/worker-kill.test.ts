@@ -89,8 +89,10 @@ test(`${KILLS} SIGKILLs of a worker mid-pipeline lose nothing and count nothing 
       const response = await api.post({ encounters: batch });
       expect(response.status).toBe(202);
     }
-    // Let the workers get into the work, then kill one of them wherever it is.
-    await new Promise((resolve) => setTimeout(resolve, 150 + ((round * 137) % 500)));
+    // Wait until the workers are into the work, then kill one of them wherever it is.
+    const deadline = Date.now() + 15_000;
+    while ((await activeJobs()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, (round * 37) % 150));
     if ((await activeJobs()) > 0) killedMidJob++;
     const victim = round % workers.length;
     await workers[victim]!.kill();

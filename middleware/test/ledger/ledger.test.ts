@@ -45,3 +45,50 @@ test('a version with no contributions (entered in error) removes the old ones an
   expect(await ledger.claimDirty(group)).toBe(true);
   expect(await ledger.claimDirty(group)).toBe(false);
 });
+
+test('replaceMany says what each version did, and remembers a withdrawal until DHIS2 confirms it', async () => {
+  const group: CellGroup = { dataSet: 'SMC_MONTHLY', orgUnit: 'ML_KAY_CSCOM002', period: '202610', attributeOptionCombo: 'default' };
+  const other: CellGroup = { ...group, period: '202609' };
+  const anc1 = (): Contribution => ({ ...group, dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 1, rule: 'anc-1st-visit' });
+  const [first, second, third] = await ledger.replaceMany([
+    { source: 'smc-platform', id: 'w1', version: 1, contributions: [anc1()] },
+    { source: 'smc-platform', id: 'w2', version: 1, contributions: [] },
+    { source: 'smc-platform', id: 'w3', version: 1, contributions: [anc1(), { ...anc1(), ...other }] },
+  ]);
+  expect(first).toEqual({ outcome: 'applied', withdrew: false, touched: [group] });
+  expect(second).toEqual({ outcome: 'applied', withdrew: false, touched: [] });
+  expect(third?.touched).toHaveLength(2);
+
+  // w1 is withdrawn (entered in error); w3 moves out of `group` into `other` only, which is no withdrawal.
+  const [withdrawal, move] = await ledger.replaceMany([
+    { source: 'smc-platform', id: 'w1', version: 2, contributions: [] },
+    { source: 'smc-platform', id: 'w3', version: 2, contributions: [{ ...anc1(), ...other }] },
+  ]);
+  expect(withdrawal).toEqual({ outcome: 'applied', withdrew: true, touched: [group] });
+  expect(move?.withdrew).toBe(false);
+  expect(await ledger.withdrawnFrom(group)).toEqual([{ source: 'smc-platform', id: 'w1', version: 2 }]);
+
+  // A re-run of the same versions (a worker killed after the ledger step) learns what they did the first time.
+  const rerun = await ledger.replaceMany([
+    { source: 'smc-platform', id: 'w1', version: 2, contributions: [] },
+    { source: 'smc-platform', id: 'w1', version: 1, contributions: [anc1()] },
+  ]);
+  expect(rerun).toEqual([
+    { outcome: 'held', withdrew: true, touched: [] },
+    { outcome: 'stale', withdrew: false, touched: [] },
+  ]);
+
+  // Confirming an older withdrawal does not forget a newer one.
+  await ledger.forgetWithdrawn(group, [{ source: 'smc-platform', id: 'w1', version: 1 }]);
+  expect(await ledger.withdrawnFrom(group)).toHaveLength(1);
+  await ledger.forgetWithdrawn(group, [{ source: 'smc-platform', id: 'w1', version: 2 }]);
+  expect(await ledger.withdrawnFrom(group)).toEqual([]);
+
+  // Counting again in the group clears a pending withdrawal.
+  await ledger.replace('smc-platform', 'w1', 3, []);
+  expect(await ledger.withdrawnFrom(group)).toEqual([]);
+  await ledger.replace('smc-platform', 'w3', 3, []);
+  expect(await ledger.withdrawnFrom(other)).toEqual([{ source: 'smc-platform', id: 'w3', version: 3 }]);
+  await ledger.replace('smc-platform', 'w3', 4, [{ ...anc1(), ...other }]);
+  expect(await ledger.withdrawnFrom(other)).toEqual([]);
+});

@@ -99,7 +99,10 @@ export async function execPushJob(
   return { sent: dataValues.length, conflicts: 0 };
 }
 
-/** Sets the dhis2 state of every encounter in the group: delivered, or failed with the conflict behind it. */
+/**
+ * Sets the dhis2 state of every encounter in the group: delivered, or failed with the conflict behind it.
+ * Encounters withdrawn from the group (entered in error, say) are delivered once their removal went through.
+ */
 async function markEncounters(
   deps: { ledger: Ledger; store: EncounterStore },
   group: CellGroup,
@@ -107,16 +110,21 @@ async function markEncounters(
   failedAll?: string,
 ): Promise<void> {
   const at = new Date().toISOString();
-  const encounters = await deps.ledger.encountersIn(group);
-  await Promise.all(
-    encounters.map((encounter) => {
-      const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-      const conflict = encounter.cells.map((cell) => rejected.get(cell)).find((c) => c !== undefined);
-      if (failedAll !== undefined) return deps.store.setTargetState(ref, 'dhis2', { state: 'failed', reason: failedAll, at });
-      if (conflict) return deps.store.setTargetState(ref, 'dhis2', { state: 'failed', reason: `${conflict.errorCode ?? ''} ${conflict.value}`.trim(), at });
-      return deps.store.setTargetState(ref, 'dhis2', { state: 'delivered', at });
-    }),
-  );
+  const [encounters, withdrawn] = await Promise.all([deps.ledger.encountersIn(group), deps.ledger.withdrawnFrom(group)]);
+  const counted = encounters.map((encounter) => {
+    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
+    const conflict = encounter.cells.map((cell) => rejected.get(cell)).find((c) => c !== undefined);
+    if (failedAll !== undefined) return { ref, target: 'dhis2' as const, state: { state: 'failed' as const, reason: failedAll, at } };
+    if (conflict) return { ref, target: 'dhis2' as const, state: { state: 'failed' as const, reason: `${conflict.errorCode ?? ''} ${conflict.value}`.trim(), at } };
+    return { ref, target: 'dhis2' as const, state: { state: 'delivered' as const, at } };
+  });
+  const removed = withdrawn.map((ref) => ({
+    ref,
+    target: 'dhis2' as const,
+    state: failedAll !== undefined ? { state: 'failed' as const, reason: failedAll, at } : { state: 'delivered' as const, reason: 'its counts were removed from DHIS2', at },
+  }));
+  await deps.store.setTargetStates([...counted, ...removed]);
+  if (failedAll === undefined) await deps.ledger.forgetWithdrawn(group, withdrawn);
 }
 
 export function initPushWorker(options: {
