@@ -16,31 +16,49 @@ export function localDateOf(isoDateTime: string): string {
   return dateTime.toISODate() as string;
 }
 
+export interface AgeAtEncounter {
+  /** The encounter's local calendar date. */
+  date: string;
+  /** The recorded birth date, or the one implied by the estimated age; undefined when neither is given. */
+  birthDate?: string;
+  /** Completed years and days at the encounter (negative when the birth date is after it). */
+  years?: number;
+  days?: number;
+}
+
+/** Everything about the patient's age at an encounter, with each date parsed once. */
+export function ageAt(patient: AgeSource, occurredAt: string): AgeAtEncounter {
+  const date = localDateOf(occurredAt);
+  const encounterDate = DateTime.fromISO(date);
+  let birthDate = patient.birthDate;
+  if (birthDate === undefined && patient.estimatedAge !== undefined) {
+    const { value, unit } = patient.estimatedAge;
+    birthDate = encounterDate.minus({ [unit]: value }).toISODate() as string;
+  }
+  if (birthDate === undefined) return { date };
+  const born = DateTime.fromISO(birthDate);
+  return {
+    date,
+    birthDate,
+    years: Math.floor(encounterDate.diff(born, 'years').years),
+    days: Math.floor(encounterDate.diff(born, 'days').days),
+  };
+}
+
 /**
  * The birth date implied by the patient's data: the recorded one, or the encounter date minus the
  * estimated age. Undefined when neither is given.
  */
 export function effectiveBirthDate(patient: AgeSource, occurredAt: string): string | undefined {
-  if (patient.birthDate !== undefined) return patient.birthDate;
-  if (patient.estimatedAge === undefined) return undefined;
-  const { value, unit } = patient.estimatedAge;
-  return DateTime.fromISO(localDateOf(occurredAt))
-    .minus({ [unit]: value })
-    .toISODate() as string;
+  return ageAt(patient, occurredAt).birthDate;
 }
 
 /** Age in completed days at the encounter (negative when the birth date is after it). */
 export function ageInDays(patient: AgeSource, occurredAt: string): number | undefined {
-  const birthDate = effectiveBirthDate(patient, occurredAt);
-  if (birthDate === undefined) return undefined;
-  const encounterDate = DateTime.fromISO(localDateOf(occurredAt));
-  return Math.floor(encounterDate.diff(DateTime.fromISO(birthDate), 'days').days);
+  return ageAt(patient, occurredAt).days;
 }
 
 /** Age in completed years at the encounter (negative when the birth date is after it). */
 export function ageInYears(patient: AgeSource, occurredAt: string): number | undefined {
-  const birthDate = effectiveBirthDate(patient, occurredAt);
-  if (birthDate === undefined) return undefined;
-  const encounterDate = DateTime.fromISO(localDateOf(occurredAt));
-  return Math.floor(encounterDate.diff(DateTime.fromISO(birthDate), 'years').years);
+  return ageAt(patient, occurredAt).years;
 }

@@ -1,7 +1,7 @@
 // One encounter version → its aggregate contributions: the DHIS2 cells it adds to, and by how much. Pure:
 // the same encounter and mappings always give the same contributions, which is what lets the ledger replace
 // a version's contributions wholesale and recompute any cell from scratch.
-import { ageInDays, ageInYears, effectiveBirthDate, localDateOf, type Encounter } from '../contract/index.js';
+import { ageAt, type Encounter } from '../contract/index.js';
 import { isInAgeBand } from './age-bands.js';
 import {
   DEFAULT_CATEGORY_OPTION_COMBO,
@@ -88,13 +88,24 @@ export function aggregateContributions(encounter: Encounter, mappings: Mappings)
     return { contributions: [], unplaced: [], excluded: 'the facility has no code; aggregate data needs the org unit code' };
   }
   const orgUnit = mappings.orgUnitAliases[facilityCode] ?? facilityCode;
-  const birthDate = effectiveBirthDate(encounter.patient, encounter.occurredAt);
-  const date = localDateOf(encounter.occurredAt);
-  const ageYears = ageInYears(encounter.patient, encounter.occurredAt);
-  const ageDays = ageInDays(encounter.patient, encounter.occurredAt);
+  const { birthDate, date, years: ageYears, days: ageDays } = ageAt(encounter.patient, encounter.occurredAt);
   const environment: ExpressionEnvironment = {
     ...(ageYears !== undefined ? { ageYears } : {}),
     ...(ageDays !== undefined ? { ageDays } : {}),
+  };
+
+  // Many rules share a category (age, sex) and a period type: each is worked out once per encounter.
+  const optionOf = new Map<Category, string | string[]>();
+  const pickOption = (category: Category) => {
+    let pick = optionOf.get(category);
+    if (pick === undefined) optionOf.set(category, (pick = optionFor(category, encounter, environment, birthDate, date)));
+    return pick;
+  };
+  const periodOfType = new Map<string, string>();
+  const period = (periodType: AggregateRule['periodType']) => {
+    let id = periodOfType.get(periodType);
+    if (id === undefined) periodOfType.set(periodType, (id = periodOf(periodType, encounter.occurredAt)));
+    return id;
   };
 
   const contributions: Contribution[] = [];
@@ -109,7 +120,7 @@ export function aggregateContributions(encounter: Encounter, mappings: Mappings)
     if (value === 0) continue;
     let categoryOptionCombo = DEFAULT_CATEGORY_OPTION_COMBO;
     if (rule.categoryCombo) {
-      const picks = rule.categoryCombo.categories.map((category) => optionFor(category, encounter, environment, birthDate, date));
+      const picks = rule.categoryCombo.categories.map(pickOption);
       const problem = picks.find((pick): pick is string[] => Array.isArray(pick));
       if (problem) {
         unplaced.push({ rule: rule.id, reason: problem[0] as string });
@@ -120,7 +131,7 @@ export function aggregateContributions(encounter: Encounter, mappings: Mappings)
     contributions.push({
       dataSet: rule.dataSet,
       orgUnit,
-      period: periodOf(rule.periodType, encounter.occurredAt),
+      period: period(rule.periodType),
       attributeOptionCombo: rule.attributeOptionCombo,
       dataElement: rule.dataElement,
       categoryOptionCombo,

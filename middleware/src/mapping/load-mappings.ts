@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fhirpath from 'fhirpath';
+import { skipWhenDataAbsent } from './absent-data.js';
 import { parseAgeBand, type AgeBand } from './age-bands.js';
 import { AggregateFileSchema, CategoriesFileSchema, OrgUnitsFileSchema } from './mapping-files.js';
 import type { PeriodType } from './periods.js';
@@ -64,7 +65,7 @@ export const DEFAULT_CATEGORY_OPTION_COMBO = 'default';
 function compile(expression: string, onError: (message: string) => void): CompiledExpression {
   try {
     const compiled = fhirpath.compile(expression);
-    return (encounter, environment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[];
+    return skipWhenDataAbsent(expression, (encounter, environment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[]);
   } catch (error) {
     onError(`FHIRPath does not parse: ${(error as Error).message.split('\n')[0]}`);
     return () => [];

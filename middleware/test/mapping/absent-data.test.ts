@@ -1,0 +1,81 @@
+// The shortcut for encounters that lack the fields an expression names must never change an answer.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fhirpath from 'fhirpath';
+import { parse } from 'yaml';
+import { namesIn, skipWhenDataAbsent } from '../../src/mapping/absent-data.js';
+import type { CompiledExpression } from '../../src/mapping/load-mappings.js';
+import { ageInDays, ageInYears } from '../../src/contract/index.js';
+import { generateEncounters } from '../../src/synthetic/index.js';
+
+const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
+
+/** Every FHIRPath expression in the shipped mapping files (rule conditions, values, category options). */
+function shippedExpressions(): string[] {
+  const found: string[] = [];
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(collect);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if ((key === 'when' || key === 'value') && typeof value === 'string' && value !== 'count') found.push(value);
+        else collect(value);
+      }
+    }
+  };
+  collect(parse(readFileSync(`${MAPPINGS}/categories.yaml`, 'utf8')));
+  for (const file of readdirSync(`${MAPPINGS}/aggregate`)) collect(parse(readFileSync(`${MAPPINGS}/aggregate/${file}`, 'utf8')));
+  return [...new Set(found)];
+}
+
+const plain = (expression: string): CompiledExpression => {
+  const compiled = fhirpath.compile(expression);
+  return (encounter, environment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[];
+};
+
+test('names are read outside string literals, backticks included', () => {
+  expect([...namesIn("immunization.doses.where(vaccine = 'bcg and anc' and doseNumber = 1).exists()")].sort()).toEqual(
+    ['and', 'doseNumber', 'doses', 'exists', 'immunization', 'vaccine', 'where'].sort(),
+  );
+  expect(namesIn('`family planning`.method')).toEqual(new Set(['family planning', 'method']));
+});
+
+test('on generated encounters of every type, every shipped expression answers as plain FHIRPath does', () => {
+  const expressions = shippedExpressions();
+  expect(expressions.length).toBeGreaterThan(40);
+  const encounters = generateEncounters({ seed: 3, facilityCount: 5, encounterCount: 3000, endDate: '2026-10-31', days: 365, enteredInErrorRate: 0.05 });
+  expect(new Set(encounters.map((e) => e.type)).size).toBeGreaterThanOrEqual(7);
+  let shortcuts = 0;
+  for (const expression of expressions) {
+    const reference = plain(expression);
+    let evaluated = 0;
+    const counted: CompiledExpression = (encounter, environment) => {
+      evaluated++;
+      return reference(encounter, environment);
+    };
+    const fast = skipWhenDataAbsent(expression, counted);
+    for (const encounter of encounters) {
+      const years = ageInYears(encounter.patient, encounter.occurredAt);
+      const days = ageInDays(encounter.patient, encounter.occurredAt);
+      const environment = { ...(years !== undefined ? { ageYears: years } : {}), ...(days !== undefined ? { ageDays: days } : {}) };
+      expect([expression, fast(encounter, environment)]).toEqual([expression, reference(encounter, environment)]);
+    }
+    if (evaluated < encounters.length) shortcuts++;
+  }
+  // The shortcut is taken for most expressions, or it would not be worth having.
+  expect(shortcuts).toBeGreaterThan(expressions.length / 2);
+});
+
+test('expressions that can reach data without naming it never take the shortcut', () => {
+  for (const expression of ['%ageYears < 5', '$this.anc.exists()', 'descendants().where($this = 1).exists()', 'children().exists()', "now() > @2020-01-01"]) {
+    let evaluated = 0;
+    const fast = skipWhenDataAbsent(expression, () => {
+      evaluated++;
+      return [true];
+    });
+    fast({ type: 'anc' }, {});
+    fast({ type: 'anc' }, {});
+    expect([expression, evaluated]).toEqual([expression, 2]);
+  }
+  // An expression about a missing section is answered as on an empty encounter: `anc.empty()` is true.
+  expect(skipWhenDataAbsent('anc.empty()', plain('anc.empty()'))({ type: 'malaria', malaria: {} }, {})).toEqual([true]);
+});
