@@ -10,6 +10,7 @@ import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
 import { runReplay } from './replay.js';
+import { runHealthCheck, runRouteEnsure } from './deploy.js';
 import { runService } from './run-service.js';
 
 const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
@@ -93,6 +94,18 @@ program
   .option('--list', 'only list the dead-letter list, with each failure reason')
   .description('replay failed jobs (the dead-letter list) once their cause is fixed')
   .action((jobIds: string[], options: { list?: boolean }) => runReplay(jobIds, { list: options.list === true }));
+
+program
+  .command('health')
+  .option('--http <url>', 'also ask this API its /health (for `serve`)')
+  .description('exit 0 when Redis answers (and the API is healthy): the container healthcheck')
+  .action((options: { http?: string }) => runHealthCheck(options));
+
+const route = program.command('route').description('the DHIS2 Route through which the DHIS2 app reaches the middleware');
+route
+  .command('ensure')
+  .description('create or update the route `smc-bridge` in DHIS2 (DHIS2_URL, ROUTE_API_KEY, ROUTE_MIDDLEWARE_URL)')
+  .action(() => runRouteEnsure());
 
 const keys = program.command('keys').description('API keys');
 keys

@@ -62,6 +62,12 @@ const EnvSchema = z
     FHIR_URL: url(['http:', 'https:']).optional(),
     MAPPINGS_DIR: z.string().min(1).optional(),
     DHIS2_PUSH_DELAY_MS: integer(0, 600_000).default(2000),
+    ROUTE_API_KEY: z.string().regex(/^smc_[A-Za-z0-9_-]{20,}$/, 'must be a key made by `smc-bridge keys new`').optional(),
+    ROUTE_MIDDLEWARE_URL: url(['http:', 'https:']).default('http://middleware:8080'),
+    ROUTE_AUTHORITIES: z
+      .string()
+      .default('M_smc-clinic')
+      .transform((value) => value.split(',').map((a) => a.trim()).filter((a) => a !== '')),
   })
   .superRefine((env, ctx) => {
     if (env.DHIS2_USERNAME !== undefined && env.DHIS2_PASSWORD === undefined) {
@@ -100,7 +106,12 @@ export interface Config {
   mappingsDir: string;
   /** How long a changed cell group waits before its push, so that changes coalesce. */
   dhis2PushDelayMs: number;
+  /** The DHIS2 Route to the middleware (`smc-bridge setup`); the key is set only where the route is made. */
+  route: { apiKey?: string; middlewareUrl: string; authorities: string[] };
 }
+
+/** Every environment variable the middleware reads (docker/compose.yml may set no other). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export const DEFAULT_MAPPINGS_DIR = new URL('../../../mappings', import.meta.url).pathname;
 
@@ -141,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
+    route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth } } : {}),
     ...(e.FHIR_URL !== undefined ? { fhir: { url: e.FHIR_URL } } : {}),
   };

@@ -13,6 +13,7 @@ import { DEFAULT_CATEGORY_OPTION_COMBO, Metadata } from './metadata.js';
 import { parsePeriod } from './periods.js';
 import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
 import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
+import { RoutesApi } from './routes-api.js';
 import type { DataValueKey, Dhis2MetadataPayload, Dhis2Request, Dhis2Response, StoredDataValue } from './types.js';
 import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
 
@@ -45,6 +46,8 @@ const API_PATH = /^(?:\/[^/]+)*?\/api(?:\/(\d+))?\/(.+?)(?:\.json)?\/?$/;
 
 export class Dhis2StandIn {
   readonly metadata = new Metadata();
+  /** Routes created through /api/routes (deployment creates the `smc-bridge` route). */
+  readonly routesApi = new RoutesApi();
   readonly faults = new FaultInjector();
   /** Every request handled, in order (method, path, status, fault), for assertions on retries. */
   readonly requests: HandledRequest[] = [];
@@ -168,6 +171,8 @@ export class Dhis2StandIn {
           ),
       },
     };
+    const routeResource = /^routes(?:\/(.+))?$/.exec(resource);
+    if (routeResource) return this.routesApi.handle(method, routeResource[1] ?? '', request.query ?? {}, request.body);
     const job = /^system\/(tasks|taskSummaries)\/DATAVALUE_IMPORT\/(\w+)$/.exec(resource);
     if (job && method === 'GET') return job[1] === 'tasks' ? this.jobs.tasks(job[2] as string) : this.jobs.taskSummary(job[2] as string);
 

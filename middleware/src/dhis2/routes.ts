@@ -1,0 +1,57 @@
+// The DHIS2 Route through which the DHIS2 app reaches the middleware (DESIGN.md §6, reference §6.2): DHIS2
+// adds the middleware's API key server-side, so no credential sits in the browser. Ensuring it is safe to
+// repeat: an existing route with the same code is updated in place, otherwise one is created.
+import axios from 'axios';
+import type { Dhis2Auth } from '../config/config.js';
+
+export const ROUTE_CODE = 'smc-bridge';
+
+export interface RouteSettings {
+  /** Where DHIS2 reaches the middleware, e.g. http://middleware:8080 inside the compose network. */
+  middlewareUrl: string;
+  /** A middleware API key (plain, as `keys new` prints it) for the source the app posts as. */
+  apiKey: string;
+  /** Authorities whose holders may run the route besides superusers (the app's own authority). */
+  authorities: readonly string[];
+}
+
+export function routeDefinition(settings: RouteSettings): Record<string, unknown> {
+  return {
+    code: ROUTE_CODE,
+    name: 'SMC bridge middleware',
+    description: 'Encounters from the SMC app to the SMC bridge middleware; DHIS2 adds the API key.',
+    disabled: false,
+    // A wildcard route: the app calls /api/routes/smc-bridge/run/encounters and so on.
+    url: `${settings.middlewareUrl.replace(/\/+$/, '')}/api/v1/**`,
+    auth: { type: 'api-headers', headers: { Authorization: `Bearer ${settings.apiKey}` } },
+    authorities: [...settings.authorities],
+    responseTimeoutSeconds: 30,
+  };
+}
+
+export async function ensureRoute(dhis2Url: string, auth: Dhis2Auth, settings: RouteSettings): Promise<'created' | 'updated'> {
+  const http = axios.create({
+    baseURL: dhis2Url.replace(/\/+$/, ''),
+    timeout: 30_000,
+    headers: {
+      Accept: 'application/json',
+      Authorization: auth.kind === 'token' ? `ApiToken ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+    },
+    validateStatus: () => true,
+  });
+  const found = await http.get('/api/routes', { params: { filter: `code:eq:${ROUTE_CODE}`, fields: 'id' } });
+  if (found.status !== 200) throw new Error(`DHIS2 answered ${found.status} to GET /api/routes: ${describe(found.data)}`);
+  const existing = (found.data as { routes?: { id: string }[] }).routes?.[0];
+  const definition = routeDefinition(settings);
+  const response = existing ? await http.put(`/api/routes/${existing.id}`, definition) : await http.post('/api/routes', definition);
+  if (response.status !== 200 && response.status !== 201) {
+    throw new Error(`DHIS2 refused the route (${response.status}): ${describe(response.data)}`);
+  }
+  return existing ? 'updated' : 'created';
+}
+
+function describe(body: unknown): string {
+  const message = body as { message?: string; response?: { errorReports?: { message: string }[] } } | undefined;
+  const reports = message?.response?.errorReports?.map((report) => report.message) ?? [];
+  return [message?.message, ...reports].filter(Boolean).join('; ') || JSON.stringify(body)?.slice(0, 300) || 'no body';
+}

@@ -1,0 +1,37 @@
+// The DHIS2 Route to the middleware: created once, updated in place on every later run, key never shown back.
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
+import { ensureRoute, ROUTE_CODE } from '../../src/dhis2/routes.js';
+import { createApiKey } from '../../src/config/api-keys.js';
+
+let dhis2: Dhis2StandInServer;
+const auth = { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN };
+const { key } = createApiKey('dhis2-app');
+
+beforeAll(async () => {
+  dhis2 = await startDhis2StandInServer({});
+});
+afterAll(async () => {
+  await dhis2.close();
+});
+
+test('the route is created, then updated in place; its key is never returned', async () => {
+  const settings = { middlewareUrl: 'http://middleware:8080', apiKey: key, authorities: ['M_smc-clinic'] };
+  expect(await ensureRoute(dhis2.url, auth, settings)).toBe('created');
+  const [created] = [...dhis2.standIn.routesApi.routes.values()];
+  expect(created).toMatchObject({ code: ROUTE_CODE, url: 'http://middleware:8080/api/v1/**', authorities: ['M_smc-clinic'] });
+  expect(created?.auth).toEqual({ type: 'api-headers', headers: { Authorization: `Bearer ${key}` } });
+
+  expect(await ensureRoute(dhis2.url, auth, { ...settings, middlewareUrl: 'https://bridge.example.org/' })).toBe('updated');
+  expect([...dhis2.standIn.routesApi.routes.values()]).toEqual([expect.objectContaining({ id: created?.id, url: 'https://bridge.example.org/api/v1/**' })]);
+
+  const shown = await (await fetch(`${dhis2.url}/api/routes/${ROUTE_CODE}`, { headers: { authorization: `ApiToken ${DEFAULT_PERSONAL_ACCESS_TOKEN}` } })).text();
+  expect(shown).toContain('api-headers');
+  expect(shown).not.toContain(key);
+});
+
+test('a route DHIS2 refuses stops with its reasons', async () => {
+  await expect(ensureRoute(dhis2.url, auth, { middlewareUrl: 'not a url', apiKey: key, authorities: [] })).rejects.toThrow(
+    /DHIS2 refused the route \(409\): .*requires a valid URL/,
+  );
+  await expect(ensureRoute(dhis2.url, { kind: 'token', token: 'd2pat_wrong' }, { middlewareUrl: 'http://m:8080', apiKey: key, authorities: [] })).rejects.toThrow(/401/);
+});
