@@ -10,7 +10,7 @@ import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
 import { runReplay } from './replay.js';
-import { runHealthCheck, runRouteEnsure } from './deploy.js';
+import { runHealthCheck, runRouteEnsure, runSetup } from './deploy.js';
 import { runService } from './run-service.js';
 
 const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
@@ -100,6 +100,12 @@ program
   .option('--http <url>', 'also ask this API its /health (for `serve`)')
   .description('exit 0 when Redis answers (and the API is healthy): the container healthcheck')
   .action((options: { http?: string }) => runHealthCheck(options));
+
+program
+  .command('setup')
+  .option('--wait <seconds>', 'how long to wait for DHIS2 to start', (value) => Number(value), 900)
+  .description('one-shot deployment job: wait for DHIS2, import metadata/, create or update the DHIS2 route')
+  .action((options: { wait: number }) => runSetup({ waitSeconds: options.wait }));
 
 const route = program.command('route').description('the DHIS2 Route through which the DHIS2 app reaches the middleware');
 route

@@ -1,0 +1,24 @@
+# The SMC bridge middleware image: `serve`, `worker` and the one-shot `setup` all run from it.
+# Build from the repository root: docker build -f docker/middleware.Dockerfile -t smc-bridge .
+# No secret is baked in: keys, tokens and passwords come from the environment at run time.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+COPY middleware/package.json middleware/package.json
+RUN npm ci --omit=dev --workspaces --include-workspace-root && npm cache clean --force
+
+COPY middleware/bin middleware/bin
+COPY middleware/src middleware/src
+COPY mappings mappings
+COPY metadata metadata
+COPY tsconfig.json ./
+
+USER node
+EXPOSE 8080
+ENTRYPOINT ["node", "middleware/bin/smc-bridge.js"]
+CMD ["serve"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+  CMD ["node", "middleware/bin/smc-bridge.js", "health", "--http", "http://127.0.0.1:8080"]
