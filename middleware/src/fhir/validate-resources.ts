@@ -52,9 +52,14 @@ function fhirJsIssues(resource: Resource): ValidationIssue[] {
     }));
 }
 
-/** Errors of one resource, from both validators; empty when both accept it. */
+/**
+ * Errors of one resource, from both validators; empty when both accept it. The resource is validated as it
+ * travels, through JSON: that also gives FHIR.js plain arrays (it rejects arrays of another realm, such as
+ * those structuredClone makes under jest's vm modules).
+ */
 export function validateFhirResource(resource: Resource): ValidationIssue[] {
-  return [...medplumIssues(resource), ...fhirJsIssues(resource)];
+  const sent = JSON.parse(JSON.stringify(resource)) as Resource;
+  return [...medplumIssues(sent), ...fhirJsIssues(sent)];
 }
 
 /** Errors of every entry's resource and of the Bundle around them. */
