@@ -1,6 +1,6 @@
 // A FHIR R4 server stand-in for tests and the demo (DESIGN.md §8; reference/fhir.md §2.3, §2.4): the
-// @medplum/fhir-router FhirRouter over an in-memory MemoryRepository, transactions enabled (atomic), with
-// what the router leaves out and a real server does:
+// @medplum/fhir-router FhirRouter over an in-memory MemoryRepository, with what the router leaves out and a
+// real server does (see FhirStandInOptions.transactions for how transaction Bundles are applied, and why):
 // - every resource written (POST, PUT, each transaction or batch entry) is validated first, by the same two
 //   validators as the mapping's output; an invalid one answers 400 with an OperationOutcome;
 // - the `If-None-Exist` header of a plain POST becomes a one-entry transaction (the router ignores it);
@@ -38,6 +38,18 @@ export interface FhirStandInResponse {
 export interface FhirStandInOptions {
   /** Validate written resources (default true). */
   validate?: boolean;
+  /**
+   * How a transaction Bundle is applied.
+   * - `atomic`: Medplum's transactions, all or nothing. The router then refuses (400, "Transaction requires
+   *   strict isolation but has too many entries") any transaction with a conditional entry (ifNoneExist,
+   *   conditional PUT or DELETE) and more than 8 entries, and any with more than 50 updates; an encounter's
+   *   Bundle usually has 10–30 entries, all conditional.
+   * - `sequential` (default): the router's batch processing of the same Bundle (same order, same urn:uuid
+   *   resolution, same conditional matching), one request at a time; the first failed entry's status and
+   *   OperationOutcome become the answer, but the entries before it stay applied (no rollback). Validation
+   *   still refuses a Bundle with any invalid resource before anything is applied.
+   */
+  transactions?: 'atomic' | 'sequential';
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -71,10 +83,12 @@ function identifierOf(criteria: string): { system: string; value: string } | und
   const params = new URLSearchParams(query);
   const tokens = params.getAll('identifier');
   if (tokens.length !== 1 || [...params.keys()].length !== 1) return undefined;
+  // The first "|" not escaped by a backslash separates system and value; then the escapes are undone.
   const token = tokens[0] as string;
-  const bar = token.indexOf('|');
+  const bar = token.search(/(?<!\\)\|/);
   if (bar < 0) return undefined;
-  return { system: token.slice(0, bar), value: token.slice(bar + 1) };
+  const unescape = (text: string) => text.replace(/\\([\\|,$])/g, '$1');
+  return { system: unescape(token.slice(0, bar)), value: unescape(token.slice(bar + 1)) };
 }
 
 function carries(resource: Resource, identifier: { system: string; value: string }): boolean {
@@ -87,11 +101,13 @@ export class FhirStandIn {
   readonly faults = new FhirFaultInjector();
   private readonly router = new FhirRouter();
   private readonly validate: boolean;
+  private readonly transactions: 'atomic' | 'sequential';
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: FhirStandInOptions = {}) {
     indexFhirDefinitions();
     this.validate = options.validate ?? true;
+    this.transactions = options.transactions ?? 'sequential';
   }
 
   /** Forgets every resource. */
@@ -216,11 +232,18 @@ export class FhirStandIn {
       body: body === undefined ? undefined : structuredClone(body),
       params: {},
       query: {},
-      config: { transactions: true },
+      config: { transactions: this.transactions === 'atomic' },
     };
     const [result, resource] = await this.router.handleRequest(fhirRequest, this.repository);
     const status = getStatus(result);
     const headers: Record<string, string> = { 'content-type': FHIR_JSON };
+    if (this.transactions === 'sequential' && status === 200 && resource?.resourceType === 'Bundle' && (body as Bundle | undefined)?.type === 'transaction') {
+      const failed = ((resource as Bundle).entry ?? []).find((entry) => Number.parseInt(entry.response?.status ?? '200', 10) >= 400);
+      if (failed?.response) {
+        const failedOutcome = (failed.response.outcome ?? { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing' }] }) as OperationOutcome;
+        return { status: Number.parseInt(failed.response.status, 10), headers, body: JSON.stringify(failedOutcome) };
+      }
+    }
     const payload = resource ?? result;
     if (isOk(result) && resource && 'id' in resource && resource.id && resource.resourceType !== 'Bundle') {
       headers['location'] = `${resource.resourceType}/${resource.id}${resource.meta?.versionId ? `/_history/${resource.meta.versionId}` : ''}`;
