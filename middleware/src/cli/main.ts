@@ -79,7 +79,7 @@ mappings
   .command('preview')
   .argument('<encounter.json>', 'an encounter as posted to the API')
   .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
-  .description('print the DHIS2 cells an encounter contributes to, and why')
+  .description('print the DHIS2 cells an encounter contributes to, and why, then its FHIR transaction Bundle')
   .action((file: string, options: { dir: string }) => previewEncounter(options.dir, file));
 mappings
   .command('schemas')

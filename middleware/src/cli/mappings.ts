@@ -1,21 +1,28 @@
 // `smc-bridge mappings validate | preview | schemas`: what integrators run while editing mappings/.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateEncounter } from '../contract/index.js';
+import { validateEncounter, type Encounter } from '../contract/index.js';
+import { encounterToBundle } from '../fhir/encounter-bundle.js';
+import { loadTerminology } from '../fhir/terminology.js';
 import { aggregateContributions } from '../mapping/aggregate-contributions.js';
 import { buildMappingJsonSchemas } from '../mapping/json-schemas.js';
-import { loadMappings } from '../mapping/load-mappings.js';
+import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
 
 export { DEFAULT_MAPPINGS_DIR as DEFAULT_MAPPINGS_DIRECTORY } from '../config/config.js';
 
 export function validateMappings(directory: string): void {
   const mappings = loadMappings(directory);
+  const terminology = loadTerminology(directory);
   const dataSets = new Set(mappings.rules.map((rule) => rule.dataSet));
   console.log(`${directory}: ${mappings.rules.length} aggregate rules for ${dataSets.size} data sets, ${mappings.categoryCombos.size} category combos: valid`);
+  console.log(
+    `${directory}/fhir: terminology for ${Object.keys(terminology.observations).length} observations, ${Object.keys(terminology.vaccines).length} vaccines, ${Object.keys(terminology.medications).length} medicines: valid`,
+  );
 }
 
 export function previewEncounter(directory: string, encounterFile: string): void {
   const mappings = loadMappings(directory);
+  const terminology = loadTerminology(directory);
   const input: unknown = JSON.parse(readFileSync(encounterFile, 'utf8'));
   const validation = validateEncounter(input, new Date());
   if (!validation.ok) {
@@ -24,7 +31,18 @@ export function previewEncounter(directory: string, encounterFile: string): void
     process.exitCode = 1;
     return;
   }
-  const result = aggregateContributions(validation.encounter, mappings);
+  previewAggregates(validation.encounter, mappings);
+  const fhir = encounterToBundle(validation.encounter, terminology);
+  if (fhir.bundle === null) {
+    console.log(`\nNo FHIR Bundle: ${fhir.reason}.`);
+    return;
+  }
+  console.log(`\nFHIR transaction Bundle (${fhir.bundle.entry?.length ?? 0} entries):`);
+  console.log(JSON.stringify(fhir.bundle, null, 2));
+}
+
+function previewAggregates(encounter: Encounter, mappings: Mappings): void {
+  const result = aggregateContributions(encounter, mappings);
   if (result.excluded) {
     console.log(`Contributes nothing to DHIS2: ${result.excluded}.`);
     return;

@@ -1,6 +1,7 @@
 // What integrators write in mappings/ (DESIGN.md §4), as zod schemas: the loader validates each YAML file
 // against them, and their JSON Schema is published in mappings/schemas/ for editors.
 import { z } from 'zod';
+import { TerminologyFileSchema } from '../fhir/terminology-files.js';
 import { PERIOD_TYPES } from './periods.js';
 
 const code = z.string().min(1).max(50).regex(/^[^\s]+$/, 'must have no spaces');
@@ -74,4 +75,5 @@ export const MAPPING_FILE_SCHEMAS = {
   'categories.schema.json': CategoriesFileSchema,
   'aggregate.schema.json': AggregateFileSchema,
   'org-units.schema.json': OrgUnitsFileSchema,
+  'fhir-terminology.schema.json': TerminologyFileSchema,
 } as const;

@@ -1,0 +1,429 @@
+// One encounter version → one FHIR R4 transaction Bundle (DESIGN.md §1.2 and §1.5). Pure: the same
+// encounter and terminology always give the same Bundle, byte for byte.
+//
+// Shape (reference/fhir.md "Practical recommendations"):
+// - Patient, the facility (Organization) and the practitioner by conditional create
+//   (`request.ifNoneExist: identifier=sys|val`, no `Type?` prefix): they exist apart from this encounter, so a
+//   resend or a new version finds them and changes nothing.
+// - Every record of the encounter (Encounter, Observations, Conditions, Immunizations, medicines, referral,
+//   delivery, Coverage) by conditional PUT `Type?identifier=sys|val`, with the same identifier in the body,
+//   so a new version updates each record in place and a resend is a no-op.
+// - fullUrls are urn:uuids derived from the identifiers; entries reference each other by them.
+// - `status: entered-in-error` marks each record entered-in-error (Condition: verificationStatus).
+// Modelling follows WHO SMART ANC and IPS where they fit: multi-coded observation codes, lab results with
+// category laboratory and a performer, the ANC contact number on the Encounter, Immunization with
+// protocolApplied. Every code comes from the terminology tables (mappings/fhir/).
+import type {
+  Bundle,
+  BundleEntry,
+  CodeableConcept,
+  Coding,
+  Condition,
+  Coverage,
+  Encounter as FhirEncounter,
+  Extension,
+  Identifier,
+  Immunization,
+  MedicationAdministration,
+  MedicationRequest,
+  Observation,
+  ObservationComponent,
+  Organization,
+  Patient as FhirPatient,
+  Practitioner,
+  Procedure,
+  Quantity,
+  Reference,
+  Resource,
+  ServiceRequest,
+} from '@medplum/fhirtypes';
+import { effectiveBirthDate, type Encounter } from '../contract/index.js';
+import { fullUrlOf, identifierCriteria, isAbsoluteUri, recordIdentifier, systemUnder } from './record-identity.js';
+import type { CodingEntry, ConceptEntry, MedicationKey, ObservationKey, Terminology } from './terminology.js';
+
+export type EncounterBundle = { bundle: Bundle; reason?: undefined } | { bundle: null; reason: string };
+
+type SystemValue = Identifier & { system: string; value: string };
+
+/** Entries of one transaction, each with its criteria; refuses a second entry with the same criteria. */
+class TransactionEntries {
+  readonly entries: BundleEntry[] = [];
+  private readonly criteria = new Map<string, string>();
+
+  private add<T extends Resource>(resource: T, identifier: SystemValue, element: string, request: BundleEntry['request']): Reference<T> {
+    const key = `${resource.resourceType}?${identifierCriteria(identifier)}`;
+    const earlier = this.criteria.get(key);
+    if (earlier !== undefined) {
+      throw new Error(`two entries of this Bundle (${earlier} and ${element}) would have the same conditional criteria`);
+    }
+    this.criteria.set(key, element);
+    const fullUrl = fullUrlOf(resource.resourceType, identifier);
+    this.entries.push({ fullUrl, resource, request });
+    return { reference: fullUrl };
+  }
+
+  /** POST with `ifNoneExist`: created once, then found. */
+  createIfNoneExist<T extends Resource>(resource: T, identifier: SystemValue, element: string): Reference<T> {
+    return this.add(resource, identifier, element, { method: 'POST', url: resource.resourceType, ifNoneExist: identifierCriteria(identifier) });
+  }
+
+  /** Conditional PUT: created once, then updated in place. */
+  upsert<T extends Resource>(resource: T, identifier: SystemValue, element: string): Reference<T> {
+    return this.add(resource, identifier, element, { method: 'PUT', url: `${resource.resourceType}?${identifierCriteria(identifier)}` });
+  }
+}
+
+function concept(entry: ConceptEntry, text?: string): CodeableConcept {
+  const coding: Coding[] = entry.coding.map((c) => ({ system: c.system, code: c.code, ...(c.display ? { display: c.display } : {}) }));
+  const label = text ?? entry.text;
+  return { coding, ...(label ? { text: label } : {}) };
+}
+
+function coding(entry: CodingEntry): Coding {
+  return { system: entry.system, code: entry.code, ...(entry.display ? { display: entry.display } : {}) };
+}
+
+/** The birth date a Patient carries, at the precision the data supports, and whether it is an estimate. */
+function birthDateOf(patient: Encounter['patient'], occurredAt: string): { birthDate?: string; estimated: boolean } {
+  if (patient.birthDate !== undefined) return { birthDate: patient.birthDate, estimated: patient.birthDateEstimated === true };
+  const implied = effectiveBirthDate(patient, occurredAt);
+  if (implied === undefined || patient.estimatedAge === undefined) return { estimated: false };
+  // An age told in years dates the birth to a year; in months or weeks to a month (FHIR date allows YYYY and YYYY-MM).
+  const precision = { years: 4, months: 7, weeks: 7, days: 10 }[patient.estimatedAge.unit];
+  return { birthDate: implied.slice(0, precision), estimated: true };
+}
+
+export function encounterToBundle(encounter: Encounter, terminology: Terminology): EncounterBundle {
+  if (encounter.training === true) return { bundle: null, reason: 'training encounter: practice data never reaches the FHIR server' };
+
+  const t = terminology;
+  const systems = t.identifierSystems;
+  const withdrawn = encounter.status === 'entered-in-error';
+  const { source, id: encounterId, occurredAt, patient } = encounter;
+  const recordedAt = encounter.recordedAt ?? occurredAt;
+  const entries = new TransactionEntries();
+  const record = (element: string) => recordIdentifier(systems.record, source, encounterId, element);
+
+  // Patient: identified by the register's own identifiers; conditional create on the first one.
+  const patientIdentifiers: SystemValue[] = patient.identifiers.map((identifier) => ({
+    use: 'usual',
+    system: isAbsoluteUri(identifier.system) ? identifier.system : systemUnder(systems.patient, source, identifier.system),
+    value: identifier.value,
+  }));
+  const { birthDate, estimated } = birthDateOf(patient, occurredAt);
+  const name = patient.name;
+  const fhirPatient: FhirPatient = {
+    resourceType: 'Patient',
+    identifier: patientIdentifiers,
+    active: true,
+    ...(name && (name.given || name.family)
+      ? {
+          name: [
+            {
+              use: 'official',
+              ...(name.family ? { family: name.family } : {}),
+              ...(name.given ? { given: [name.given] } : {}),
+              text: [name.given, name.family].filter(Boolean).join(' '),
+            },
+          ],
+        }
+      : {}),
+    gender: patient.sex,
+    ...(birthDate !== undefined ? { birthDate } : {}),
+    ...(birthDate !== undefined && estimated ? { _birthDate: { extension: [{ url: t.extensions.birthDateEstimated, valueBoolean: true }] } } : {}),
+    ...(patient.phone ? { telecom: [{ system: 'phone', value: patient.phone, use: 'mobile' }] } : {}),
+    ...(patient.village ? { address: [{ use: 'home', city: patient.village }] } : {}),
+  } as FhirPatient;
+  const subject = entries.createIfNoneExist(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient');
+
+  // The facility, by its DHIS2 org unit code (through the alias table, as the aggregates do) or uid.
+  const facility = encounter.facility;
+  const orgUnitCode = facility.code === undefined ? undefined : (t.orgUnitAliases[facility.code] ?? facility.code);
+  const facilityIdentifiers: SystemValue[] = [
+    ...(orgUnitCode !== undefined ? [{ use: 'official' as const, system: systems.orgUnitCode, value: orgUnitCode }] : []),
+    ...(facility.uid !== undefined ? [{ use: 'secondary' as const, system: systems.orgUnitUid, value: facility.uid }] : []),
+  ];
+  const organization: Organization = {
+    resourceType: 'Organization',
+    identifier: facilityIdentifiers,
+    active: true,
+    ...(facility.name ? { name: facility.name } : {}),
+  };
+  const serviceProvider = entries.createIfNoneExist(organization, facilityIdentifiers[0] as SystemValue, 'facility');
+
+  // The practitioner: a Practitioner when the source gives an id, otherwise the name alone.
+  const practitioner = encounter.practitioner;
+  let practitionerReference: Reference<Practitioner> | undefined;
+  if (practitioner?.id !== undefined) {
+    const identifier: SystemValue = { use: 'official', system: systemUnder(systems.practitioner, source), value: practitioner.id };
+    practitionerReference = entries.createIfNoneExist(
+      { resourceType: 'Practitioner', identifier: [identifier], active: true, ...(practitioner.name ? { name: [{ text: practitioner.name }] } : {}) } as Practitioner,
+      identifier,
+      'practitioner',
+    );
+    if (practitioner.name) practitionerReference = { ...practitionerReference, display: practitioner.name };
+  } else if (practitioner?.name !== undefined) {
+    practitionerReference = { display: practitioner.name };
+  }
+  const performers: Reference<Practitioner | Organization>[] = [...(practitionerReference ? [practitionerReference] : []), serviceProvider];
+
+  // Records of the encounter. The Encounter's own reference is known before its body: conditions are added later.
+  const encounterIdentifier = record('encounter');
+  const encounterReference: Reference<FhirEncounter> = { reference: fullUrlOf('Encounter', encounterIdentifier) };
+  const conditionReferences: Reference<Condition>[] = [];
+  const ancContact: Extension[] = encounter.anc
+    ? [{ url: t.extensions.ancContactNumber, valueQuantity: { value: encounter.anc.visitNumber } }]
+    : [];
+
+  const observationStatus = withdrawn ? 'entered-in-error' : 'final';
+  const observation = (key: ObservationKey, element: string, value: Partial<Observation>): void => {
+    const entry = t.observations[key];
+    const identifier = record(element);
+    entries.upsert(
+      {
+        resourceType: 'Observation',
+        identifier: [identifier],
+        status: observationStatus,
+        ...(entry.category ? { category: [concept(entry.category)] } : {}),
+        code: concept(entry.code),
+        subject,
+        encounter: encounterReference,
+        effectiveDateTime: occurredAt,
+        performer: performers,
+        ...value,
+      } as Observation,
+      identifier,
+      element,
+    );
+  };
+  const quantity = (key: ObservationKey, value: number): Quantity => {
+    const unit = t.observations[key].unit;
+    return { value, ...(unit ? { unit: unit.unit, system: unit.system, code: unit.code } : {}) };
+  };
+  const measured = (key: ObservationKey, value: number | undefined): void => {
+    if (value !== undefined) observation(key, `observation/${key}`, { valueQuantity: quantity(key, value) });
+  };
+
+  const vitals = encounter.vitals ?? {};
+  measured('bodyTemperature', vitals.temperatureC);
+  measured('bodyWeight', vitals.weightKg);
+  measured('bodyHeight', vitals.heightCm);
+  if (vitals.systolicMmHg !== undefined || vitals.diastolicMmHg !== undefined) {
+    const component: ObservationComponent[] = [];
+    const part = (key: 'systolicBloodPressure' | 'diastolicBloodPressure', value: number | undefined) => {
+      if (value !== undefined) component.push({ code: concept(t.observations[key].code), valueQuantity: quantity(key, value) });
+    };
+    part('systolicBloodPressure', vitals.systolicMmHg);
+    part('diastolicBloodPressure', vitals.diastolicMmHg);
+    observation('bloodPressure', 'observation/bloodPressure', { component });
+  }
+  measured('heartRate', vitals.pulseBpm);
+  measured('respiratoryRate', vitals.respiratoryRate);
+  measured('oxygenSaturation', vitals.spo2Percent);
+  measured('midUpperArmCircumference', vitals.muacMm);
+  measured('gestationalAge', encounter.anc?.gestationalAgeWeeks ?? encounter.delivery?.gestationalAgeWeeks);
+  measured('hemoglobin', encounter.anc?.hemoglobinGdl);
+
+  const test = encounter.malaria?.test;
+  if (test) {
+    const result = t.malariaResults[test.result];
+    observation(test.method === 'rdt' ? 'malariaRdt' : 'malariaMicroscopy', 'observation/malariaTest', {
+      ...(result.value ? { valueCodeableConcept: concept(result.value) } : {}),
+      ...(result.dataAbsentReason ? { dataAbsentReason: concept(result.dataAbsentReason) } : {}),
+    });
+  }
+
+  encounter.delivery?.outcomes.forEach((baby, index) => {
+    if (baby.birthWeightGrams !== undefined) {
+      observation('birthWeight', `observation/birthWeight/${index + 1}`, { valueQuantity: quantity('birthWeight', baby.birthWeightGrams) });
+    }
+  });
+
+  const familyPlanning = encounter.familyPlanning;
+  if (familyPlanning) {
+    observation('contraceptiveMethod', 'observation/contraceptiveMethod', {
+      valueCodeableConcept: concept(t.familyPlanningMethods[familyPlanning.method]),
+      component: [{ code: concept(t.observations.contraceptiveNewUser.code), valueBoolean: familyPlanning.newUser }],
+    });
+  }
+
+  // Diagnoses (ICD-10), by position: a corrected code in a new version updates the same Condition.
+  encounter.diagnoses?.forEach((diagnosis, index) => {
+    const element = `condition/${index + 1}`;
+    const identifier = record(element);
+    const display = t.conditions.displays[diagnosis.code];
+    const condition: Condition = {
+      resourceType: 'Condition',
+      identifier: [identifier],
+      // con-5: no clinicalStatus when the condition is entered in error.
+      ...(withdrawn ? {} : { clinicalStatus: concept(t.conditions.clinicalStatus) }),
+      verificationStatus: concept(withdrawn ? t.conditions.enteredInError : t.conditions.verificationStatus),
+      category: [concept(t.conditions.category)],
+      code: {
+        coding: [{ system: t.conditions.system, code: diagnosis.code, ...(display ? { display } : {}) }],
+        ...(diagnosis.text ? { text: diagnosis.text } : {}),
+      },
+      subject,
+      encounter: encounterReference,
+      recordedDate: recordedAt,
+      ...(practitionerReference?.reference ? { recorder: practitionerReference } : {}),
+    };
+    conditionReferences.push(entries.upsert(condition, identifier, element));
+  });
+
+  // Vaccines given, one Immunization per dose.
+  const seenDoses = new Map<string, number>();
+  for (const dose of encounter.immunization?.doses ?? []) {
+    const base = `immunization/${dose.vaccine}/${dose.doseNumber}`;
+    const seen = (seenDoses.get(base) ?? 0) + 1;
+    seenDoses.set(base, seen);
+    const element = seen === 1 ? base : `${base}/${seen}`;
+    const identifier = record(element);
+    const vaccine = t.vaccines[dose.vaccine];
+    const immunization: Immunization = {
+      resourceType: 'Immunization',
+      identifier: [identifier],
+      status: withdrawn ? 'entered-in-error' : 'completed',
+      vaccineCode: concept(vaccine.code),
+      patient: subject,
+      encounter: encounterReference,
+      occurrenceDateTime: occurredAt,
+      recorded: recordedAt,
+      primarySource: true,
+      ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
+      protocolApplied: [
+        {
+          targetDisease: vaccine.targetDisease.map((disease) => concept(disease)),
+          // doseNumber is positiveInt or string: the birth dose of OPV (OPV0) is "0".
+          ...(dose.doseNumber > 0 ? { doseNumberPositiveInt: dose.doseNumber } : { doseNumberString: String(dose.doseNumber) }),
+        },
+      ],
+    };
+    entries.upsert(immunization, identifier, element);
+  }
+
+  // Medicines: the contract's treatments, the malaria treatment and IPTp-SP, each as its table says.
+  const medicine = (key: MedicationKey, noteText?: string): void => {
+    const entry = t.medications[key];
+    if (entry.resource === 'none' || entry.code === undefined) return;
+    const element = `medication/${key}`;
+    const identifier = record(element);
+    if (entry.resource === 'MedicationAdministration') {
+      const administration: MedicationAdministration = {
+        resourceType: 'MedicationAdministration',
+        identifier: [identifier],
+        status: withdrawn ? 'entered-in-error' : 'completed',
+        medicationCodeableConcept: concept(entry.code),
+        subject,
+        context: encounterReference,
+        effectiveDateTime: occurredAt,
+        ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
+        // (dosage needs a dose or rate, mad-1, which the contract does not give: the dose number goes in a note)
+        ...(noteText ? { note: [{ text: noteText }] } : {}),
+      };
+      entries.upsert(administration, identifier, element);
+    } else {
+      const request: MedicationRequest = {
+        resourceType: 'MedicationRequest',
+        identifier: [identifier],
+        status: withdrawn ? 'entered-in-error' : 'active',
+        intent: 'order',
+        medicationCodeableConcept: concept(entry.code),
+        subject,
+        encounter: encounterReference,
+        authoredOn: occurredAt,
+        ...(practitionerReference?.reference ? { requester: practitionerReference } : {}),
+        ...(noteText ? { note: [{ text: noteText }] } : {}),
+      };
+      entries.upsert(request, identifier, element);
+    }
+  };
+  for (const treatment of new Set(encounter.treatments ?? [])) medicine(treatment);
+  const malariaTreatment = encounter.malaria?.treatment;
+  if (malariaTreatment !== undefined && malariaTreatment !== 'none') medicine(malariaTreatment);
+  if (encounter.anc?.iptpDose !== undefined) medicine('iptp_sp', `IPTp-SP dose ${encounter.anc.iptpDose}`);
+
+  // Delivery mode.
+  if (encounter.delivery) {
+    const identifier = record('procedure/delivery');
+    const procedure: Procedure = {
+      resourceType: 'Procedure',
+      identifier: [identifier],
+      status: withdrawn ? 'entered-in-error' : 'completed',
+      code: concept(t.deliveryModes[encounter.delivery.mode]),
+      subject,
+      encounter: encounterReference,
+      performedDateTime: occurredAt,
+      ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
+    };
+    entries.upsert(procedure, identifier, 'procedure/delivery');
+  }
+
+  // Referral.
+  const referral = encounter.referral;
+  if (referral) {
+    const identifier = record('service-request/referral');
+    const targetCode = referral.target.code === undefined ? undefined : (t.orgUnitAliases[referral.target.code] ?? referral.target.code);
+    const target: Reference<Organization> = {
+      ...(targetCode !== undefined ? { identifier: { system: systems.orgUnitCode, value: targetCode } } : {}),
+      ...(referral.target.name ? { display: referral.target.name } : {}),
+    };
+    const serviceRequest: ServiceRequest = {
+      resourceType: 'ServiceRequest',
+      identifier: [identifier],
+      status: withdrawn ? 'entered-in-error' : 'active',
+      intent: 'order',
+      priority: t.referral.priority[referral.urgency],
+      code: concept(t.referral.code),
+      subject,
+      encounter: encounterReference,
+      authoredOn: occurredAt,
+      ...(practitionerReference?.reference ? { requester: practitionerReference } : {}),
+      performer: [target],
+      ...(referral.reason ? { reasonCode: [{ text: referral.reason }] } : {}),
+    };
+    entries.upsert(serviceRequest, identifier, 'service-request/referral');
+  }
+
+  // Mutual-insurance membership: one Coverage per membership (not per encounter), so it is not withdrawn
+  // with an encounter entered in error.
+  const membership = patient.coverage;
+  if (membership) {
+    const identifier: SystemValue = { use: 'official', system: systemUnder(systems.insuranceMember, membership.scheme), value: membership.memberId };
+    const coverage: Coverage = {
+      resourceType: 'Coverage',
+      identifier: [identifier],
+      status: 'active',
+      subscriberId: membership.memberId,
+      beneficiary: subject,
+      payor: [{ identifier: { system: systems.insuranceScheme, value: membership.scheme }, display: membership.scheme }],
+      ...(membership.validUntil ? { period: { end: membership.validUntil } } : {}),
+    };
+    entries.upsert(coverage, identifier, 'coverage');
+  }
+
+  const type = t.encounterTypes[encounter.type];
+  const fhirEncounter: FhirEncounter = {
+    resourceType: 'Encounter',
+    identifier: [encounterIdentifier],
+    ...(ancContact.length > 0 ? { extension: ancContact } : {}),
+    status: withdrawn ? 'entered-in-error' : 'finished',
+    class: coding(type.class),
+    type: [concept(type.type)],
+    subject,
+    ...(practitionerReference
+      ? { participant: [{ type: [concept(t.participantType)], individual: practitionerReference }] }
+      : {}),
+    period: { start: occurredAt },
+    ...(conditionReferences.length > 0 ? { diagnosis: conditionReferences.map((condition, index) => ({ condition, rank: index + 1 })) } : {}),
+    serviceProvider,
+  };
+  entries.upsert(fhirEncounter, encounterIdentifier, 'encounter');
+
+  // Order for readers: the Encounter right after Patient, facility and practitioner (the server orders by method anyway).
+  const all = entries.entries;
+  const encounterEntry = all.pop() as BundleEntry;
+  const firstRecord = all.findIndex((entry) => entry.request?.method === 'PUT');
+  all.splice(firstRecord === -1 ? all.length : firstRecord, 0, encounterEntry);
+  return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: all } };
+}

@@ -1,0 +1,150 @@
+// What integrators write in mappings/fhir/ (DESIGN.md §4, "terminology tables drive the FHIR codings"): the
+// code systems, codes and identifier systems the FHIR mapping emits, as zod schemas. Every file in
+// mappings/fhir/ is checked against TerminologyFileSchema (its JSON Schema is published as
+// mappings/schemas/fhir-terminology.schema.json); a file may carry any of the sections, and the loader
+// (terminology.ts) merges them and checks that together they cover every code the contract can send.
+import { z } from 'zod';
+import { ENCOUNTER_TYPES, FP_METHODS, TREATMENTS, VACCINES } from '../contract/encounter.js';
+
+const uri = z
+  .string()
+  .regex(/^[a-z][a-z0-9+.-]*:[^\s]+$/, 'must be an absolute URI such as http://loinc.org')
+  .describe('an absolute URI');
+
+const CodingSchema = z.strictObject({
+  system: uri.describe('code system URI, e.g. http://loinc.org'),
+  code: z.string().min(1).regex(/^[^\s](.*[^\s])?$/, 'must not start or end with a space'),
+  display: z.string().min(1).optional(),
+});
+
+const ConceptSchema = z
+  .strictObject({
+    coding: z.array(CodingSchema).min(1),
+    text: z.string().min(1).optional(),
+  })
+  .describe('a FHIR CodeableConcept: one or more codings of the same meaning');
+
+const UnitSchema = z
+  .strictObject({
+    system: uri.describe('http://unitsofmeasure.org (UCUM)'),
+    code: z.string().min(1).describe('UCUM code, e.g. kg, Cel, mm[Hg], /min, g/dL, wk'),
+    unit: z.string().min(1).describe('human-readable unit'),
+  })
+  .describe('a Quantity unit');
+
+/** The observations the FHIR mapping can emit, by the contract field behind each. */
+export const OBSERVATION_KEYS = [
+  'bodyTemperature',
+  'bodyWeight',
+  'bodyHeight',
+  'bloodPressure',
+  'systolicBloodPressure',
+  'diastolicBloodPressure',
+  'heartRate',
+  'respiratoryRate',
+  'oxygenSaturation',
+  'midUpperArmCircumference',
+  'gestationalAge',
+  'hemoglobin',
+  'birthWeight',
+  'malariaRdt',
+  'malariaMicroscopy',
+  'contraceptiveMethod',
+  'contraceptiveNewUser',
+] as const;
+export type ObservationKey = (typeof OBSERVATION_KEYS)[number];
+
+const ObservationSchema = z.strictObject({
+  code: ConceptSchema,
+  category: ConceptSchema.optional().describe('Observation.category (components of a panel have none)'),
+  unit: UnitSchema.optional().describe('for numeric observations'),
+});
+
+/** Medicines the contract can name: its treatments, the malaria treatments, and IPTp-SP. */
+export const MALARIA_TREATMENTS = ['act', 'artesunate_injectable', 'quinine'] as const;
+export const MEDICATION_KEYS = [...TREATMENTS, ...MALARIA_TREATMENTS, 'iptp_sp'] as const;
+export type MedicationKey = (typeof MEDICATION_KEYS)[number];
+
+const MedicationSchema = z.strictObject({
+  resource: z
+    .enum(['MedicationAdministration', 'MedicationRequest', 'none'])
+    .describe('MedicationAdministration when given at the visit, MedicationRequest when prescribed, none to emit nothing'),
+  code: ConceptSchema.optional().describe('required unless resource is none'),
+});
+
+export const MALARIA_RESULTS = ['positive', 'negative', 'invalid'] as const;
+const MalariaResultSchema = z
+  .strictObject({
+    value: ConceptSchema.optional().describe('Observation.valueCodeableConcept'),
+    dataAbsentReason: ConceptSchema.optional().describe('when the test gave no result'),
+  })
+  .describe('exactly one of value or dataAbsentReason');
+
+export const DELIVERY_MODES = ['normal', 'assisted', 'caesarean'] as const;
+export const REFERRAL_URGENCIES = ['routine', 'urgent', 'emergency'] as const;
+
+const IdentifierSystemsSchema = z.strictObject({
+  patient: uri.optional().describe('base; a patient register "x" of source "s" becomes <base>/s/x (absolute URIs are kept)'),
+  record: uri.optional().describe('system of the records made from an encounter; value <source>/<encounter-id>/<element>'),
+  practitioner: uri.optional().describe('base; practitioner ids of source "s" get the system <base>/s'),
+  orgUnitCode: uri.optional().describe('system of DHIS2 organisation unit codes (facilities)'),
+  orgUnitUid: uri.optional().describe('system of DHIS2 organisation unit uids'),
+  insuranceScheme: uri.optional().describe('system of mutual-insurance scheme names or codes (the Coverage payor)'),
+  insuranceMember: uri.optional().describe('base; member ids of scheme "m" get the system <base>/m'),
+});
+export const IDENTIFIER_SYSTEM_KEYS = IdentifierSystemsSchema.keyof().options;
+
+const ExtensionsSchema = z.strictObject({
+  birthDateEstimated: uri.optional().describe('extension (valueBoolean) on Patient.birthDate when the date is an estimate'),
+  ancContactNumber: uri.optional().describe('extension (valueInteger) on an ANC Encounter: the contact number'),
+});
+export const EXTENSION_KEYS = ExtensionsSchema.keyof().options;
+
+const EncounterTypeSchema = z.strictObject({
+  class: CodingSchema.describe('Encounter.class (v3 ActCode: AMB, IMP, HH …)'),
+  type: ConceptSchema.describe('Encounter.type'),
+});
+
+const ConditionCodesSchema = z.strictObject({
+  system: uri.optional().describe('the ICD-10 system of the contract diagnosis codes'),
+  category: ConceptSchema.optional(),
+  clinicalStatus: ConceptSchema.optional().describe('of a recorded diagnosis'),
+  verificationStatus: ConceptSchema.optional().describe('of a recorded diagnosis'),
+  enteredInError: ConceptSchema.optional().describe('verificationStatus of a withdrawn diagnosis'),
+  displays: z.record(z.string().regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/, 'must be an ICD-10 code'), z.string().min(1)).optional(),
+});
+export const CONDITION_KEYS = ['system', 'category', 'clinicalStatus', 'verificationStatus', 'enteredInError'] as const;
+
+const ReferralSchema = z.strictObject({
+  code: ConceptSchema.optional().describe('ServiceRequest.code'),
+  priority: z.partialRecord(z.enum(REFERRAL_URGENCIES), z.enum(['routine', 'urgent', 'asap', 'stat'])).optional(),
+});
+
+export const TerminologyFileSchema = z.strictObject({
+  description: z.string().optional(),
+  identifierSystems: IdentifierSystemsSchema.optional(),
+  extensions: ExtensionsSchema.optional(),
+  participantType: ConceptSchema.optional().describe('Encounter.participant.type of the practitioner'),
+  encounterTypes: z.partialRecord(z.enum(ENCOUNTER_TYPES), EncounterTypeSchema).optional(),
+  observations: z.partialRecord(z.enum(OBSERVATION_KEYS), ObservationSchema).optional(),
+  malariaResults: z.partialRecord(z.enum(MALARIA_RESULTS), MalariaResultSchema).optional(),
+  conditions: ConditionCodesSchema.optional(),
+  vaccines: z
+    .partialRecord(
+      z.enum(VACCINES),
+      z.strictObject({ code: ConceptSchema.describe('Immunization.vaccineCode'), targetDisease: z.array(ConceptSchema).min(1) }),
+    )
+    .optional(),
+  medications: z.partialRecord(z.enum(MEDICATION_KEYS), MedicationSchema).optional(),
+  familyPlanningMethods: z.partialRecord(z.enum(FP_METHODS), ConceptSchema).optional(),
+  deliveryModes: z.partialRecord(z.enum(DELIVERY_MODES), ConceptSchema).optional().describe('Procedure.code of the delivery'),
+  referral: ReferralSchema.optional(),
+});
+
+export type TerminologyFile = z.infer<typeof TerminologyFileSchema>;
+export type CodingEntry = z.infer<typeof CodingSchema>;
+export type ConceptEntry = z.infer<typeof ConceptSchema>;
+export type UnitEntry = z.infer<typeof UnitSchema>;
+export type ObservationEntry = z.infer<typeof ObservationSchema>;
+export type MedicationEntry = z.infer<typeof MedicationSchema>;
+export type MalariaResultEntry = z.infer<typeof MalariaResultSchema>;

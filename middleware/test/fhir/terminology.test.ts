@@ -1,0 +1,78 @@
+// The shipped terminology tables load and cover the contract; broken copies fail with the file, the line
+// and the path of each problem.
+import { afterEach, beforeEach, expect, it } from '@jest/globals';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VACCINES } from '../../src/contract/encounter.js';
+import { loadTerminology } from '../../src/fhir/terminology.js';
+import { MappingFileError, type MappingError } from '../../src/mapping/read-yaml.js';
+
+const SHIPPED = fileURLToPath(new URL('../../../mappings', import.meta.url));
+let copy: string;
+
+beforeEach(() => {
+  copy = mkdtempSync(join(tmpdir(), 'terminology-'));
+  cpSync(SHIPPED, copy, { recursive: true });
+});
+afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
+function edit(file: string, from: string | RegExp, to: string): void {
+  const path = join(copy, 'fhir', file);
+  const text = readFileSync(path, 'utf8');
+  const changed = text.replace(from, to);
+  expect(changed).not.toBe(text);
+  writeFileSync(path, changed);
+}
+
+function errorsOf(): MappingError[] {
+  try {
+    loadTerminology(copy);
+  } catch (error) {
+    expect(error).toBeInstanceOf(MappingFileError);
+    return (error as MappingFileError).errors;
+  }
+  throw new Error('expected the terminology to be refused');
+}
+
+const lineOf = (file: string, text: string) => readFileSync(join(copy, 'fhir', file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+
+it('the shipped tables load and cover every vaccine, medicine and encounter type', () => {
+  const terminology = loadTerminology(SHIPPED);
+  expect(Object.keys(terminology.vaccines).sort()).toEqual([...VACCINES].sort());
+  expect(terminology.observations.bodyWeight.unit).toEqual({ system: 'http://unitsofmeasure.org', code: 'kg', unit: 'kg' });
+  expect(terminology.medications.iptp_sp.resource).toBe('MedicationAdministration');
+});
+
+it('names file, line and path of a misspelt field', () => {
+  edit('vaccines.yaml', '  yf:\n    code:', '  yf:\n    cod:');
+  const errors = errorsOf();
+  // (the line of an unknown key is where its value starts: the nested mapping on the next line)
+  expect(errors).toContainEqual({ file: expect.stringMatching(/fhir\/vaccines\.yaml$/), line: lineOf('vaccines.yaml', 'cod:') + 1, path: 'vaccines.yf.cod', message: 'unknown field "cod"' });
+  expect(errors).toContainEqual(expect.objectContaining({ path: 'vaccines.yf.code', line: lineOf('vaccines.yaml', 'cod:') }));
+});
+
+it('names a contract code the tables lack', () => {
+  edit('vaccines.yaml', /  hpv:\n(    .*\n)+?(?=  td:)/, '');
+  expect(errorsOf()).toEqual([
+    expect.objectContaining({ file: expect.stringMatching(/fhir\/vaccines\.yaml$/), path: 'vaccines.hpv', message: expect.stringMatching(/contract can send "hpv"/) }),
+  ]);
+});
+
+it('refuses a code system that is not a URI, and a section defined twice', () => {
+  edit('observations.yaml', 'code: { coding: [{ system: http://loinc.org, code: 29463-7', 'code: { coding: [{ system: loinc, code: 29463-7');
+  writeFileSync(join(copy, 'fhir', 'extra.yaml'), 'referral:\n  code: { coding: [{ system: http://snomed.info/sct, code: "3457005" }] }\n');
+  const errors = errorsOf();
+  expect(errors).toContainEqual(expect.objectContaining({ path: 'observations.bodyWeight.code.coding[0].system', line: lineOf('observations.yaml', 'system: loinc') }));
+  expect(errors).toContainEqual(expect.objectContaining({ file: expect.stringMatching(/extra\.yaml$/), line: 2, path: 'referral', message: expect.stringMatching(/already defined in .*encounters\.yaml/) }));
+});
+
+it('needs a code for a medicine that emits a resource, and a unit for a measurement', () => {
+  edit('medications.yaml', '  other:\n    resource: none', '  other:\n    resource: MedicationRequest');
+  edit('observations.yaml', /  bodyHeight:\n(.*\n){2}    unit: .*\n/, (readFileSync(join(copy, 'fhir', 'observations.yaml'), 'utf8').match(/  bodyHeight:\n(.*\n){2}/) as RegExpMatchArray)[0]);
+  expect(errorsOf().map((error) => `${error.path}: ${error.message}`).sort()).toEqual([
+    'medications.other: needs a code to emit a MedicationRequest',
+    'observations.bodyHeight: a numeric observation needs a unit (UCUM)',
+  ]);
+});
