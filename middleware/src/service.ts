@@ -12,6 +12,12 @@ import { Ledger } from './ledger/ledger.js';
 import { Dhis2Client } from './dhis2/dhis2-client.js';
 import { addPushJobs, createPushQueue, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
 import { loadMappings } from './mapping/load-mappings.js';
+import { createFhirQueue, initFhirWorker, queueFhirDelivery } from './delivery/fhir/fhir-queue.js';
+import { PatientLocks } from './delivery/fhir/patient-lock.js';
+import { indexFhirDefinitions } from './fhir/definitions.js';
+import { FhirClient } from './fhir/fhir-client.js';
+import { loadTerminology } from './fhir/terminology.js';
+import { skipTarget } from './ingest/skip-target.js';
 import { mapToLedger } from './mapping/mapping-step.js';
 import { ServiceMetrics } from './http/metrics.js';
 import type { Logger } from './logging/logger.js';
@@ -32,12 +38,15 @@ export interface RunningService {
   ledger: Ledger;
   /** Cell groups waiting for a push to DHIS2 (dirty, or with a push job waiting or running). */
   pendingPushes(): Promise<number>;
+  /** FHIR uploads waiting, delayed or running (0 when no FHIR server is configured). */
+  pendingFhirUploads(): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function startService(config: Config, logger: Logger, options: ServiceOptions): Promise<RunningService> {
   // Mapping files are checked before anything starts: a broken file stops the process with its errors.
   const mappings = loadMappings(config.mappingsDir);
+  const terminology = config.fhir ? loadTerminology(config.mappingsDir) : undefined;
   const redis = createRedis(config.redisUrl, 'smc-bridge', 'fail-fast');
   redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const closers: (() => Promise<unknown>)[] = [];
@@ -56,11 +65,14 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const ledger = new Ledger(redis, config.redisPrefix);
   const pushQueue = config.dhis2 ? createPushQueue(redis, keys.bullPrefix()) : undefined;
   if (pushQueue) closers.unshift(() => pushQueue.close());
+  const fhirQueue = config.fhir ? createFhirQueue(redis, keys.bullPrefix()) : undefined;
+  if (fhirQueue) closers.unshift(() => fhirQueue.close());
+  const deliveryQueues = [queue, ...(pushQueue ? [pushQueue] : []), ...(fhirQueue ? [fhirQueue] : [])];
   closers.unshift(() => queue.close());
 
   let url: string | undefined;
   if (options.http) {
-    const metrics = new ServiceMetrics(pushQueue ? [queue, pushQueue] : [queue], () => store.inboxSize());
+    const metrics = new ServiceMetrics(deliveryQueues, () => store.inboxSize());
     const app = createApp({
       apiKeys: config.apiKeys,
       bodyLimitBytes: config.bodyLimitBytes,
@@ -69,7 +81,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       store,
       ledger,
       mappings,
-      deadLetterQueues: pushQueue ? [queue, pushQueue] : [queue],
+      deadLetterQueues: deliveryQueues,
       ingest: { store, enqueue: (refs) => addIngestJob(queue, refs) },
       metrics,
       logger,
@@ -96,6 +108,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
           if (pushQueue) await addPushJobs(pushQueue, groups, config.dhis2PushDelayMs);
         },
       }),
+      fhirQueue ? queueFhirDelivery(fhirQueue) : skipTarget(store, 'fhir', 'no FHIR server is configured (FHIR_URL)'),
     ];
     const worker = initIngestWorker({
       connection: workerRedis,
@@ -125,6 +138,25 @@ export async function startService(config: Config, logger: Logger, options: Serv
       });
       logger.info({ dhis2: config.dhis2.url }, 'DHIS2 push workers running');
     }
+    if (config.fhir && fhirQueue && terminology) {
+      indexFhirDefinitions();
+      const fhirRedis = createRedis(config.redisUrl, 'smc-bridge-fhir', 'wait');
+      fhirRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+      const client = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
+      const fhirWorker = initFhirWorker({
+        connection: fhirRedis,
+        prefix: keys.bullPrefix(),
+        deps: { store, client, terminology, locks: new PatientLocks(redis, config.redisPrefix, 60_000) },
+        concurrency: config.fhir.concurrency,
+        jobLockMs: config.jobLockMs,
+        logger,
+      });
+      closers.unshift(async () => {
+        await fhirWorker.close();
+        await fhirRedis.quit();
+      });
+      logger.info({ fhir: config.fhir.url }, 'FHIR delivery workers running');
+    }
     logger.info({ concurrency: config.workerConcurrency }, 'ingest workers running');
   }
 
@@ -137,6 +169,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
       if (!pushQueue) return dirty;
       const jobs = await pushQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return dirty + Object.values(jobs).reduce((sum, count) => sum + count, 0);
+    },
+    async pendingFhirUploads() {
+      if (!fhirQueue) return 0;
+      const jobs = await fhirQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(jobs).reduce((sum, count) => sum + count, 0);
     },
     async close() {
       for (const close of closers) await close().catch(() => undefined);

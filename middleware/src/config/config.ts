@@ -60,6 +60,10 @@ const EnvSchema = z
     DHIS2_USERNAME: z.string().min(1).optional(),
     DHIS2_PASSWORD: z.string().min(1).optional(),
     FHIR_URL: url(['http:', 'https:']).optional(),
+    FHIR_TOKEN: z.string().min(1).optional(),
+    FHIR_CONCURRENCY: integer(1, 64).default(4),
+    FHIR_TIMEOUT_SECONDS: integer(1, 300).default(30),
+    MADX_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     MAPPINGS_DIR: z.string().min(1).optional(),
     DHIS2_PUSH_DELAY_MS: integer(0, 600_000).default(2000),
     ROUTE_API_KEY: z.string().regex(/^smc_[A-Za-z0-9_-]{20,}$/, 'must be a key made by `smc-bridge keys new`').optional(),
@@ -101,7 +105,7 @@ export interface Config {
   jobLockMs: number;
   logLevel: string;
   dhis2?: { url: string; auth: Dhis2Auth };
-  fhir?: { url: string };
+  fhir?: { url: string; token?: string; concurrency: number; timeoutMs: number; madx: boolean };
   /** Folder of the mapping files; the repository's mappings/ when unset. */
   mappingsDir: string;
   /** How long a changed cell group waits before its push, so that changes coalesce. */
@@ -154,7 +158,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
     route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth } } : {}),
-    ...(e.FHIR_URL !== undefined ? { fhir: { url: e.FHIR_URL } } : {}),
+    ...(e.FHIR_URL !== undefined
+      ? { fhir: { url: e.FHIR_URL, concurrency: e.FHIR_CONCURRENCY, timeoutMs: e.FHIR_TIMEOUT_SECONDS * 1000, madx: e.MADX_ENABLED === 'true', ...(e.FHIR_TOKEN !== undefined ? { token: e.FHIR_TOKEN } : {}) } }
+      : {}),
   };
 }
 
@@ -172,7 +178,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     maxBatch: config.maxBatch,
     workerConcurrency: config.workerConcurrency,
     dhis2: config.dhis2 ? { url: config.dhis2.url, auth: config.dhis2.auth.kind } : 'not configured',
-    fhir: config.fhir ? { url: config.fhir.url } : 'not configured',
+    fhir: config.fhir ? { url: config.fhir.url, auth: config.fhir.token ? 'bearer' : 'none', madx: config.fhir.madx } : 'not configured',
     mappingsDir: config.mappingsDir,
   };
 }

@@ -1,0 +1,147 @@
+// FHIR delivery (DESIGN.md §1, reference/fhir.md): one job per encounter version, which turns the stored
+// encounter into one transaction Bundle and sends it. Conditional create and conditional PUT on
+// deterministic identifiers make a resend change nothing, so at-least-once jobs give exactly-once records.
+//
+// Network errors, timeouts, 429 and 5xx are retried with exponential backoff. A 4xx (400 invalid, 412 the
+// criteria matched several resources) needs a person: the job fails at once and stays in the dead-letter
+// list with the server's message, replayable. Uploads of one patient go one at a time: a job that finds its
+// patient busy waits a moment without spending an attempt. A job whose version was superseded does nothing,
+// because the newer version has a job of its own.
+import { createHash } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Encounter } from '../../contract/index.js';
+import { encounterToBundle } from '../../fhir/encounter-bundle.js';
+import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
+import type { Terminology } from '../../fhir/terminology.js';
+import { describeIssues, validateFhirBundle } from '../../fhir/validate-resources.js';
+import type { EncounterRef, EncounterStore } from '../../ingest/encounter-store.js';
+import type { EncounterStep } from '../../ingest/ingest-queue.js';
+import type { Logger } from '../../logging/logger.js';
+import { stallRecovery } from '../../queue/stall-recovery.js';
+import type { PatientLocks } from './patient-lock.js';
+
+export const FHIR_QUEUE = 'fhir';
+
+export interface FhirJobData {
+  ref: EncounterRef;
+}
+
+export const FHIR_JOB_OPTIONS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: false, // failed jobs are the dead-letter list, with the FHIR server's message; replayable
+} as const;
+
+export function fhirJobId(ref: EncounterRef): string {
+  return `fhir~${ref.source}~${ref.id}~${ref.version}`;
+}
+
+export function createFhirQueue(connection: Redis, prefix: string): Queue<FhirJobData> {
+  return new Queue<FhirJobData>(FHIR_QUEUE, { connection, prefix, defaultJobOptions: FHIR_JOB_OPTIONS });
+}
+
+/** The pipeline step that queues the FHIR upload of every current, non-training encounter version. */
+export function queueFhirDelivery(queue: Queue<FhirJobData>): EncounterStep {
+  return async (encounters) => {
+    const refs = encounters.filter(({ encounter }) => encounter.training !== true).map(({ ref }) => ref);
+    if (refs.length === 0) return;
+    await queue.addBulk(refs.map((ref) => ({ name: 'bundle', data: { ref }, opts: { jobId: fhirJobId(ref) } })));
+  };
+}
+
+/** Which patient an encounter's upload belongs to: the source and the patient's first identifier, hashed. */
+export function patientKeyOf(encounter: Encounter): string {
+  const [first] = encounter.patient.identifiers;
+  return createHash('sha256').update(`${encounter.source}\n${first?.system ?? ''}\n${first?.value ?? ''}`).digest('hex').slice(0, 32);
+}
+
+export type FhirJobOutcome = 'delivered' | 'superseded' | 'skipped' | 'patient-busy';
+
+export interface FhirDeliveryDeps {
+  store: EncounterStore;
+  client: Pick<FhirClient, 'transaction'>;
+  terminology: Terminology;
+  locks: PatientLocks;
+}
+
+export async function execFhirJob(data: FhirJobData, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
+  const { ref } = data;
+  const stored = await deps.store.read(ref.source, ref.id);
+  if (stored === undefined || stored.version !== ref.version) return 'superseded';
+  const at = () => new Date().toISOString();
+  const built = encounterToBundle(stored.encounter, deps.terminology);
+  if (built.bundle === null) {
+    await deps.store.setTargetState(ref, 'fhir', { state: 'skipped', reason: built.reason, at: at() });
+    return 'skipped';
+  }
+  const issues = validateFhirBundle(built.bundle);
+  if (issues.length > 0) {
+    const reason = `the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`;
+    await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
+    throw new UnrecoverableError(reason);
+  }
+  const bundle = built.bundle;
+  const sent = await deps.locks.withLock(patientKeyOf(stored.encounter), async () => {
+    try {
+      await deps.client.transaction(bundle);
+    } catch (error) {
+      if (error instanceof FhirRequestError && !error.retryable) {
+        const reason = `the FHIR server refused the bundle: ${serverMessage(error)}`;
+        await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
+        throw new UnrecoverableError(reason);
+      }
+      throw error;
+    }
+  });
+  if (sent.busy) return 'patient-busy';
+  await deps.store.setTargetState(ref, 'fhir', { state: 'delivered', at: at() });
+  return 'delivered';
+}
+
+/** The status and the OperationOutcome's own words (diagnostics, else details text), as the server gave them. */
+function serverMessage(error: FhirRequestError): string {
+  const texts = (error.outcome?.issue ?? []).map((issue) => issue.diagnostics ?? issue.details?.text ?? issue.code).filter((text): text is string => Boolean(text));
+  return `HTTP ${error.status ?? '?'}${texts.length > 0 ? `: ${texts.join('; ')}` : ''}`;
+}
+
+export function initFhirWorker(options: {
+  connection: Redis;
+  prefix: string;
+  deps: FhirDeliveryDeps;
+  concurrency: number;
+  jobLockMs: number;
+  logger: Logger;
+}): Worker<FhirJobData> {
+  const worker = new Worker<FhirJobData>(
+    FHIR_QUEUE,
+    async (job: Job<FhirJobData>, token?: string) => {
+      let outcome: FhirJobOutcome;
+      try {
+        outcome = await execFhirJob(job.data, options.deps);
+      } catch (error) {
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (lastAttempt && !(error instanceof UnrecoverableError)) {
+          const reason = `not delivered after ${job.attemptsMade + 1} attempts: ${(error as Error).message}`;
+          await options.deps.store.setTargetState(job.data.ref, 'fhir', { state: 'failed', reason, at: new Date().toISOString() });
+        }
+        throw error;
+      }
+      if (outcome === 'patient-busy') {
+        // Another upload of the same patient is running: try again shortly, without spending an attempt.
+        await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+        throw new DelayedError();
+      }
+      return outcome;
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
+  );
+  worker.on('failed', (job, error) => {
+    // The message may quote the server's diagnostics, which can carry identifiers: only the kind is logged.
+    const status = error instanceof FhirRequestError ? error.status : undefined;
+    options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, status, permanent: error instanceof UnrecoverableError }, 'FHIR delivery failed');
+  });
+  worker.on('error', (error) => options.logger.error({ err: error.message }, 'FHIR worker error'));
+  return worker;
+}

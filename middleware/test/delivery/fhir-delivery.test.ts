@@ -1,0 +1,153 @@
+// FHIR delivery end to end: encounters posted to the API reach the FHIR stand-in (Medplum FhirRouter over
+// HTTP, reached through fhir-kit-client as a HAPI server would be). Resends and replays change nothing, a
+// new version updates in place, a flaky server still ends with every encounter once, and a bundle the
+// server refuses for good lands in the dead-letter list without holding anything else up.
+import { jest } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import type { Encounter as FhirEncounter, Observation, Patient } from '@medplum/fhirtypes';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Encounter } from '../../src/contract/index.js';
+import { FHIR_QUEUE, fhirJobId } from '../../src/delivery/fhir/fhir-queue.js';
+import { startFhirStandInServer, type FhirStandInServer } from '../../src/fhir-standin/index.js';
+import { encounterToBundle } from '../../src/fhir/encounter-bundle.js';
+import { loadTerminology } from '../../src/fhir/terminology.js';
+import { RedisKeys } from '../../src/redis/keys.js';
+import { generateEncounters } from '../../src/synthetic/index.js';
+import { fullEncounter } from '../support/fhir-fixtures.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
+import { startTestService, type TestService } from '../support/service.js';
+
+jest.setTimeout(180_000);
+
+const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
+let fhir: FhirStandInServer;
+let api: TestService;
+let redis: Redis;
+let fhirQueue: Queue;
+
+beforeAll(async () => {
+  fhir = await startFhirStandInServer();
+  api = await startTestService('fhir-e2e', { FHIR_URL: fhir.baseUrl, FHIR_TIMEOUT_SECONDS: '5' });
+  redis = new Redis(TEST_REDIS_URL);
+  fhirQueue = new Queue(FHIR_QUEUE, { connection: redis, prefix: new RedisKeys(api.prefix).bullPrefix() });
+});
+afterAll(async () => {
+  await fhirQueue.close();
+  redis.disconnect();
+  await api.stop();
+  await fhir.close();
+});
+
+type FhirState = { state: string; version: number; reason?: string };
+const fhirStateOf = async (e: Encounter): Promise<FhirState | undefined> =>
+  ((await (await api.get(`/api/v1/encounters/${e.source}/${e.id}`)).json()) as { targets?: { fhir?: FhirState } }).targets?.fhir;
+
+async function until(done: () => Promise<boolean>, what: string, timeoutMs = 120_000, explain?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${explain ? `: ${await explain()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** How many resources of each type the server holds. */
+async function countsByType(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const type of ['Patient', 'Organization', 'Practitioner', 'Encounter', 'Observation', 'Condition', 'Immunization', 'MedicationAdministration', 'MedicationRequest', 'ServiceRequest', 'Coverage'] as const) {
+    const resources = await fhir.standIn.all(type);
+    if (resources.length > 0) counts[type] = resources.length;
+  }
+  return counts;
+}
+
+test('the same encounter posted three times and its job replayed leaves one of each resource; a new version updates them in place', async () => {
+  fhir.standIn.clear();
+  const encounter = fullEncounter({ id: 'fhir-e2e-once' });
+  const answers = [];
+  for (let i = 0; i < 3; i++) answers.push(((await (await api.post(encounter)).json()) as { results: { status: string }[] }).results[0]?.status);
+  expect(answers).toEqual(['accepted', 'duplicate', 'duplicate']);
+  await until(async () => (await fhirStateOf(encounter))?.state === 'delivered', 'the first delivery');
+
+  // Replaying the finished job sends the same bundle again.
+  const jobId = fhirJobId({ source: encounter.source, id: encounter.id, version: 1 });
+  const job = await fhirQueue.getJob(jobId);
+  expect(await job?.getState()).toBe('completed');
+  const firstFinish = job!.finishedOn as number;
+  await job!.retry('completed');
+  await until(async () => {
+    const again = await fhirQueue.getJob(jobId);
+    return (await again?.getState()) === 'completed' && (again?.finishedOn ?? 0) > firstFinish;
+  }, 'the replay');
+
+  // Exactly what one bundle describes, once: one Patient, one Encounter, one of each Observation…
+  const expected: Record<string, number> = {};
+  const built = encounterToBundle(encounter, loadTerminology(MAPPINGS));
+  for (const entry of built.bundle?.entry ?? []) expected[entry.resource!.resourceType] = (expected[entry.resource!.resourceType] ?? 0) + 1;
+  expect(expected['Patient']).toBe(1);
+  expect(expected['Observation']).toBeGreaterThan(3);
+  expect(await countsByType()).toEqual(expected);
+  const [patientBefore] = await fhir.standIn.all<Patient>('Patient');
+  const [encounterBefore] = await fhir.standIn.all<FhirEncounter>('Encounter');
+
+  // Version 2 corrects the weight: the same resources, updated.
+  const corrected = { ...encounter, version: 2, vitals: { ...encounter.vitals, weightKg: 61.5 } } as Encounter;
+  expect(((await (await api.post(corrected)).json()) as { results: { status: string }[] }).results[0]?.status).toBe('accepted');
+  await until(async () => (await fhirStateOf(encounter))?.version === 2 && (await fhirStateOf(encounter))?.state === 'delivered', 'version 2');
+  expect(await countsByType()).toEqual(expected);
+  expect((await fhir.standIn.all<Patient>('Patient'))[0]?.id).toBe(patientBefore?.id);
+  expect((await fhir.standIn.all<FhirEncounter>('Encounter'))[0]?.id).toBe(encounterBefore?.id);
+  const weights = (await fhir.standIn.all<Observation>('Observation')).filter((o) => o.code?.coding?.some((c) => c.code === '29463-7'));
+  expect(weights.map((o) => o.valueQuantity?.value)).toEqual([61.5]);
+});
+
+test('a FHIR server failing 30 % of requests (5xx, resets, timeouts) still ends with every encounter delivered once', async () => {
+  fhir.standIn.clear();
+  const encounters = generateEncounters({ seed: 21, facilityCount: 3, encounterCount: 40, endDate: '2026-10-31', days: 30, updateRate: 0 }).filter((e) => e.training !== true);
+  fhir.standIn.faults.setRandom({
+    seed: 7,
+    probability: 0.3,
+    faults: [{ kind: 'status', status: 503 }, { kind: 'status', status: 502, applied: true }, { kind: 'reset' }, { kind: 'reset', applied: true }, { kind: 'hang' }, { kind: 'hang', applied: true }],
+  });
+  const response = await api.post({ encounters });
+  expect(response.status).toBe(202);
+  await until(async () => (await Promise.all(encounters.map(fhirStateOf))).every((state) => state?.state === 'delivered'), 'every encounter delivered', 120_000, async () =>
+    JSON.stringify([await fhirQueue.getJobCounts(), (await Promise.all(encounters.map(fhirStateOf))).filter((state) => state?.state !== 'delivered').slice(0, 3)]),
+  );
+  const injected = fhir.standIn.faults.injected.length;
+  fhir.standIn.faults.clear();
+
+  expect(injected).toBeGreaterThan(5);
+  // Once each: one FHIR Encounter per encounter, and no Patient twice for the same register identifier.
+  const held = await fhir.standIn.all<FhirEncounter>('Encounter');
+  const identifiers = held.map((e) => e.identifier?.map((i) => `${i.system}|${i.value}`).join(',') ?? '');
+  expect(new Set(identifiers).size).toBe(held.length);
+  expect(held).toHaveLength(encounters.length);
+  const patients = await fhir.standIn.all<Patient>('Patient');
+  const registerIds = patients.map((p) => `${p.identifier?.[0]?.system}|${p.identifier?.[0]?.value}`);
+  expect(new Set(registerIds).size).toBe(patients.length);
+  expect(patients).toHaveLength(new Set(encounters.map((e) => `${e.patient.identifiers[0]?.system}|${e.patient.identifiers[0]?.value}`)).size);
+});
+
+test('a bundle refused with 412 ends in the dead-letter list with the server message; the others are delivered', async () => {
+  fhir.standIn.clear();
+  const refused = fullEncounter({ id: 'fhir-e2e-412' });
+  const others = [1, 2, 3].map((n) => fullEncounter({ id: `fhir-e2e-ok-${n}` }));
+  fhir.standIn.faults.enqueue({ kind: 'preconditionFailed', diagnostics: 'Failed to CREATE resource with match URL because this search matched 2 resources' }, { match: { body: /fhir-e2e-412/ } });
+  expect((await api.post({ encounters: [refused, ...others] })).status).toBe(202);
+
+  await until(async () => (await fhirStateOf(refused))?.state === 'failed', 'the refusal');
+  await until(async () => (await Promise.all(others.map(fhirStateOf))).every((state) => state?.state === 'delivered'), 'the others');
+  expect((await fhirStateOf(refused))?.reason).toBe('the FHIR server refused the bundle: HTTP 412: Failed to CREATE resource with match URL because this search matched 2 resources');
+
+  const letters = (await (await api.get('/api/v1/dead-letters')).json()) as { deadLetters: { queue: string; jobId: string; reason: string; attempts: number }[] };
+  const letter = letters.deadLetters.find((l) => l.jobId === fhirJobId({ source: refused.source, id: refused.id, version: 1 }));
+  expect(letter).toMatchObject({ queue: FHIR_QUEUE, attempts: 1 });
+  expect(letter?.reason).toContain('matched 2 resources');
+  // Patient data stays out of the logs even when the server's message is kept.
+  expect(api.logs.join('')).not.toMatch(/Mireille|Ngo Bassa|000042/);
+
+  // Once the duplicates are cleaned up on the server, the replay delivers it.
+  expect((await (await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.key}` } })).json()) as { replayed: number }).toMatchObject({ replayed: 1 });
+  await until(async () => (await fhirStateOf(refused))?.state === 'delivered', 'the replayed delivery');
+});
