@@ -11,6 +11,7 @@ import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../dhis2-standin/index.js';
 import { byUid, metadataForMappings, nonZeroValues } from '../dhis2-standin/mapping-metadata.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
+import { startFhirStandInServer, type FhirStandInServer } from '../fhir-standin/index.js';
 import { recomputeCells } from '../mapping/recompute.js';
 import { createLogger } from '../logging/logger.js';
 import { redactUrl } from '../redis/connection.js';
@@ -109,9 +110,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN } };
   console.log(`  DHIS2: ${standIn ? `the built-in DHIS2 Web API stand-in at ${dhis2.url}` : dhis2.url}`);
 
-  const service = await startOnFreePort({ ...config, dhis2, dhis2PushDelayMs: 200 }, createLogger('warn', warningsToConsole()));
+  // Likewise FHIR: the built-in FHIR server (Medplum's router over HTTP) unless FHIR_URL names a real one.
+  const fhirStandIn = config.fhir === undefined ? await startFhirStandInServer() : undefined;
+  const fhir = config.fhir ?? { url: fhirStandIn!.baseUrl, concurrency: 4, timeoutMs: 30_000, madx: false };
+  console.log(`  FHIR: ${fhirStandIn ? `the built-in FHIR R4 server at ${fhir.url}` : fhir.url}`);
+
+  const service = await startOnFreePort({ ...config, dhis2, fhir, dhis2PushDelayMs: 200 }, createLogger('warn', warningsToConsole()));
   const base = service.url as string;
-  console.log(`  service listening on ${base} with ingest and DHIS2 push workers running\n`);
+  console.log(`  service listening on ${base} with ingest, DHIS2 push and FHIR delivery workers running\n`);
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const post = async (body: unknown): Promise<{ status: number; answer: IngestAnswer }> => {
     const response = await fetch(`${base}/api/v1/encounters`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -178,7 +184,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const delivered = await statusOf(counted.id);
     console.log(`  after the push, ${counted.type} encounter ${counted.id}: dhis2 ${delivered.targets.dhis2?.state}`);
     if (standIn) reportDhis2Values(standIn, mappings, encounters);
-    console.log('  FHIR delivery is not built yet: the fhir target stays "accepted".');
+    await reportFhir(service, fhirStandIn, encounters, statusOf);
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
     if (!options.keepRunning) {
@@ -191,7 +197,41 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   } finally {
     await service.close();
     await standIn?.close();
+    await fhirStandIn?.close();
   }
+}
+
+/** Waits for the FHIR uploads, then says what the FHIR server holds and where one encounter stands. */
+async function reportFhir(
+  service: RunningService,
+  fhirStandIn: FhirStandInServer | undefined,
+  posted: readonly Encounter[],
+  statusOf: (id: string) => Promise<EncounterStatus>,
+): Promise<void> {
+  const waiting = await service.pendingFhirUploads();
+  const uploading = progress('FHIR     ', waiting);
+  for (let pending = waiting; pending > 0; pending = await service.pendingFhirUploads()) {
+    uploading.update(waiting - Math.min(waiting, pending));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  uploading.update(waiting);
+  uploading.stop();
+  const latest = new Map<string, Encounter>();
+  for (const e of posted) if ((latest.get(e.id)?.version ?? 0) < e.version) latest.set(e.id, e);
+  const states = new Map<string, number>();
+  for (const e of latest.values()) {
+    const state = (await statusOf(e.id)).targets.fhir?.state ?? 'unknown';
+    states.set(state, (states.get(state) ?? 0) + 1);
+  }
+  console.log(`\nFHIR: ${[...states].map(([state, count]) => `${count} ${state}`).join(', ')} (training encounters are never sent).`);
+  if (fhirStandIn) {
+    const counts = [];
+    for (const type of ['Patient', 'Encounter', 'Observation', 'Condition', 'Immunization', 'MedicationAdministration', 'ServiceRequest'] as const) {
+      counts.push(`${(await fhirStandIn.standIn.all(type)).length} ${type}`);
+    }
+    console.log(`  the FHIR server holds ${counts.join(', ')}; each encounter once, however often it was sent.`);
+  }
+  if ((states.get('failed') ?? 0) > 0) process.exitCode = 1;
 }
 
 /** Compares what the stand-in holds with an independent recomputation, and prints a few values by name. */

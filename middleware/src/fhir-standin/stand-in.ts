@@ -11,7 +11,8 @@
 // search escaping (`\|` in a token) is not honoured by the router.
 import { getStatus, isOk } from '@medplum/core';
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { FhirRouter, MemoryRepository, type FhirRequest } from '@medplum/fhir-router';
+import { FhirRouter, type FhirRequest } from '@medplum/fhir-router';
+import { IndexedMemoryRepository } from './indexed-repository.js';
 import { indexFhirDefinitions } from '../fhir/definitions.js';
 import { validateFhirResource, type ValidationIssue } from '../fhir/validate-resources.js';
 import { FhirFaultInjector, type FhirFault } from './faults.js';
@@ -97,7 +98,7 @@ function carries(resource: Resource, identifier: { system: string; value: string
 }
 
 export class FhirStandIn {
-  readonly repository = new MemoryRepository();
+  readonly repository = new IndexedMemoryRepository();
   readonly faults = new FhirFaultInjector();
   private readonly router = new FhirRouter();
   private readonly validate: boolean;
