@@ -9,7 +9,7 @@ import { encounterStream } from '../synthetic/index.js';
 import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
-import { buildMetadataPackage, checkMetadataPackage, DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from './metadata.js';
+import { buildMetadataPackage, checkMetadataPackage, pushMetadataPackage, DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from './metadata.js';
 import { runReplay } from './replay.js';
 import { runService } from './run-service.js';
 
@@ -95,6 +95,15 @@ metadata
   .option('--mappings <directory>', 'mappings directory whose targets must exist in the package', DEFAULT_MAPPINGS_DIRECTORY)
   .description('check the package by the DHIS2 import rules, and that every mapping target exists in it')
   .action((file: string, options: { mappings: string }) => checkMetadataPackage(file, options.mappings));
+metadata
+  .command('push')
+  .argument('[package.json]', 'the package', DEFAULT_PACKAGE_FILE)
+  .option('--dhis2 <url>', 'DHIS2 base URL (default DHIS2_URL); credentials from DHIS2_TOKEN or DHIS2_USERNAME/DHIS2_PASSWORD')
+  .option('--mappings <directory>', 'mappings directory whose targets must exist in the package', DEFAULT_MAPPINGS_DIRECTORY)
+  .description('check the package, then import it into DHIS2 (VALIDATE, then COMMIT; safe to run again)')
+  .action(async (file: string, options: { dhis2?: string; mappings: string }) => {
+    await pushMetadataPackage(file, options);
+  });
 metadata
   .command('build')
   .option('--source <file>', 'the package source', DEFAULT_PACKAGE_SOURCE)

@@ -1,6 +1,9 @@
 // `smc-bridge metadata build | check | push`: the DHIS2 metadata package in metadata/.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../config/config.js';
+import { Dhis2Client } from '../dhis2/dhis2-client.js';
 import { loadMappings } from '../mapping/load-mappings.js';
+import { pushPackage, statsText, type ImportReportSummary } from '../metadata/metadata-push.js';
 import { checkMappingTargets } from '../metadata/mapping-targets.js';
 import { DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE, readPackageJson } from '../metadata/package-files.js';
 import { checkPackage } from '../metadata/package-rules.js';
@@ -52,3 +55,33 @@ export function checkMetadataPackage(file: string, mappingsDir: string): void {
 }
 
 export { DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE };
+
+/** Checks the package, then imports it into DHIS2 (VALIDATE, then COMMIT) and prints the import counts. */
+export async function pushMetadataPackage(file: string, options: { dhis2?: string; mappings: string; env?: Record<string, string | undefined> }): Promise<boolean> {
+  const env = options.env ?? process.env;
+  const config = loadConfig({ ...env, ...(options.dhis2 !== undefined ? { DHIS2_URL: options.dhis2 } : {}) });
+  if (!config.dhis2) throw new Error('no DHIS2 to push to: give --dhis2 <url> or set DHIS2_URL (with DHIS2_TOKEN or DHIS2_USERNAME/DHIS2_PASSWORD)');
+  const { problems, package: pkg } = metadataProblems(file, options.mappings);
+  if (!pkg) {
+    console.error(`${file} is not pushed: ${problems.length} problem${problems.length === 1 ? '' : 's'} (smc-bridge metadata check)`);
+    for (const problem of problems) console.error(`  ${problem}`);
+    process.exitCode = 1;
+    return false;
+  }
+  console.log(`Importing ${file} into ${config.dhis2.url} (importStrategy=CREATE_AND_UPDATE, atomicMode=ALL)`);
+  const outcome = await pushPackage(new Dhis2Client(config.dhis2.url, config.dhis2.auth, 300_000), pkg);
+  const print = (stage: string, report: ImportReportSummary) => {
+    console.log(`  ${stage}: ${report.status}, ${statsText(report.stats)}`);
+    for (const type of report.types) console.log(`    ${type.type}: ${statsText(type.stats)}`);
+  };
+  if (!outcome.ok) {
+    if (outcome.report) print(outcome.stage, outcome.report);
+    console.error(`  ${outcome.stage} failed: ${outcome.message}; nothing was stored`);
+    for (const error of outcome.report?.errors ?? []) console.error(`    ${error}`);
+    process.exitCode = 1;
+    return false;
+  }
+  print('VALIDATE', outcome.validate);
+  print('COMMIT', outcome.commit);
+  return true;
+}
