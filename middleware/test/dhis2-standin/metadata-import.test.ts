@@ -64,7 +64,7 @@ test('VALIDATE reports what would be created and stores nothing', () => {
 test('atomic ALL: one bad object stores nothing; 409 with envelope WARNING, report ERROR, every count ignored, DHIS2 error reports', () => {
   const standIn = new Dhis2StandIn({ now: () => NOW });
   const bad = payload();
-  delete (bad.dataElements![0] as Record<string, unknown>)['shortName'];
+  delete bad.dataElements![0]!.shortName;
   bad.dataElements![1]!.categoryCombo = { id: 'noSuchCombo' };
   const { status, body } = postMetadata(standIn, bad);
   expect(status).toBe(409);
