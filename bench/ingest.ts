@@ -8,8 +8,7 @@ import { createRedis } from '../middleware/src/redis/connection.js';
 import { deleteKeysWithPrefix } from '../middleware/src/redis/keys.js';
 import { startService } from '../middleware/src/service.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '../middleware/src/dhis2-standin/index.js';
-import { metadataForMappings } from '../middleware/src/dhis2-standin/mapping-metadata.js';
-import { loadMappings } from '../middleware/src/mapping/load-mappings.js';
+import { standInMetadata } from '../middleware/src/dhis2-standin/package-metadata.js';
 import { encounterStream } from '../middleware/src/synthetic/index.js';
 
 const total = Number(process.argv[2] ?? 50_000);
@@ -32,7 +31,7 @@ for (const encounter of stream) {
 if (batch.length > 0) batches.push(JSON.stringify({ encounters: batch }));
 
 const { key, entry } = createApiKey('smc-platform');
-const standIn = process.env['DHIS2_URL'] === undefined ? await startDhis2StandInServer({ metadata: metadataForMappings(loadMappings(loadConfig({}).mappingsDir), [...orgUnits]) }) : undefined;
+const standIn = process.env['DHIS2_URL'] === undefined ? await startDhis2StandInServer({ metadata: standInMetadata([...orgUnits]) }) : undefined;
 const dhis2Env = standIn ? { DHIS2_URL: standIn.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN } : {};
 const config = loadConfig({ ...process.env, ...dhis2Env, REDIS_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', API_KEYS: entry, LOG_LEVEL: 'error', DHIS2_PUSH_DELAY_MS: '500' });
 const cleaner = createRedis(config.redisUrl, 'bench');

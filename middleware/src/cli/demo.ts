@@ -9,7 +9,9 @@ import { loadConfig, type Config } from '../config/config.js';
 import type { Encounter } from '../contract/index.js';
 import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../dhis2-standin/index.js';
-import { byUid, metadataForMappings, nonZeroValues } from '../dhis2-standin/mapping-metadata.js';
+import { byUid, cellLabel, facilitiesOf, metadataPackage, nonZeroValues, orgUnitsPayload } from '../dhis2-standin/package-metadata.js';
+import { Dhis2Client } from '../dhis2/dhis2-client.js';
+import { pushPackage, statsText } from '../metadata/metadata-push.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
 import { startFhirStandInServer, type FhirStandInServer } from '../fhir-standin/index.js';
 import { recomputeCells } from '../mapping/recompute.js';
@@ -100,15 +102,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     endDate: yesterday(),
   });
   const mappings = loadMappings(config.mappingsDir);
-  // Without a DHIS2 of its own, the demo delivers to the DHIS2 stand-in, loaded with what the mappings target.
-  const standIn =
-    config.dhis2 === undefined
-      ? await startDhis2StandInServer({
-          metadata: metadataForMappings(mappings, [...new Set(encounters.map((e) => e.facility.code).filter((c): c is string => c !== undefined))]),
-        })
-      : undefined;
+  // Without a DHIS2 of its own, the demo delivers to the DHIS2 stand-in: the metadata package is pushed into
+  // it as into a real DHIS2 (smc-bridge metadata push), and the facilities become its org units.
+  const standIn = config.dhis2 === undefined ? await startDhis2StandInServer({}) : undefined;
   const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN } };
   console.log(`  DHIS2: ${standIn ? `the built-in DHIS2 Web API stand-in at ${dhis2.url}` : dhis2.url}`);
+  if (standIn) {
+    const pushed = await pushPackage(new Dhis2Client(dhis2.url, dhis2.auth), metadataPackage());
+    if (!pushed.ok) throw new Error(`the metadata package did not import into the stand-in: ${pushed.message}`);
+    console.log(`  metadata package metadata/smc-metadata.json imported (VALIDATE, then COMMIT): ${statsText(pushed.commit.stats)}`);
+    standIn.standIn.loadMetadata(orgUnitsPayload(facilitiesOf(encounters)));
+  }
 
   // Likewise FHIR: the built-in FHIR server (Medplum's router over HTTP) unless FHIR_URL names a real one.
   const fhirStandIn = config.fhir === undefined ? await startFhirStandInServer() : undefined;
@@ -246,7 +250,7 @@ function reportDhis2Values(standIn: Dhis2StandInServer, mappings: Mappings, post
     `\nDHIS2 holds ${held.size} non-zero values; a from-scratch recomputation from the latest version of every encounter gives ${expected.size}: ` +
       (exact ? 'every one equal.' : `${matching} equal, ${expected.size - matching} different.`),
   );
-  const descriptions = new Map(mappings.rules.map((rule) => [rule.id, rule.description]));
+  const facilityNames = new Map(facilitiesOf(posted).map((facility) => [facility.code, facility.name ?? facility.code]));
   // The largest value of a few different rules.
   const monthly = [...expected.values()].filter((cell) => cell.dataSet === 'SMC_MONTHLY').sort((a, b) => b.value - a.value);
   const largestPerRule = new Map<string, (typeof monthly)[number]>();
@@ -255,8 +259,7 @@ function reportDhis2Values(standIn: Dhis2StandInServer, mappings: Mappings, post
     if (!largestPerRule.has(rule)) largestPerRule.set(rule, cell);
   }
   for (const cell of [...largestPerRule.values()].slice(0, 8)) {
-    const name = descriptions.get([...cell.rules][0] as string);
-    console.log(`  ${name}, ${cell.categoryOptionCombo}, ${cell.orgUnit}, ${cell.period} = ${cell.value}`);
+    console.log(`  ${cellLabel(cell)}, ${facilityNames.get(cell.orgUnit) ?? cell.orgUnit}, ${cell.period} = ${cell.value}`);
   }
   if (!exact) process.exitCode = 1;
 }

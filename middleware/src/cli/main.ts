@@ -9,6 +9,7 @@ import { encounterStream } from '../synthetic/index.js';
 import { yesterday } from './yesterday.js';
 import { runDemo } from './demo.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
+import { buildMetadataPackage, checkMetadataPackage, pushMetadataPackage, DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from './metadata.js';
 import { runReplay } from './replay.js';
 import { runHealthCheck, runRouteEnsure, runSetup } from './deploy.js';
 import { runService } from './run-service.js';
@@ -87,6 +88,30 @@ mappings
   .option('--write', 'write mappings/schemas/*.schema.json instead of printing')
   .description('the JSON Schemas of the mapping files')
   .action((options: { dir: string; write?: boolean }) => writeMappingSchemas(options.dir, options.write === true));
+
+const metadata = program.command('metadata').description('the DHIS2 metadata package in metadata/');
+metadata
+  .command('check')
+  .argument('[package.json]', 'the package', DEFAULT_PACKAGE_FILE)
+  .option('--mappings <directory>', 'mappings directory whose targets must exist in the package', DEFAULT_MAPPINGS_DIRECTORY)
+  .description('check the package by the DHIS2 import rules, and that every mapping target exists in it')
+  .action((file: string, options: { mappings: string }) => checkMetadataPackage(file, options.mappings));
+metadata
+  .command('push')
+  .argument('[package.json]', 'the package', DEFAULT_PACKAGE_FILE)
+  .option('--dhis2 <url>', 'DHIS2 base URL (default DHIS2_URL); credentials from DHIS2_TOKEN or DHIS2_USERNAME/DHIS2_PASSWORD')
+  .option('--mappings <directory>', 'mappings directory whose targets must exist in the package', DEFAULT_MAPPINGS_DIRECTORY)
+  .description('check the package, then import it into DHIS2 (VALIDATE, then COMMIT; safe to run again)')
+  .action(async (file: string, options: { dhis2?: string; mappings: string }) => {
+    await pushMetadataPackage(file, options);
+  });
+metadata
+  .command('build')
+  .option('--source <file>', 'the package source', DEFAULT_PACKAGE_SOURCE)
+  .option('--out <file>', 'the package to write', DEFAULT_PACKAGE_FILE)
+  .option('--check', 'only check that the committed package is what the source builds')
+  .description('build metadata/smc-metadata.json from metadata/source/smc-metadata.yaml')
+  .action((options: { source: string; out: string; check?: boolean }) => buildMetadataPackage({ ...options, check: options.check === true }));
 
 program
   .command('replay')

@@ -99,6 +99,8 @@ export class Metadata {
   private readonly indexes = new Map<string, Map<string, Identifiable>>();
   private dataSetsByElement?: Map<string, DataSet[]>;
   private rootIds?: string[];
+  /** The uid of every object loaded, per plural type name, the types the stand-in does not model included. */
+  private readonly objectIds = new Map<string, Set<string>>();
 
   constructor() {
     this.load({
@@ -118,6 +120,12 @@ export class Metadata {
 
   /** Creates or replaces every object in the payload (import strategy CREATE_AND_UPDATE). */
   load(payload: Dhis2MetadataPayload): void {
+    for (const [type, list] of Object.entries(payload)) {
+      if (!Array.isArray(list)) continue;
+      const ids = this.objectIds.get(type) ?? new Set<string>();
+      this.objectIds.set(type, ids);
+      for (const object of list as { id?: unknown }[]) if (typeof object?.id === 'string') ids.add(object.id);
+    }
     for (const source of payload.categories ?? []) {
       this.categories.set(source.id, { ...identifiable(source, 'category'), categoryOptions: ids(source.categoryOptions) });
     }
@@ -166,6 +174,11 @@ export class Metadata {
     this.indexes.clear();
     this.dataSetsByElement = undefined;
     this.rootIds = undefined;
+  }
+
+  /** Whether an object of this type (plural schema name, e.g. `indicators`) with this uid is stored. */
+  hasObject(type: string, id: string): boolean {
+    return this.objectIds.get(type)?.has(id) === true;
   }
 
   /** DHIS2 generates the option combos of a combo itself (§5.2); do the same when a payload leaves them out. */

@@ -10,6 +10,7 @@ import { applyFault, FaultInjector } from './faults.js';
 import { ImportJobs } from './import-jobs.js';
 import { ImportOptionsError, importOptionsJson, parseImportOptions, type ImportOptions } from './import-options.js';
 import { DEFAULT_CATEGORY_OPTION_COMBO, Metadata } from './metadata.js';
+import { importMetadata } from './metadata-import.js';
 import { parsePeriod } from './periods.js';
 import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
 import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
@@ -158,6 +159,7 @@ export class Dhis2StandIn {
         GET: () => exportDataValueSet({ metadata: this.metadata, store: this.store, user }, request.query),
       },
       me: { GET: () => jsonResponse(200, meJson(user, this.metadata)) },
+      metadata: { POST: () => this.postMetadata(request) },
       'system/info': {
         GET: () =>
           jsonResponse(
@@ -199,6 +201,15 @@ export class Dhis2StandIn {
     const summary = this.runImport(request.body, options, user);
     if (options.async) return this.jobs.start(summary, importOptionsJson(options), this.clock());
     return this.importSummaryResponse(summary, apiVersion);
+  }
+
+  /** `POST /api/metadata` (§5): JSON only, as the stand-in models no CSV or GML reader. */
+  private postMetadata(request: Dhis2Request): Dhis2Response {
+    const contentType = headerValue(request.headers, 'content-type');
+    if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
+      return errorMessage(415, `Content type '${contentType}' not supported`);
+    }
+    return importMetadata(this.metadata, request);
   }
 
   private runImport(body: unknown, options: ImportOptions, user: Dhis2User): ImportSummaryJson {

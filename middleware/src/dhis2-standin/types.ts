@@ -61,6 +61,7 @@ export interface Dhis2CategoryOption extends IdentifiableFields {
 }
 
 export interface Dhis2Category extends IdentifiableFields {
+  shortName?: string;
   categoryOptions?: Ref[];
   dataDimensionType?: 'DISAGGREGATION' | 'ATTRIBUTE';
 }

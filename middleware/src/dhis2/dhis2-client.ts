@@ -1,5 +1,5 @@
 // The DHIS2 Web API client (axios). It speaks codes (idScheme=CODE), because the mappings target the WHO
-// toolkit's codes, and sends whole cell groups with CREATE_AND_UPDATE.
+// toolkit's codes, and sends whole cell groups with CREATE_AND_UPDATE. It also imports the metadata package.
 import axios, { type AxiosInstance } from 'axios';
 import type { Dhis2Auth } from '../config/config.js';
 import { readImportResponse, type ImportOutcome } from './import-summary.js';
@@ -30,6 +30,16 @@ export class Dhis2Client {
       // Every status is an answer to read, not an exception.
       validateStatus: () => true,
     });
+  }
+
+  /** `POST /api/metadata` with the given import parameters; the answer as it came (status and JSON body). */
+  async postMetadata(payload: unknown, params: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    try {
+      const response = await this.http.post('/api/metadata', payload, { params });
+      return { status: response.status, body: response.data as unknown };
+    } catch (error) {
+      throw new Error(`DHIS2 did not answer: ${(error as Error).message}`);
+    }
   }
 
   async postDataValues(dataValues: readonly DataValue[]): Promise<ImportOutcome> {

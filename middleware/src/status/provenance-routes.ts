@@ -21,7 +21,10 @@ export function provenanceRouter(ledger: Ledger, mappings: Mappings): Router {
       );
     }
     const [dataElement, period, orgUnit, categoryOptionCombo] = REQUIRED.map((name) => query[name] as string) as [string, string, string, string];
-    const attributeOptionCombo = typeof query['attributeOptionCombo'] === 'string' ? query['attributeOptionCombo'] : 'default';
+    // Without an explicit attribute option combo, each data set's own: the one its mapping files post with.
+    const givenAttributeOptionCombo = typeof query['attributeOptionCombo'] === 'string' ? query['attributeOptionCombo'] : undefined;
+    const attributeOptionComboOf = (dataSet: string) =>
+      givenAttributeOptionCombo ?? mappings.rules.find((rule) => rule.dataSet === dataSet)?.attributeOptionCombo ?? 'default';
     const dataSets =
       typeof query['dataSet'] === 'string'
         ? [query['dataSet']]
@@ -31,7 +34,9 @@ export function provenanceRouter(ledger: Ledger, mappings: Mappings): Router {
     }
     const encounters = (
       await Promise.all(
-        dataSets.map((dataSet) => ledger.encountersBehind({ dataSet, orgUnit, period, attributeOptionCombo }, dataElement, categoryOptionCombo)),
+        dataSets.map((dataSet) =>
+          ledger.encountersBehind({ dataSet, orgUnit, period, attributeOptionCombo: attributeOptionComboOf(dataSet) }, dataElement, categoryOptionCombo),
+        ),
       )
     ).flat();
     res.json({
@@ -39,7 +44,7 @@ export function provenanceRouter(ledger: Ledger, mappings: Mappings): Router {
       period,
       orgUnit,
       categoryOptionCombo,
-      attributeOptionCombo,
+      attributeOptionCombo: givenAttributeOptionCombo ?? attributeOptionComboOf(dataSets[0] as string),
       value: encounters.reduce((sum, e) => sum + e.value, 0),
       encounters,
     });

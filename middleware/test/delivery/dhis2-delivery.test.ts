@@ -12,7 +12,7 @@ import { aggregateContributions } from '../../src/mapping/aggregate-contribution
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
-import { byUid, metadataForMappings, nonZeroValues, uidFor } from '../../src/dhis2-standin/mapping-metadata.js';
+import { byUid, facilitiesOf, nonZeroValues, standInMetadata, uidFor } from '../../src/dhis2-standin/package-metadata.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
 import { startTestService, type TestService } from '../support/service.js';
@@ -21,7 +21,7 @@ jest.setTimeout(120_000);
 
 const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
 const encounters = generateEncounters({ seed: 5, facilityCount: 4, encounterCount: 1500, endDate: '2026-10-31', days: 90, updateRate: 0.15, enteredInErrorRate: 0.05 });
-const orgUnits = [...new Set(encounters.map((e) => e.facility.code as string))];
+const orgUnits = facilitiesOf(encounters);
 
 let dhis2: Dhis2StandInServer;
 let api: TestService;
@@ -29,7 +29,7 @@ let redis: Redis;
 let pushQueue: Queue;
 
 beforeAll(async () => {
-  dhis2 = await startDhis2StandInServer({ metadata: metadataForMappings(mappings, orgUnits) });
+  dhis2 = await startDhis2StandInServer({ metadata: standInMetadata(orgUnits) });
   api = await startTestService('dhis2-e2e', { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN, DHIS2_PUSH_DELAY_MS: '50' });
   redis = new Redis(TEST_REDIS_URL);
   pushQueue = new Queue(PUSH_QUEUE, { connection: redis, prefix: new RedisKeys(api.prefix).bullPrefix() });
@@ -87,7 +87,7 @@ test('DHIS2 holds exactly the recomputed value of every cell', async () => {
     categoryOptionCombo: contribution.categoryOptionCombo,
   });
   const provenance = (await (await api.get(`/api/v1/provenance?${query}`)).json()) as { value: number; encounters: { id: string; value: number }[] };
-  const held = expected.get([uidFor('de', contribution.dataElement), contribution.period, uidFor('ou', contribution.orgUnit), uidFor('coc', contribution.categoryOptionCombo), uidFor('coc', 'default')].join(' '));
+  const held = expected.get([uidFor('de', contribution.dataElement), contribution.period, uidFor('ou', contribution.orgUnit), uidFor('coc', contribution.categoryOptionCombo), uidFor('coc', contribution.attributeOptionCombo)].join(' '));
   expect(provenance.value).toBe(held);
   expect(provenance.encounters.reduce((sum, e) => sum + e.value, 0)).toBe(held);
   expect((await api.get('/api/v1/provenance?period=202610')).status).toBe(400);

@@ -1,24 +1,21 @@
 // DHIS2 failing: transport failures and 5xx are retried with backoff until the values are in; a permanent
 // conflict ends in the dead-letter list with DHIS2's message, blocks nothing else, and is replayed after
 // the fix.
-import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { metadataForMappings, uidFor } from '../../src/dhis2-standin/mapping-metadata.js';
-import { loadMappings } from '../../src/mapping/load-mappings.js';
+import { standInMetadata, uidFor } from '../../src/dhis2-standin/package-metadata.js';
 import { ancEncounter } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 jest.setTimeout(60_000);
 
-const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
 const KNOWN = 'CM_NW_BAM_CSI001';
 const UNKNOWN = 'CM_NW_XYZ_CSI009';
 let dhis2: Dhis2StandInServer;
 let api: TestService;
 
 beforeAll(async () => {
-  dhis2 = await startDhis2StandInServer({ metadata: metadataForMappings(mappings, [KNOWN]) });
+  dhis2 = await startDhis2StandInServer({ metadata: standInMetadata([KNOWN]) });
   api = await startTestService('dhis2-faults', { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN, DHIS2_PUSH_DELAY_MS: '20' });
 });
 afterAll(async () => {
@@ -36,7 +33,7 @@ async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean,
 }
 
 const anc1Value = (orgUnit: string) =>
-  dhis2.standIn.valueOf({ dataElement: uidFor('de', 'RMNCAH_ANC1'), period: '202610', orgUnit: uidFor('ou', orgUnit), categoryOptionCombo: uidFor('coc', 'RMN_20PLUS') });
+  dhis2.standIn.valueOf({ dataElement: uidFor('de', 'RMNCAH_ANC1'), period: '202610', orgUnit: uidFor('ou', orgUnit), categoryOptionCombo: uidFor('coc', 'RMN_20PLUS'), attributeOptionCombo: uidFor('coc', 'SRC_SMC_BRIDGE') });
 
 test('503s and a connection reset are retried with backoff until DHIS2 has the values', async () => {
   dhis2.standIn.faults.enqueue({ kind: 'status', status: 503, body: 'html' }, { times: 1, match: { method: 'POST' } });
@@ -66,7 +63,7 @@ test('an unknown org unit ends in the dead-letter list with the DHIS2 message, a
   expect(await until(() => anc1Value(KNOWN), (value) => value === '3')).toBe('3');
 
   // The fix: DHIS2 gets the org unit; then the replay delivers.
-  dhis2.standIn.loadMetadata(metadataForMappings(mappings, [KNOWN, UNKNOWN]));
+  dhis2.standIn.loadMetadata(standInMetadata([KNOWN, UNKNOWN]));
   const replay = await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, body: '{}' });
   expect(await replay.json()).toEqual({ replayed: 1 });
   expect(await until(() => anc1Value(UNKNOWN), (value) => value === '1')).toBe('1');

@@ -17,7 +17,7 @@ import { execPushJob } from '../../src/delivery/dhis2/push-queue.js';
 import type { DataValue } from '../../src/dhis2/dhis2-client.js';
 import { readImportResponse, type ImportOutcome } from '../../src/dhis2/import-summary.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, Dhis2StandIn } from '../../src/dhis2-standin/index.js';
-import { byUid, metadataForMappings, nonZeroValues } from '../../src/dhis2-standin/mapping-metadata.js';
+import { byUid, nonZeroValues, standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
 import { EncounterStore } from '../../src/ingest/encounter-store.js';
 import { execIngestJob } from '../../src/ingest/ingest-queue.js';
 import { skipTrainingEncounters } from '../../src/ingest/training-step.js';
@@ -35,7 +35,7 @@ const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.
 const pool = generateEncounters({ seed: 23, facilityCount: 2, encounterCount: 300, endDate: '2026-10-31', days: 45, updateRate: 0.3, enteredInErrorRate: 0.1, trainingRate: 0.05 });
 const ids = [...new Set(pool.map((e) => e.id))];
 const facilities = [...new Set(pool.map((e) => e.facility.code as string))];
-const dhis2 = new Dhis2StandIn({ metadata: metadataForMappings(mappings, facilities) });
+const dhis2 = new Dhis2StandIn({ metadata: standInMetadata(facilities) });
 
 /** The stand-in's core as a DHIS2 client: the request our client sends, answered and read the same way. */
 const coreClient = {

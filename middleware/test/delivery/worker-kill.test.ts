@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { Encounter } from '../../src/contract/index.js';
 import { PUSH_QUEUE } from '../../src/delivery/dhis2/push-queue.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { byUid, metadataForMappings, nonZeroValues } from '../../src/dhis2-standin/mapping-metadata.js';
+import { byUid, nonZeroValues, standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
 import { INGEST_QUEUE } from '../../src/ingest/ingest-queue.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
@@ -33,7 +33,7 @@ let pushQueue: Queue;
 const workers: ChildService[] = [];
 
 beforeAll(async () => {
-  dhis2 = await startDhis2StandInServer({ metadata: metadataForMappings(mappings, orgUnits) });
+  dhis2 = await startDhis2StandInServer({ metadata: standInMetadata(orgUnits) });
   // The API runs here without workers; the work is done by separate `smc-bridge worker` processes.
   api = await startTestService('worker-kill', { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN }, { workers: false });
   redis = new Redis(TEST_REDIS_URL);

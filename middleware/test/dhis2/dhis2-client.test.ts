@@ -1,14 +1,11 @@
 // The DHIS2 client against the stand-in over HTTP: the same partial import reads the same whether DHIS2
 // answers 409 (2.39–2.42) or 200 (2.43+); both auth schemes work; a bad token is refused, not retried.
-import { fileURLToPath } from 'node:url';
 import { Dhis2Client, type DataValue } from '../../src/dhis2/dhis2-client.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { metadataForMappings } from '../../src/dhis2-standin/mapping-metadata.js';
-import { loadMappings } from '../../src/mapping/load-mappings.js';
+import { standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
 
-const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
-const metadata = metadataForMappings(mappings, ['CM_NW_BAM_CSI001']);
-const good: DataValue = { dataElement: 'RMNCAH_ANC4', period: '202610', orgUnit: 'CM_NW_BAM_CSI001', categoryOptionCombo: 'default', attributeOptionCombo: 'default', value: '3' };
+const metadata = standInMetadata(['CM_NW_BAM_CSI001']);
+const good: DataValue = { dataElement: 'RMNCAH_ANC4', period: '202610', orgUnit: 'CM_NW_BAM_CSI001', categoryOptionCombo: 'default', attributeOptionCombo: 'SRC_SMC_BRIDGE', value: '3' };
 const unknownElement: DataValue = { ...good, dataElement: 'NO_SUCH_ELEMENT' };
 
 test.each(['2.41', '2.43'])('DHIS2 %s: a partial import is read as imported with its conflict and index', async (version) => {

@@ -25,8 +25,9 @@ const child = (overrides: Partial<Encounter>): Encounter => {
 
 test('ANC 1st visit before 12 weeks, mother aged 27: age-disaggregated cells of the month, local calendar', () => {
   expect(cells(ancEncounter({ occurredAt: '2026-10-31T23:30:00+01:00' }))).toEqual([
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_ANC1/RMN_20PLUS/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_ANC1B12W/RMN_20PLUS/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_ANC1/RMN_20PLUS/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_ANC1B12W/RMN_20PLUS/SRC_SMC_BRIDGE +1',
   ]);
 });
 
@@ -40,22 +41,24 @@ test('a facility delivery of twins by caesarean counts one delivery and two live
     delivery: { mode: 'caesarean', place: 'facility', outcomes: [{ outcome: 'live_birth' }, { outcome: 'live_birth' }] },
   };
   expect(cells(delivery)).toEqual([
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_DLV_HF_AGE/RMN_15_19Y/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_DLV_HF_CS/RMN_15_19Y/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_LIVE_BIRTH_HF/default/default +2',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_DLV_HF_AGE/RMN_15_19Y/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_DLV_HF_CS/RMN_15_19Y/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_LIVE_BIRTH_HF/default/SRC_SMC_BRIDGE +2',
   ]);
 });
 
 test('a 3-year-old boy positive by RDT and treated with ACT, monthly and weekly', () => {
   const malaria = child({ type: 'malaria', malaria: { suspected: true, test: { method: 'rdt', result: 'positive' }, treatment: 'act' } });
   expect(cells(malaria)).toEqual([
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_SUSP_MAL_CASES/MAL_0_4Y/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_TEST_RDT/MAL_0_4Y_M/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_POS_RDT/MAL_0_4Y_M/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CONFIRMED_TREATED_ACT/default/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 GEN_ALL-CAUSE_OPD_CASES/MAL_0_4Y/default +1',
-    'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_TESTED_W/default/default +1',
-    'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_CONFIRMED_W/default/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_SUSP_MAL_CASES/MAL_0_4Y/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_TEST_RDT/MAL_0_4Y_M/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_POS_RDT/MAL_0_4Y_M/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CONFIRMED_TREATED_ACT/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 GEN_ALL-CAUSE_OPD_CASES/MAL_0_4Y/SRC_SMC_BRIDGE +1',
+    'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_TESTED_W/default/SRC_SMC_BRIDGE +1',
+    'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_CONFIRMED_W/default/SRC_SMC_BRIDGE +1',
   ]);
 });
 
@@ -63,8 +66,8 @@ test('child pneumonia treated with amoxicillin counts; the same diagnosis in an 
   const pneumonia = { diagnoses: [{ code: 'J18.9' }], treatments: ['amoxicillin' as const] };
   expect(cells(child(pneumonia))).toEqual(
     expect.arrayContaining([
-      'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_CWPNE/CH_0_4Y/default +1',
-      'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_CRTPN_AMOX_TAB/CH_0_4Y/default +1',
+      'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_CWPNE/CH_0_4Y/SRC_SMC_BRIDGE +1',
+      'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_CRTPN_AMOX_TAB/CH_0_4Y/SRC_SMC_BRIDGE +1',
     ]),
   );
   const adult = child({ ...pneumonia, patient: { ...child({}).patient, birthDate: '1980-01-01' } });
@@ -74,20 +77,25 @@ test('child pneumonia treated with amoxicillin counts; the same diagnosis in an 
 test('immunization: doses by age, Td by pregnancy', () => {
   const base = child({ type: 'immunization', immunization: { doses: [{ vaccine: 'penta', doseNumber: 3 }, { vaccine: 'mr', doseNumber: 1 }] } });
   expect(cells({ ...base, patient: { ...base.patient, birthDate: '2026-01-15' } })).toEqual([
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_DPT-HEPB-HIB3_GIVEN/EPI_LT1Y/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_MR1_GIVEN/EPI_LT1Y/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_DPT-HEPB-HIB3_GIVEN/EPI_LT1Y/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_MR1_GIVEN/EPI_LT1Y/SRC_SMC_BRIDGE +1',
   ]);
   const td: Encounter = { ...ancEncounter(), type: 'immunization', anc: undefined, immunization: { doses: [{ vaccine: 'td', doseNumber: 2 }], pregnant: true } };
-  expect(cells(td)).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT2_GIVEN/EPI_PREG/default +1']);
+  expect(cells(td)).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT2_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1',
+  ]);
 });
 
 test('family planning first-time user by age and sex, and by method', () => {
   const fp: Encounter = { ...ancEncounter(), type: 'family_planning', anc: undefined, familyPlanning: { method: 'female_condom', newUser: true } };
   expect(cells(fp)).toEqual([
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_C1U/RMN_20PLUS_F/default +1',
-    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_C1U_Method/FP_C/default +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_C1U/RMN_20PLUS_F/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 RMNCAH_C1U_Method/FP_C/SRC_SMC_BRIDGE +1',
   ]);
-  expect(cells({ ...fp, familyPlanning: { method: 'pill', newUser: false } })).toEqual([]);
+  expect(cells({ ...fp, familyPlanning: { method: 'pill', newUser: false } }).filter((cell) => cell.includes('RMNCAH_C'))).toEqual([]);
 });
 
 test('training and entered-in-error encounters contribute nothing, and say why', () => {
@@ -105,4 +113,15 @@ test('a patient of unknown sex is reported as unplaced for sex-disaggregated cel
 test('org unit aliases translate facility codes', () => {
   const withAlias = { ...mappings, orgUnitAliases: { CM_NW_BAM_CSI001: 'OU_CM_1234' } };
   expect(aggregateContributions(ancEncounter(), withAlias).contributions[0]?.orgUnit).toBe('OU_CM_1234');
+});
+
+test('every encounter counts once toward SMC_ENC; those of mutual-insurance members also toward SMC_ENC_MUTUAL', () => {
+  const base = ancEncounter();
+  const insured: Encounter = { ...base, patient: { ...base.patient, coverage: { scheme: 'MUTUELLE-BAM', memberId: 'M-1234' } } };
+  const encounterCells = (encounter: Encounter) => cells(encounter).filter((cell) => cell.includes(' SMC_ENC'));
+  expect(encounterCells(base)).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1']);
+  expect(encounterCells(insured)).toEqual([
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC_MUTUAL/default/SRC_SMC_BRIDGE +1',
+  ]);
 });
