@@ -2,6 +2,7 @@
 // middleware, created or updated; the compose setup job runs it after the metadata import).
 import { loadConfig, type Dhis2Auth } from '../config/config.js';
 import { ensureRoute } from '../dhis2/routes.js';
+import { DEFAULT_PACKAGE_FILE, pushMetadataPackage } from './metadata.js';
 import { createRedis, redisAnswers } from '../redis/connection.js';
 
 /** Exit 0 when Redis answers and, given a URL, the HTTP API says it is healthy; 1 otherwise. */
@@ -44,8 +45,12 @@ export async function waitForDhis2(url: string, auth: Dhis2Auth, timeoutMs: numb
 export async function runSetup(options: { waitSeconds: number }): Promise<void> {
   const config = loadConfig();
   if (!config.dhis2) throw new Error('DHIS2_URL and DHIS2_TOKEN (or DHIS2_USERNAME/DHIS2_PASSWORD) are needed for setup');
+  if (config.route.apiKey === undefined) throw new Error('ROUTE_API_KEY is needed: a key from `smc-bridge keys new dhis2-app` whose entry is in API_KEYS');
   await waitForDhis2(config.dhis2.url, config.dhis2.auth, options.waitSeconds * 1000);
   console.log(`DHIS2 at ${config.dhis2.url} is ready`);
+  if (!(await pushMetadataPackage(DEFAULT_PACKAGE_FILE, { mappings: config.mappingsDir }))) {
+    throw new Error('the metadata import failed (see above); the route was not created');
+  }
   await runRouteEnsure();
 }
 
