@@ -123,7 +123,7 @@ const ReferralSchema = z.strictObject({
 const MadxSchema = z
   .strictObject({
     measureBase: uri.optional().describe('canonical base of the Measures: data set "S" is measured by <base>/Measure/S'),
-    report: uri.optional().describe('identifier system of the MeasureReports; value <dataSet>|<orgUnit>|<period>|<attributeOptionCombo>'),
+    report: uri.optional().describe('identifier system of the MeasureReports; value <dataSet>/<orgUnit>/<period>/<attributeOptionCombo>, each percent-encoded'),
     dataElement: uri.optional().describe('code system of DHIS2 data element codes (MeasureReport.group.code)'),
     categoryCombo: uri.optional().describe('code system of DHIS2 category combo codes (group.stratifier.code)'),
     category: uri.optional().describe('code system of DHIS2 category codes (stratum.component.code: which dimension)'),
