@@ -120,6 +120,23 @@ const ReferralSchema = z.strictObject({
   priority: z.partialRecord(z.enum(REFERRAL_URGENCIES), z.enum(['routine', 'urgent', 'asap', 'stat'])).optional(),
 });
 
+const MadxSchema = z
+  .strictObject({
+    measureBase: uri.optional().describe('canonical base of the Measures: data set "S" is measured by <base>/Measure/S'),
+    report: uri.optional().describe('identifier system of the MeasureReports; value <dataSet>/<orgUnit>/<period>/<attributeOptionCombo>, each percent-encoded'),
+    dataElement: uri.optional().describe('code system of DHIS2 data element codes (MeasureReport.group.code)'),
+    categoryCombo: uri.optional().describe('code system of DHIS2 category combo codes (group.stratifier.code)'),
+    category: uri.optional().describe('code system of DHIS2 category codes (stratum.component.code: which dimension)'),
+    categoryOption: uri
+      .optional()
+      .describe('base; options of category "X" that are neither age bands nor sexes are coded in the system <base>/X'),
+    ageBand: uri.optional().describe('code system of ISO 8601 age bands such as P0Y--P5Y (IHE mADX ISO8601DerivedPeriods)'),
+    sex: uri.optional().describe('code system of sex options (http://hl7.org/fhir/administrative-gender)'),
+    population: ConceptSchema.optional().describe('group.population.code of the reported count (measure-population initial-population)'),
+  })
+  .describe('IHE mADX MeasureReports made from the DHIS2 cell groups (reference/fhir.md §1.5)');
+export const MADX_KEYS = MadxSchema.keyof().options;
+
 export const TerminologyFileSchema = z.strictObject({
   description: z.string().optional(),
   identifierSystems: IdentifierSystemsSchema.optional(),
@@ -139,6 +156,7 @@ export const TerminologyFileSchema = z.strictObject({
   familyPlanningMethods: z.partialRecord(z.enum(FP_METHODS), ConceptSchema).optional(),
   deliveryModes: z.partialRecord(z.enum(DELIVERY_MODES), ConceptSchema).optional().describe('Procedure.code of the delivery'),
   referral: ReferralSchema.optional(),
+  madx: MadxSchema.optional(),
 });
 
 export type TerminologyFile = z.infer<typeof TerminologyFileSchema>;
@@ -148,3 +166,4 @@ export type UnitEntry = z.infer<typeof UnitSchema>;
 export type ObservationEntry = z.infer<typeof ObservationSchema>;
 export type MedicationEntry = z.infer<typeof MedicationSchema>;
 export type MalariaResultEntry = z.infer<typeof MalariaResultSchema>;
+export type MadxEntry = z.infer<typeof MadxSchema>;

@@ -13,6 +13,7 @@ import {
   DELIVERY_MODES,
   EXTENSION_KEYS,
   IDENTIFIER_SYSTEM_KEYS,
+  MADX_KEYS,
   MALARIA_RESULTS,
   MEDICATION_KEYS,
   OBSERVATION_KEYS,
@@ -20,6 +21,7 @@ import {
   TerminologyFileSchema,
   type CodingEntry,
   type ConceptEntry,
+  type MadxEntry,
   type MalariaResultEntry,
   type MedicationEntry,
   type MedicationKey,
@@ -56,6 +58,8 @@ export interface Terminology {
   familyPlanningMethods: Record<FhirFamilyPlanningMethod, ConceptEntry>;
   deliveryModes: Record<(typeof DELIVERY_MODES)[number], ConceptEntry>;
   referral: { code: ConceptEntry; priority: Record<(typeof REFERRAL_URGENCIES)[number], 'routine' | 'urgent' | 'asap' | 'stat'> };
+  /** Systems of the mADX MeasureReports (every key is required). */
+  madx: Required<MadxEntry>;
   /** Facility code in encounters → DHIS2 org unit code (mappings/org-units.yaml). */
   orgUnitAliases: Record<string, string>;
 }
@@ -76,6 +80,7 @@ const REQUIRED_KEYS: Record<Section, readonly string[]> = {
   familyPlanningMethods: FP_METHODS,
   deliveryModes: DELIVERY_MODES,
   referral: ['code', 'priority'],
+  madx: MADX_KEYS,
 };
 
 export const TERMINOLOGY_DIRECTORY = 'fhir';
@@ -138,7 +143,10 @@ export function loadTerminology(mappingsDirectory: string): Terminology {
           file: where.file,
           line: where.located.lineOf([section]),
           path: pathText([section, key]),
-          message: `missing: the contract can send "${key}", so "${section}" needs an entry for it`,
+          message:
+            section === 'madx'
+              ? `missing: mADX MeasureReports need "${key}"`
+              : `missing: the contract can send "${key}", so "${section}" needs an entry for it`,
         });
       }
     }

@@ -76,3 +76,17 @@ it('needs a code for a medicine that emits a resource, and a unit for a measurem
     'observations.bodyHeight: a numeric observation needs a unit (UCUM)',
   ]);
 });
+
+it('needs every mADX system', () => {
+  expect(loadTerminology(SHIPPED).madx.ageBand).toBe('https://profiles.ihe.net/QRPH/mADX/CodeSystem/ISO8601DerivedPeriods');
+  edit('madx.yaml', /  report: .*\n/, '');
+  // (the line of a section is where its value starts: the line after "madx:")
+  expect(errorsOf()).toEqual([
+    { file: expect.stringMatching(/fhir\/madx\.yaml$/), line: lineOf('madx.yaml', 'madx:') + 1, path: 'madx.report', message: 'missing: mADX MeasureReports need "report"' },
+  ]);
+});
+
+it('refuses an mADX system that is not an absolute URI', () => {
+  edit('madx.yaml', /ageBand: \S+/, 'ageBand: ISO8601DerivedPeriods');
+  expect(errorsOf()).toEqual([expect.objectContaining({ file: expect.stringMatching(/fhir\/madx\.yaml$/), path: 'madx.ageBand', line: lineOf('madx.yaml', 'ageBand:') })]);
+});
