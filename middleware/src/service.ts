@@ -12,8 +12,9 @@ import { Ledger } from './ledger/ledger.js';
 import { Dhis2Client } from './dhis2/dhis2-client.js';
 import { addPushJobs, createPushQueue, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
 import { loadMappings } from './mapping/load-mappings.js';
-import { createFhirQueue, initFhirWorker, queueFhirDelivery } from './delivery/fhir/fhir-queue.js';
-import { PatientLocks } from './delivery/fhir/patient-lock.js';
+import { addMeasureReportJob, createFhirQueue, initFhirWorker, queueFhirDelivery } from './delivery/fhir/fhir-queue.js';
+import type { CellGroup } from './ledger/ledger.js';
+import { UploadLocks } from './delivery/fhir/upload-lock.js';
 import { indexFhirDefinitions } from './fhir/definitions.js';
 import { FhirClient } from './fhir/fhir-client.js';
 import { loadTerminology } from './fhir/terminology.js';
@@ -129,7 +130,17 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const client = new Dhis2Client(config.dhis2.url, config.dhis2.auth);
       const pushRedis = createRedis(config.redisUrl, 'smc-bridge-dhis2-push', 'wait');
       pushRedis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
-      const pushWorker = initPushWorker({ connection: pushRedis, prefix: keys.bullPrefix(), ledger, client, store, jobLockMs: config.jobLockMs, logger });
+      const madxQueue = config.fhir?.madx ? fhirQueue : undefined;
+      const pushWorker = initPushWorker({
+        connection: pushRedis,
+        prefix: keys.bullPrefix(),
+        ledger,
+        client,
+        store,
+        jobLockMs: config.jobLockMs,
+        logger,
+        ...(madxQueue ? { onDelivered: (group: CellGroup) => addMeasureReportJob(madxQueue, group) } : {}),
+      });
       const stopDirtySweeper = startDirtySweeper({ ledger, queue: pushQueue, everyMs: 5000, delayMs: config.dhis2PushDelayMs, logger });
       closers.unshift(async () => {
         stopDirtySweeper();
@@ -146,7 +157,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const fhirWorker = initFhirWorker({
         connection: fhirRedis,
         prefix: keys.bullPrefix(),
-        deps: { store, client, terminology, locks: new PatientLocks(redis, config.redisPrefix, 60_000) },
+        deps: { store, client, terminology, locks: new UploadLocks(redis, config.redisPrefix, 60_000), ledger, mappings },
         concurrency: config.fhir.concurrency,
         jobLockMs: config.jobLockMs,
         logger,

@@ -270,7 +270,7 @@ export function measureReportBundle(report: MeasureReport): Bundle {
  * transaction-response Bundle. An invalid report is refused before it leaves (a MeasureReportError, which no
  * retry can fix); transport and server failures reject with the client's FhirRequestError.
  */
-export async function sendMeasureReport(client: FhirClient, report: MeasureReport): Promise<Bundle> {
+export async function sendMeasureReport(client: Pick<FhirClient, 'transaction'>, report: MeasureReport): Promise<Bundle> {
   const issues = validateFhirResource(report);
   if (issues.length > 0) throw new MeasureReportError(`the MeasureReport is not valid FHIR R4:\n${describeIssues(issues)}`);
   return client.transaction(measureReportBundle(report));

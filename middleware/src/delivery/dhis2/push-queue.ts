@@ -45,7 +45,7 @@ export async function addPushJobs(queue: Queue<PushJobData>, groups: readonly Ce
 
 export async function execPushJob(
   data: PushJobData,
-  deps: { ledger: Ledger; client: Pick<Dhis2Client, 'postDataValues'>; store: EncounterStore },
+  deps: { ledger: Ledger; client: Pick<Dhis2Client, 'postDataValues'>; store: EncounterStore; onDelivered?: (group: CellGroup) => Promise<void> },
 ): Promise<{ sent: number; conflicts: number }> {
   const { group } = data;
   await deps.ledger.claimDirty(group);
@@ -96,6 +96,7 @@ export async function execPushJob(
   if (rejected.size > 0) {
     throw new UnrecoverableError(`DHIS2 rejected ${rejected.size} value(s): ${[...new Set([...rejected.values()].map((c) => `${c.errorCode ?? ''} ${c.value}`.trim()))].join('; ')}`);
   }
+  await deps.onDelivered?.(group);
   return { sent: dataValues.length, conflicts: 0 };
 }
 
@@ -135,6 +136,8 @@ export function initPushWorker(options: {
   store: EncounterStore;
   jobLockMs: number;
   logger: Logger;
+  /** Told about each cell group DHIS2 accepted in full (MeasureReports follow it). */
+  onDelivered?: (group: CellGroup) => Promise<void>;
 }): Worker<PushJobData> {
   const worker = new Worker<PushJobData>(PUSH_QUEUE, async (job: Job<PushJobData>) => execPushJob(job.data, options), {
     connection: options.connection,

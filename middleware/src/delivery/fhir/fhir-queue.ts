@@ -7,6 +7,9 @@
 // list with the server's message, replayable. Uploads of one patient go one at a time: a job that finds its
 // patient busy waits a moment without spending an attempt. A job whose version was superseded does nothing,
 // because the newer version has a job of its own.
+//
+// With MADX_ENABLED the same queue carries IHE mADX MeasureReports: after each DHIS2 push of a cell group, a
+// job reads the group's current cells from the ledger and upserts its MeasureReport (fhir/madx.ts).
 import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -18,14 +21,15 @@ import { describeIssues, validateFhirBundle } from '../../fhir/validate-resource
 import type { EncounterRef, EncounterStore } from '../../ingest/encounter-store.js';
 import type { EncounterStep } from '../../ingest/ingest-queue.js';
 import type { Logger } from '../../logging/logger.js';
+import { groupKeyOf, type CellGroup, type Ledger } from '../../ledger/ledger.js';
+import type { Mappings } from '../../mapping/load-mappings.js';
+import { cellGroupToMeasureReport, MeasureReportError, sendMeasureReport } from '../../fhir/madx.js';
 import { stallRecovery } from '../../queue/stall-recovery.js';
-import type { PatientLocks } from './patient-lock.js';
+import type { UploadLocks } from './upload-lock.js';
 
 export const FHIR_QUEUE = 'fhir';
 
-export interface FhirJobData {
-  ref: EncounterRef;
-}
+export type FhirJobData = { kind: 'encounter'; ref: EncounterRef } | { kind: 'measure-report'; group: CellGroup };
 
 export const FHIR_JOB_OPTIONS = {
   attempts: 12,
@@ -47,7 +51,7 @@ export function queueFhirDelivery(queue: Queue<FhirJobData>): EncounterStep {
   return async (encounters) => {
     const refs = encounters.filter(({ encounter }) => encounter.training !== true).map(({ ref }) => ref);
     if (refs.length === 0) return;
-    await queue.addBulk(refs.map((ref) => ({ name: 'bundle', data: { ref }, opts: { jobId: fhirJobId(ref) } })));
+    await queue.addBulk(refs.map((ref) => ({ name: 'bundle', data: { kind: 'encounter' as const, ref }, opts: { jobId: fhirJobId(ref) } })));
   };
 }
 
@@ -57,17 +61,52 @@ export function patientKeyOf(encounter: Encounter): string {
   return createHash('sha256').update(`${encounter.source}\n${first?.system ?? ''}\n${first?.value ?? ''}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * Queues the MeasureReport of a cell group DHIS2 has just accepted. Each push gets its own job (no shared id),
+ * because a job reads the group when it runs: a later job always sends what is current.
+ */
+export async function addMeasureReportJob(queue: Queue<FhirJobData>, group: CellGroup): Promise<void> {
+  const groupHash = createHash('sha256').update(groupKeyOf(group)).digest('hex').slice(0, 32);
+  await queue.add('measure-report', { kind: 'measure-report', group }, { jobId: `madx~${groupHash}~${Date.now()}`, removeOnComplete: true });
+}
+
 export type FhirJobOutcome = 'delivered' | 'superseded' | 'skipped' | 'patient-busy';
 
 export interface FhirDeliveryDeps {
   store: EncounterStore;
   client: Pick<FhirClient, 'transaction'>;
   terminology: Terminology;
-  locks: PatientLocks;
+  locks: UploadLocks;
+  /** For MeasureReports: the current cells of a group, and the mappings that say what they mean. */
+  ledger?: Pick<Ledger, 'cellsOf'>;
+  mappings?: Mappings;
 }
 
 export async function execFhirJob(data: FhirJobData, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
-  const { ref } = data;
+  return data.kind === 'encounter' ? execEncounterJob(data.ref, deps) : execMeasureReportJob(data.group, deps);
+}
+
+async function execMeasureReportJob(group: CellGroup, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
+  if (!deps.ledger || !deps.mappings) throw new UnrecoverableError('MeasureReport jobs need the ledger and the mappings');
+  const { ledger, mappings } = deps;
+  // One report of a group at a time, read inside the lock, so the last one written is the newest.
+  const sent = await deps.locks.withLock(`madx:${groupKeyOf(group)}`, async () => {
+    const cells = await ledger.cellsOf(group);
+    // A group whose cells all fell to nothing has no report to make; the one sent before stays as it was.
+    if (cells.length === 0) return 'skipped' as const;
+    try {
+      await sendMeasureReport(deps.client, cellGroupToMeasureReport(group, cells, mappings, deps.terminology));
+    } catch (error) {
+      if (error instanceof MeasureReportError) throw new UnrecoverableError(error.message);
+      if (error instanceof FhirRequestError && !error.retryable) throw new UnrecoverableError(`the FHIR server refused the MeasureReport: ${serverMessage(error)}`);
+      throw error;
+    }
+    return 'delivered' as const;
+  });
+  return sent.busy ? 'patient-busy' : sent.result;
+}
+
+async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
   const stored = await deps.store.read(ref.source, ref.id);
   if (stored === undefined || stored.version !== ref.version) return 'superseded';
   const at = () => new Date().toISOString();
@@ -122,7 +161,7 @@ export function initFhirWorker(options: {
         outcome = await execFhirJob(job.data, options.deps);
       } catch (error) {
         const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (lastAttempt && !(error instanceof UnrecoverableError)) {
+        if (lastAttempt && !(error instanceof UnrecoverableError) && job.data.kind === 'encounter') {
           const reason = `not delivered after ${job.attemptsMade + 1} attempts: ${(error as Error).message}`;
           await options.deps.store.setTargetState(job.data.ref, 'fhir', { state: 'failed', reason, at: new Date().toISOString() });
         }

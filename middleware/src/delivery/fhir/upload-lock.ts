@@ -1,6 +1,7 @@
 // One upload at a time per patient (reference/fhir.md recommendation 3): two transactions that both
-// conditionally create the same Patient can, on some servers, create it twice. The lock is a Redis key with
-// a token and an expiry, so a worker killed while holding it blocks that patient only until the expiry.
+// conditionally create the same Patient can, on some servers, create it twice. MeasureReports use the same
+// lock per cell group. The lock is a Redis key with a token and an expiry, so a worker killed while holding
+// it blocks that patient (or group) only until the expiry.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -13,7 +14,7 @@ interface ReleaseClient {
   smcReleasePatientLock(key: string, token: string): Promise<number>;
 }
 
-export class PatientLocks {
+export class UploadLocks {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -23,7 +24,7 @@ export class PatientLocks {
   }
 
   private key(patientKey: string): string {
-    return `${this.prefix}:fhir:patient-lock:${patientKey}`;
+    return `${this.prefix}:fhir:upload-lock:${patientKey}`;
   }
 
   /** Runs `work` holding the patient's lock; returns `busy` at once when another upload holds it. */
