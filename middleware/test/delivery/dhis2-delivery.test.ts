@@ -112,7 +112,10 @@ test('corrections and withdrawals take their counts away, down to zero or a dele
   // A withdrawn encounter that had counts says so once DHIS2 lost them; one that never counted was skipped.
   const statusOf = async (e: Encounter) => ((await (await api.get(`/api/v1/encounters/smc-platform/${e.id}`)).json()) as { targets: { dhis2: { state: string; reason?: string } } }).targets.dhis2;
   const hadCounts = withdrawn.find((e) => aggregateContributions(latest.get(e.id) as Encounter, mappings).contributions.length > 0) as Encounter;
-  const neverCounted = withdrawn.find((e) => aggregateContributions(latest.get(e.id) as Encounter, mappings).contributions.length === 0) as Encounter;
+  // Every encounter counts somewhere (SMC_ENC), so one that never counted is one entered in error from its first version.
+  const neverCounted = { ...hadCounts, id: 'withdrawn-at-once', version: 1 };
+  expect((await api.post(neverCounted)).status).toBe(202);
+  await settled();
   expect(await statusOf(hadCounts)).toMatchObject({ state: 'delivered', reason: 'its counts were removed from DHIS2' });
   expect(await statusOf(neverCounted)).toMatchObject({ state: 'skipped', reason: 'entered in error' });
 });
