@@ -3,18 +3,14 @@
 // a from-scratch recomputation gives, for every cell, and still does after corrections remove counts.
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Encounter } from '../../src/contract/index.js';
-import { PUSH_QUEUE } from '../../src/delivery/dhis2/push-queue.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
 import { byUid, facilitiesOf, nonZeroValues, standInMetadata, uidFor } from '../../src/dhis2-standin/package-metadata.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
-import { TEST_REDIS_URL } from '../support/redis.js';
+import { settled as waitUntilSettled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 jest.setTimeout(120_000);
@@ -25,18 +21,12 @@ const orgUnits = facilitiesOf(encounters);
 
 let dhis2: Dhis2StandInServer;
 let api: TestService;
-let redis: Redis;
-let pushQueue: Queue;
 
 beforeAll(async () => {
   dhis2 = await startDhis2StandInServer({ metadata: standInMetadata(orgUnits) });
   api = await startTestService('dhis2-e2e', { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN, DHIS2_PUSH_DELAY_MS: '50' });
-  redis = new Redis(TEST_REDIS_URL);
-  pushQueue = new Queue(PUSH_QUEUE, { connection: redis, prefix: new RedisKeys(api.prefix).bullPrefix() });
 });
 afterAll(async () => {
-  await pushQueue.close();
-  redis.disconnect();
   await api.stop();
   await dhis2.close();
 });
@@ -45,17 +35,7 @@ afterAll(async () => {
 const recompute = (posted: readonly Encounter[]) => byUid(recomputeCells(posted, mappings).values());
 const heldByDhis2 = () => nonZeroValues(dhis2.standIn);
 
-async function settled(): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const inbox = await api.service.store.inboxSize();
-    const dirty = (await api.service.ledger.dirtyGroups(1)).length;
-    const jobs = await pushQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (inbox === 0 && dirty === 0 && Object.values(jobs).every((n) => n === 0)) return;
-    if (Date.now() > deadline) throw new Error(`not settled: inbox ${inbox}, dirty ${dirty}, jobs ${JSON.stringify(jobs)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const settled = () => waitUntilSettled(api.service);
 
 async function postInParallel(list: readonly Encounter[], batch = 100, inFlight = 3): Promise<void> {
   const batches: Encounter[][] = [];

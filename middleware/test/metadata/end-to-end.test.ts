@@ -8,10 +8,7 @@
 // woman needs three or four earlier Td doses), then fresh stillbirths (RMNCAH_SBF). No element of the data
 // sets is unreachable from generated data, so none is excused below.
 import { jest } from '@jest/globals';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Encounter } from '../../src/contract/index.js';
-import { PUSH_QUEUE } from '../../src/delivery/dhis2/push-queue.js';
 import { Dhis2Client } from '../../src/dhis2/dhis2-client.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
 import { byUid, facilitiesOf, metadataPackage, nonZeroValues, orgUnitsPayload, uidFor } from '../../src/dhis2-standin/package-metadata.js';
@@ -19,9 +16,8 @@ import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
 import { pushPackage } from '../../src/metadata/metadata-push.js';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/config/config.js';
-import { RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
-import { TEST_REDIS_URL } from '../support/redis.js';
+import { settled as waitUntilSettled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 jest.setTimeout(180_000);
@@ -34,8 +30,6 @@ const NEVER_FROM_GENERATED_DATA = new Map<string, string>();
 
 let dhis2: Dhis2StandInServer;
 let api: TestService;
-let redis: Redis;
-let pushQueue: Queue;
 
 beforeAll(async () => {
   dhis2 = await startDhis2StandInServer({});
@@ -43,27 +37,13 @@ beforeAll(async () => {
   if (!pushed.ok) throw new Error(`the package did not import: ${pushed.message}`);
   dhis2.standIn.loadMetadata(orgUnitsPayload(facilitiesOf(encounters)));
   api = await startTestService('metadata-e2e', { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN, DHIS2_PUSH_DELAY_MS: '50' });
-  redis = new Redis(TEST_REDIS_URL);
-  pushQueue = new Queue(PUSH_QUEUE, { connection: redis, prefix: new RedisKeys(api.prefix).bullPrefix() });
 });
 afterAll(async () => {
-  await pushQueue?.close();
-  redis?.disconnect();
   await api?.stop();
   await dhis2?.close();
 });
 
-async function settled(): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const inbox = await api.service.store.inboxSize();
-    const dirty = (await api.service.ledger.dirtyGroups(1)).length;
-    const jobs = await pushQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (inbox === 0 && dirty === 0 && Object.values(jobs).every((n) => n === 0)) return;
-    if (Date.now() > deadline) throw new Error(`not settled: inbox ${inbox}, dirty ${dirty}, jobs ${JSON.stringify(jobs)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const settled = () => waitUntilSettled(api.service);
 
 test('every data element of the SMC data sets holds a value after generated encounters, and every value is exact', async () => {
   for (let start = 0; start < encounters.length; start += 500) {
