@@ -3,7 +3,7 @@
 // comes or comes late) and an import that throws inside DHIS2 (ImportSummary ERROR "The import process
 // failed: …", reference/dhis2-web-api.md §1.3). Faults come from a queue, or at random with a seeded
 // generator so a run can be replayed.
-import { createRandom, type Random } from '../synthetic/random.js';
+import { FaultSchedule, type HandedOutFault, type RandomFaultSettings } from '../standin-http/fault-schedule.js';
 import { failedImportSummary } from './data-value-import.js';
 import type { Dhis2Request, Dhis2Response } from './types.js';
 import { reasonPhrase, webMessageResponse } from './web-message.js';
@@ -26,26 +26,8 @@ export interface FaultMatch {
   path?: string | RegExp;
 }
 
-export interface RandomFaults {
-  seed: number;
-  /** Chance in [0, 1] that a matching request gets a fault. */
-  probability: number;
-  /** Drawn uniformly. */
-  faults: readonly Dhis2Fault[];
-  match?: FaultMatch;
-}
-
-export interface InjectedFault {
-  fault: Dhis2Fault;
-  method: string;
-  path: string;
-}
-
-interface QueuedFault {
-  fault: Dhis2Fault;
-  remaining: number;
-  match?: FaultMatch;
-}
+export type RandomFaults = RandomFaultSettings<Dhis2Fault, FaultMatch>;
+export type InjectedFault = HandedOutFault<Dhis2Fault>;
 
 function matches(match: FaultMatch | undefined, request: Dhis2Request): boolean {
   if (!match) return true;
@@ -54,41 +36,9 @@ function matches(match: FaultMatch | undefined, request: Dhis2Request): boolean 
   return typeof match.path === 'string' ? request.path === match.path : match.path.test(request.path);
 }
 
-export class FaultInjector {
-  private readonly queue: QueuedFault[] = [];
-  private random?: { options: RandomFaults; generator: Random };
-  /** Every fault handed out, in order, for assertions. */
-  readonly injected: InjectedFault[] = [];
-
-  /** The next `times` matching requests (default 1) get this fault; queued faults are served in order. */
-  enqueue(fault: Dhis2Fault, options: { times?: number; match?: FaultMatch } = {}): void {
-    this.queue.push({ fault, remaining: options.times ?? 1, match: options.match });
-  }
-
-  /** Random faults for requests the queue does not serve; `null` turns them off. */
-  setRandom(options: RandomFaults | null): void {
-    this.random = options ? { options, generator: createRandom(options.seed) } : undefined;
-  }
-
-  clear(): void {
-    this.queue.length = 0;
-    this.random = undefined;
-  }
-
-  /** Takes the fault for this request, if any. */
-  take(request: Dhis2Request): Dhis2Fault | undefined {
-    const position = this.queue.findIndex((queued) => matches(queued.match, request));
-    let fault: Dhis2Fault | undefined;
-    if (position >= 0) {
-      const queued = this.queue[position] as QueuedFault;
-      fault = queued.fault;
-      if (--queued.remaining <= 0) this.queue.splice(position, 1);
-    } else if (this.random && matches(this.random.options.match, request)) {
-      const { options, generator } = this.random;
-      if (options.faults.length > 0 && generator.chance(options.probability)) fault = generator.pick(options.faults);
-    }
-    if (fault) this.injected.push({ fault, method: request.method, path: request.path });
-    return fault;
+export class FaultInjector extends FaultSchedule<Dhis2Fault, Dhis2Request, FaultMatch> {
+  constructor() {
+    super(matches);
   }
 }
 

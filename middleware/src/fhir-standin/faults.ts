@@ -4,7 +4,7 @@
 // 412 Precondition Failed with an OperationOutcome, as a FHIR server gives when conditional criteria match
 // several resources (reference/fhir.md §1.4). Faults come from a queue (each with an optional match on
 // method, path or body, to aim at one request) or at random with a seeded generator.
-import { createRandom, type Random } from '../synthetic/random.js';
+import { FaultSchedule, type HandedOutFault, type RandomFaultSettings } from '../standin-http/fault-schedule.js';
 
 export type FhirFault =
   /** A 5xx. `applied`: the request took effect before the answer was lost. */
@@ -33,26 +33,8 @@ export interface FhirFaultRequest {
   body?: string;
 }
 
-export interface RandomFhirFaults {
-  seed: number;
-  /** Chance in [0, 1] that a matching request gets a fault. */
-  probability: number;
-  /** Drawn uniformly. */
-  faults: readonly FhirFault[];
-  match?: FhirFaultMatch;
-}
-
-export interface InjectedFhirFault {
-  fault: FhirFault;
-  method: string;
-  path: string;
-}
-
-interface QueuedFault {
-  fault: FhirFault;
-  remaining: number;
-  match?: FhirFaultMatch;
-}
+export type RandomFhirFaults = RandomFaultSettings<FhirFault, FhirFaultMatch>;
+export type InjectedFhirFault = HandedOutFault<FhirFault>;
 
 function matches(match: FhirFaultMatch | undefined, request: FhirFaultRequest): boolean {
   if (!match) return true;
@@ -62,39 +44,8 @@ function matches(match: FhirFaultMatch | undefined, request: FhirFaultRequest): 
   return true;
 }
 
-export class FhirFaultInjector {
-  private readonly queue: QueuedFault[] = [];
-  private random?: { options: RandomFhirFaults; generator: Random };
-  /** Every fault handed out, in order, for assertions. */
-  readonly injected: InjectedFhirFault[] = [];
-
-  /** The next `times` matching requests (default 1) get this fault; queued faults are served in order. */
-  enqueue(fault: FhirFault, options: { times?: number; match?: FhirFaultMatch } = {}): void {
-    this.queue.push({ fault, remaining: options.times ?? 1, match: options.match });
-  }
-
-  /** Random faults for requests the queue does not serve; `null` turns them off. */
-  setRandom(options: RandomFhirFaults | null): void {
-    this.random = options ? { options, generator: createRandom(options.seed) } : undefined;
-  }
-
-  clear(): void {
-    this.queue.length = 0;
-    this.random = undefined;
-  }
-
-  take(request: FhirFaultRequest): FhirFault | undefined {
-    const position = this.queue.findIndex((queued) => matches(queued.match, request));
-    let fault: FhirFault | undefined;
-    if (position >= 0) {
-      const queued = this.queue[position] as QueuedFault;
-      fault = queued.fault;
-      if (--queued.remaining <= 0) this.queue.splice(position, 1);
-    } else if (this.random && matches(this.random.options.match, request)) {
-      const { options, generator } = this.random;
-      if (options.faults.length > 0 && generator.chance(options.probability)) fault = generator.pick(options.faults);
-    }
-    if (fault) this.injected.push({ fault, method: request.method, path: request.path });
-    return fault;
+export class FhirFaultInjector extends FaultSchedule<FhirFault, FhirFaultRequest, FhirFaultMatch> {
+  constructor() {
+    super(matches);
   }
 }
