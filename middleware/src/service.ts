@@ -15,6 +15,7 @@ import { loadMappings } from './mapping/load-mappings.js';
 import { addMeasureReportJob, createFhirQueue, initFhirWorker, queueFhirDelivery } from './delivery/fhir/fhir-queue.js';
 import type { CellGroup } from './ledger/ledger.js';
 import { UploadLocks } from './delivery/fhir/upload-lock.js';
+import { SentRecords } from './delivery/fhir/sent-records.js';
 import { indexFhirDefinitions } from './fhir/definitions.js';
 import { FhirClient } from './fhir/fhir-client.js';
 import { loadTerminology } from './fhir/terminology.js';
@@ -157,7 +158,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const fhirWorker = initFhirWorker({
         connection: fhirRedis,
         prefix: keys.bullPrefix(),
-        deps: { store, client, terminology, locks: new UploadLocks(redis, config.redisPrefix, 60_000), ledger, mappings },
+        deps: { store, client, terminology, locks: new UploadLocks(redis, config.redisPrefix, 60_000), sent: new SentRecords(redis, config.redisPrefix), ledger, mappings },
         concurrency: config.fhir.concurrency,
         jobLockMs: config.jobLockMs,
         logger,

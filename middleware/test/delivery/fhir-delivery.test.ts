@@ -99,6 +99,13 @@ test('the same encounter posted three times and its job replayed leaves one of e
   expect((await fhir.standIn.all<FhirEncounter>('Encounter'))[0]?.id).toBe(encounterBefore?.id);
   const weights = (await fhir.standIn.all<Observation>('Observation')).filter((o) => o.code?.coding?.some((c) => c.code === '29463-7'));
   expect(weights.map((o) => o.valueQuantity?.value)).toEqual([61.5]);
+
+  // Version 3 drops a diagnosis: its Condition leaves the server; everything else stays as it was.
+  expect(encounter.diagnoses?.length).toBeGreaterThan(1);
+  const fewer = { ...corrected, version: 3, diagnoses: encounter.diagnoses!.slice(0, 1) } as Encounter;
+  expect(((await (await api.post(fewer)).json()) as { results: { status: string }[] }).results[0]?.status).toBe('accepted');
+  await until(async () => (await fhirStateOf(encounter))?.version === 3 && (await fhirStateOf(encounter))?.state === 'delivered', 'version 3');
+  expect(await countsByType()).toEqual({ ...expected, Condition: expected['Condition']! - 1 });
 });
 
 test('a FHIR server failing 30 % of requests (5xx, resets, timeouts) still ends with every encounter delivered once', async () => {

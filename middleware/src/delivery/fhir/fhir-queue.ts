@@ -26,6 +26,8 @@ import type { Mappings } from '../../mapping/load-mappings.js';
 import { cellGroupToMeasureReport, MeasureReportError, sendMeasureReport } from '../../fhir/madx.js';
 import { stallRecovery } from '../../queue/stall-recovery.js';
 import type { UploadLocks } from './upload-lock.js';
+import type { SentRecords } from './sent-records.js';
+import type { Bundle } from '@medplum/fhirtypes';
 
 export const FHIR_QUEUE = 'fhir';
 
@@ -77,6 +79,7 @@ export interface FhirDeliveryDeps {
   client: Pick<FhirClient, 'transaction'>;
   terminology: Terminology;
   locks: UploadLocks;
+  sent: SentRecords;
   /** For MeasureReports: the current cells of a group, and the mappings that say what they mean. */
   ledger?: Pick<Ledger, 'cellsOf'>;
   mappings?: Mappings;
@@ -121,10 +124,14 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
     await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
     throw new UnrecoverableError(reason);
   }
-  const bundle = built.bundle;
+  const records = recordCriteria(built.bundle);
   const sent = await deps.locks.withLock(patientKeyOf(stored.encounter), async () => {
+    // Records an earlier version had and this one has not are deleted in the same transaction.
+    const dropped = (await deps.sent.criteria(ref)).filter((criteria) => !records.includes(criteria));
+    const bundle: Bundle = { ...built.bundle, entry: [...(built.bundle.entry ?? []), ...dropped.map((url) => ({ request: { method: 'DELETE' as const, url } }))] };
     try {
       await deps.client.transaction(bundle);
+      await deps.sent.record(ref, records);
     } catch (error) {
       if (error instanceof FhirRequestError && !error.retryable) {
         const reason = `the FHIR server refused the bundle: ${serverMessage(error)}`;
@@ -137,6 +144,11 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   if (sent.busy) return 'patient-busy';
   await deps.store.setTargetState(ref, 'fhir', { state: 'delivered', at: at() });
   return 'delivered';
+}
+
+/** The criteria of the encounter's own records in a bundle: its conditional PUTs (shared resources are POSTs). */
+function recordCriteria(bundle: Bundle): string[] {
+  return (bundle.entry ?? []).flatMap((entry) => (entry.request?.method === 'PUT' && entry.request.url.includes('?') ? [entry.request.url] : []));
 }
 
 /** The status and the OperationOutcome's own words (diagnostics, else details text), as the server gave them. */

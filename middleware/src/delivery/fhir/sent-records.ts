@@ -1,0 +1,27 @@
+// What the FHIR server was last sent for each encounter: the conditional criteria of its records (its own
+// Encounter, Observations, Conditions, …; not the shared Patient, facility or practitioner). When a newer
+// version no longer carries a record (a diagnosis corrected away, a dose removed), the upload deletes it by
+// the same criteria, so the server holds what the latest version says and nothing the source withdrew.
+import type { Redis } from 'ioredis';
+import type { EncounterRef } from '../../ingest/encounter-store.js';
+
+export class SentRecords {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(ref: Pick<EncounterRef, 'source' | 'id'>): string {
+    return `${this.prefix}:fhir:sent:${ref.source}:${ref.id}`;
+  }
+
+  /** The criteria last delivered for this encounter (empty when nothing was). */
+  async criteria(ref: Pick<EncounterRef, 'source' | 'id'>): Promise<string[]> {
+    const stored = await this.redis.get(this.key(ref));
+    return stored === null ? [] : (JSON.parse(stored) as { criteria: string[] }).criteria;
+  }
+
+  async record(ref: EncounterRef, criteria: readonly string[]): Promise<void> {
+    await this.redis.set(this.key(ref), JSON.stringify({ version: ref.version, criteria }));
+  }
+}
