@@ -1,6 +1,10 @@
 // Ingest benchmark: generated encounters posted over HTTP in batches of 1,000, several requests in flight,
 // into one in-process service (API and workers: mapping, ledger and the DHIS2 push); prints throughput and
 // memory. DHIS2 is the stand-in over HTTP in this process, unless DHIS2_URL points at a real one.
+// With a third argument N > 0, the workers run instead as N separate `smc-bridge worker` processes (the
+// scale-out DESIGN.md §9 describes) and this process serves only the API and the stand-in.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../middleware/src/config/api-keys.js';
 import { loadConfig } from '../middleware/src/config/config.js';
 import { createLogger } from '../middleware/src/logging/logger.js';
@@ -13,6 +17,7 @@ import { encounterStream } from '../middleware/src/synthetic/index.js';
 
 const total = Number(process.argv[2] ?? 50_000);
 const inFlight = Number(process.argv[3] ?? 4);
+const workerProcesses = Number(process.argv[4] ?? 0);
 const BATCH = 1000;
 const prefix = 'smc-bench';
 
@@ -37,7 +42,11 @@ const config = loadConfig({ ...process.env, ...dhis2Env, REDIS_PREFIX: prefix, P
 const cleaner = createRedis(config.redisUrl, 'bench');
 await deleteKeysWithPrefix(cleaner, prefix);
 
-const service = await startService(config, createLogger('error'), { http: true, workers: true });
+const service = await startService(config, createLogger('error'), { http: true, workers: workerProcesses === 0 });
+const workerEnv = { ...process.env, ...dhis2Env, REDIS_PREFIX: prefix, LOG_LEVEL: 'error', DHIS2_PUSH_DELAY_MS: '500' };
+const workers = Array.from({ length: workerProcesses }, () =>
+  spawn(process.execPath, [fileURLToPath(new URL('../middleware/bin/smc-bridge.js', import.meta.url)), 'worker'], { env: workerEnv, stdio: 'inherit' }),
+);
 const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 const started = performance.now();
 let next = 0;
@@ -59,12 +68,13 @@ const deliveredSeconds = (performance.now() - started) / 1000;
 const peakMb = process.resourceUsage().maxRSS / 1024;
 
 // With several requests in flight a later version can overtake an earlier one: the earlier is then stale.
-console.log(`encounters posted:          ${total} in batches of ${BATCH}, ${inFlight} in flight: ${JSON.stringify(outcomes)}`);
+console.log(`encounters posted:          ${total} in batches of ${BATCH}, ${inFlight} in flight, workers ${workerProcesses === 0 ? 'in this process' : `in ${workerProcesses} worker processes`}: ${JSON.stringify(outcomes)}`);
 console.log(`ingest (HTTP 202s):         ${ingestSeconds.toFixed(2)} s, ${Math.round(total / ingestSeconds)} encounters/s`);
 console.log(`ingest + worker processing: ${processedSeconds.toFixed(2)} s, ${Math.round(total / processedSeconds)} encounters/s`);
 console.log(`… + DHIS2 holds every value: ${deliveredSeconds.toFixed(2)} s, ${Math.round(total / deliveredSeconds)} encounters/s` + (standIn ? ` (${standIn.standIn.allValues().length} values in the stand-in)` : ''));
 console.log(`peak resident memory:       ${peakMb.toFixed(0)} MB`);
 
+for (const worker of workers) worker.kill('SIGTERM');
 await service.close();
 await standIn?.close();
 await deleteKeysWithPrefix(cleaner, prefix);
