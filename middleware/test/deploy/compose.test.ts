@@ -47,6 +47,11 @@ function validateAgainstComposeSpec(document: unknown): string[] {
   };
   withoutIdLabels(schema);
   const ajv = new Ajv2019.default({ strict: false, allErrors: true });
+  // The Compose formats, as Compose itself reads them: Go durations ("30s", "1m30s") and port mappings.
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+  ajv.addFormat('ports', /^((\[?[0-9a-fA-F.:]+\]?:)?\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+  ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+  ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F.:]+\/\d{1,3}$/);
   const validate = ajv.compile(schema);
   validate(document);
   return (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`);
@@ -57,7 +62,9 @@ test('the file is valid by the Compose Specification schema, and a broken copy i
   const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
   broken.services['redis']!['healthcheck'] = { test: ['CMD', 'redis-cli', 'ping'], retries: 'five' };
   broken.services['worker']!['deploy'] = { replicas: 'many' };
-  expect(validateAgainstComposeSpec(broken)).toEqual(expect.arrayContaining([expect.stringContaining('/services/redis/healthcheck/retries'), expect.stringContaining('/services/worker/deploy/replicas')]));
+  broken.services['middleware']!['ports'] = ['eighty:8080'];
+  (broken.services['db']!['healthcheck'] as Record<string, unknown>)['interval'] = 'ten seconds';
+  expect(validateAgainstComposeSpec(broken)).toEqual(expect.arrayContaining([expect.stringContaining('/services/redis/healthcheck/retries'), expect.stringContaining('/services/worker/deploy/replicas'), expect.stringContaining('/services/middleware/ports/0'), expect.stringContaining('/services/db/healthcheck/interval')]));
 });
 
 test('the stack has what DESIGN.md §8 asks for: DHIS2 2.41+, PostGIS, Redis with AOF, HAPI FHIR, middleware, workers, setup', () => {
