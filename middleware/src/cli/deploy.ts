@@ -1,7 +1,8 @@
 // Commands a deployment runs: `health` (container healthchecks) and `route ensure` (the DHIS2 Route to the
 // middleware, created or updated; the compose setup job runs it after the metadata import).
-import { loadConfig, type Dhis2Auth } from '../config/config.js';
-import { ensureRoute } from '../dhis2/routes.js';
+import { loadConfig, type Config, type Dhis2Auth } from '../config/config.js';
+import { dhis2Authorization } from '../dhis2/dhis2-client.js';
+import { ensureRoute, type RouteSettings } from '../dhis2/routes.js';
 import { DEFAULT_PACKAGE_FILE, pushMetadataPackage } from './metadata.js';
 import { createRedis, redisAnswers } from '../redis/connection.js';
 
@@ -25,7 +26,7 @@ export async function runHealthCheck(options: { http?: string }): Promise<void> 
 /** Waits until DHIS2 answers /api/system/info with 200 (it takes minutes to start on a fresh database). */
 export async function waitForDhis2(url: string, auth: Dhis2Auth, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const authorization = auth.kind === 'token' ? `ApiToken ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  const authorization = dhis2Authorization(auth);
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
@@ -41,23 +42,31 @@ export async function waitForDhis2(url: string, auth: Dhis2Auth, timeoutMs: numb
   throw new Error(`DHIS2 at ${url} is not ready: ${last}`);
 }
 
+/** What creating the route needs from the configuration, or an error naming what is missing. */
+function routeTarget(config: Config): { dhis2: NonNullable<Config['dhis2']>; settings: RouteSettings } {
+  if (!config.dhis2) throw new Error('DHIS2_URL and DHIS2_TOKEN (or DHIS2_USERNAME/DHIS2_PASSWORD) are needed to create the route');
+  if (config.route.apiKey === undefined) throw new Error('ROUTE_API_KEY is needed: a key from `smc-bridge keys new dhis2-app` whose entry is in API_KEYS');
+  return { dhis2: config.dhis2, settings: { ...config.route, apiKey: config.route.apiKey } };
+}
+
+async function ensureAndReport({ dhis2, settings }: ReturnType<typeof routeTarget>): Promise<void> {
+  const outcome = await ensureRoute(dhis2.url, dhis2.auth, settings);
+  console.log(`DHIS2 route smc-bridge ${outcome}: ${settings.middlewareUrl}/api/v1/**`);
+}
+
 /** The one-shot deployment job: once DHIS2 is up, import the metadata package and ensure the route. */
 export async function runSetup(options: { waitSeconds: number }): Promise<void> {
   const config = loadConfig();
-  if (!config.dhis2) throw new Error('DHIS2_URL and DHIS2_TOKEN (or DHIS2_USERNAME/DHIS2_PASSWORD) are needed for setup');
-  if (config.route.apiKey === undefined) throw new Error('ROUTE_API_KEY is needed: a key from `smc-bridge keys new dhis2-app` whose entry is in API_KEYS');
-  await waitForDhis2(config.dhis2.url, config.dhis2.auth, options.waitSeconds * 1000);
-  console.log(`DHIS2 at ${config.dhis2.url} is ready`);
+  // Everything the job needs is checked before it waits minutes for DHIS2.
+  const target = routeTarget(config);
+  await waitForDhis2(target.dhis2.url, target.dhis2.auth, options.waitSeconds * 1000);
+  console.log(`DHIS2 at ${target.dhis2.url} is ready`);
   if (!(await pushMetadataPackage(DEFAULT_PACKAGE_FILE, { mappings: config.mappingsDir }))) {
     throw new Error('the metadata import failed (see above); the route was not created');
   }
-  await runRouteEnsure();
+  await ensureAndReport(target);
 }
 
 export async function runRouteEnsure(): Promise<void> {
-  const config = loadConfig();
-  if (!config.dhis2) throw new Error('DHIS2_URL and DHIS2_TOKEN (or DHIS2_USERNAME/DHIS2_PASSWORD) are needed to create the route');
-  if (config.route.apiKey === undefined) throw new Error('ROUTE_API_KEY is needed: a key from `smc-bridge keys new dhis2-app` whose entry is in API_KEYS');
-  const outcome = await ensureRoute(config.dhis2.url, config.dhis2.auth, { ...config.route, apiKey: config.route.apiKey });
-  console.log(`DHIS2 route smc-bridge ${outcome}: ${config.route.middlewareUrl}/api/v1/**`);
+  await ensureAndReport(routeTarget(loadConfig()));
 }

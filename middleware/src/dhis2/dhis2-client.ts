@@ -13,6 +13,11 @@ export interface DataValue {
   value: string;
 }
 
+/** The Authorization header DHIS2 expects for a personal access token or Basic credentials. */
+export function dhis2Authorization(auth: Dhis2Auth): string {
+  return auth.kind === 'token' ? `ApiToken ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+}
+
 export class Dhis2Client {
   private readonly http: AxiosInstance;
 
@@ -22,10 +27,7 @@ export class Dhis2Client {
       timeout: timeoutMs,
       headers: {
         Accept: 'application/json',
-        Authorization:
-          auth.kind === 'token'
-            ? `ApiToken ${auth.token}`
-            : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+        Authorization: dhis2Authorization(auth),
       },
       // Every status is an answer to read, not an exception.
       validateStatus: () => true,

@@ -3,6 +3,7 @@
 // repeat: an existing route with the same code is updated in place, otherwise one is created.
 import axios from 'axios';
 import type { Dhis2Auth } from '../config/config.js';
+import { dhis2Authorization } from './dhis2-client.js';
 
 export const ROUTE_CODE = 'smc-bridge';
 
@@ -35,7 +36,7 @@ export async function ensureRoute(dhis2Url: string, auth: Dhis2Auth, settings: R
     timeout: 30_000,
     headers: {
       Accept: 'application/json',
-      Authorization: auth.kind === 'token' ? `ApiToken ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+      Authorization: dhis2Authorization(auth),
     },
     validateStatus: () => true,
   });
