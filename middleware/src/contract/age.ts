@@ -52,13 +52,3 @@ export function ageAt(patient: AgeSource, occurredAt: string): AgeAtEncounter {
 export function effectiveBirthDate(patient: AgeSource, occurredAt: string): string | undefined {
   return ageAt(patient, occurredAt).birthDate;
 }
-
-/** Age in completed days at the encounter (negative when the birth date is after it). */
-export function ageInDays(patient: AgeSource, occurredAt: string): number | undefined {
-  return ageAt(patient, occurredAt).days;
-}
-
-/** Age in completed years at the encounter (negative when the birth date is after it). */
-export function ageInYears(patient: AgeSource, occurredAt: string): number | undefined {
-  return ageAt(patient, occurredAt).years;
-}

@@ -6,7 +6,7 @@
 // JSON Schema stays a faithful, if looser, picture of the same contract. Rules that depend on the clock
 // ("not in the future") are in validate.ts, because they need an injectable `now`; validate.ts applies all.
 import { z } from 'zod';
-import { ageInDays, ageInYears, localDateOf } from './age.js';
+import { ageAt, localDateOf, type AgeAtEncounter } from './age.js';
 
 export const SCHEMA_VERSION = '1.0';
 
@@ -307,8 +307,7 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
       message: 'give either birthDate (with birthDateEstimated when unsure) or estimatedAge, not both',
     });
   } else {
-    const days = ageInDays(patient, occurredAt) as number;
-    const years = ageInYears(patient, occurredAt) as number;
+    const { days, years } = ageAt(patient, occurredAt) as Required<AgeAtEncounter>;
     const agePath = patient.birthDate !== undefined ? 'birthDate' : 'estimatedAge';
     if (days < 0) {
       issues.push({ path: ['patient', agePath], message: 'is after the encounter date' });
