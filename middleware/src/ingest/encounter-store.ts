@@ -4,6 +4,7 @@
 // what makes a crash between "stored" and "queued" harmless: the sweeper re-queues what stays in it. A
 // duplicate never queues anything, even when its original is still waiting in the inbox.
 import type { Redis } from 'ioredis';
+import { repliesOf } from '../redis/pipeline.js';
 import type { Encounter } from '../contract/index.js';
 import type { RedisKeys } from '../redis/keys.js';
 
@@ -116,11 +117,7 @@ export class EncounterStore {
         ...initialTargets,
       );
     }
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
-      if (error) throw error;
-      return toOutcome(reply as AcceptReply);
-    });
+    return (await repliesOf(pipeline)).map((reply) => toOutcome(reply as AcceptReply));
   }
 
   async read(source: string, id: string): Promise<StoredEncounter | undefined> {
@@ -131,11 +128,7 @@ export class EncounterStore {
   async readMany(refs: readonly EncounterRef[]): Promise<(StoredEncounter | undefined)[]> {
     const pipeline = this.redis.pipeline();
     for (const ref of refs) pipeline.hgetall(this.keys.encounter(ref.source, ref.id));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
-      if (error) throw error;
-      return toStoredEncounter(reply as Record<string, string>);
-    });
+    return (await repliesOf(pipeline)).map((reply) => toStoredEncounter(reply as Record<string, string>));
   }
 
   async markProcessed(refs: readonly EncounterRef[]): Promise<void> {
@@ -149,7 +142,7 @@ export class EncounterStore {
         inboxMember(ref),
       );
     }
-    await execOrThrow(pipeline);
+    await repliesOf(pipeline);
   }
 
   async setTargetState(ref: EncounterRef, target: TargetName, state: Omit<TargetState, 'version'>): Promise<void> {
@@ -164,7 +157,7 @@ export class EncounterStore {
       const record: TargetState = { ...state, version: ref.version };
       (pipeline as unknown as ScriptPipeline).smcSetTarget(this.keys.encounter(ref.source, ref.id), `target:${target}`, String(ref.version), JSON.stringify(record));
     }
-    await execOrThrow(pipeline);
+    await repliesOf(pipeline);
   }
 
   /** Inbox entries accepted before `olderThan`: versions no worker has finished yet. */
@@ -184,11 +177,6 @@ interface ScriptPipeline {
   smcSetTarget(...args: string[]): void;
 }
 
-async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
-  for (const [error] of (await pipeline.exec()) ?? []) {
-    if (error) throw error;
-  }
-}
 
 function toStoredEncounter(fields: Record<string, string>): StoredEncounter | undefined {
   if (fields['body'] === undefined) return undefined;

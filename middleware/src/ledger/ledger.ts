@@ -8,6 +8,7 @@
 // withdrawn from it whose removal DHIS2 has not confirmed yet (so their status can say when it has). One Lua
 // script does the replacement, so a worker killed half-way leaves either the old contributions or the new ones.
 import type { Redis } from 'ioredis';
+import { repliesOf } from '../redis/pipeline.js';
 import type { Contribution } from '../mapping/aggregate-contributions.js';
 
 export interface CellGroup {
@@ -167,8 +168,7 @@ export class Ledger {
         JSON.stringify([item.source, item.id]),
       );
     }
-    return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
-      if (error) throw error;
+    return (await repliesOf(pipeline)).map((reply) => {
       const [outcome, withdrew, ...groups] = reply as [ReplaceOutcome['outcome'], string, ...string[]];
       return { outcome, withdrew: withdrew === '1', touched: groups.map(groupOfKey) };
     });
@@ -257,7 +257,7 @@ export class Ledger {
       if (cell.value === 0) pipeline.hdel(key, field);
       else pipeline.hset(key, field, String(cell.value));
     }
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    await repliesOf(pipeline);
   }
 
   /** Every encounter with a share in the group, its cells (as `cellKeyOf`) and the version the ledger holds. */
