@@ -14,7 +14,7 @@ import { Dhis2Client } from '../dhis2/dhis2-client.js';
 import { pushPackage, statsText } from '../metadata/metadata-push.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
 import { startFhirStandInServer, type FhirStandInServer } from '../fhir-standin/index.js';
-import { recomputeCells } from '../mapping/recompute.js';
+import { latestVersions, recomputeCells } from '../mapping/recompute.js';
 import { createLogger } from '../logging/logger.js';
 import { redactUrl } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
@@ -220,10 +220,8 @@ async function reportFhir(
   }
   uploading.update(waiting);
   uploading.stop();
-  const latest = new Map<string, Encounter>();
-  for (const e of posted) if ((latest.get(e.id)?.version ?? 0) < e.version) latest.set(e.id, e);
   const states = new Map<string, number>();
-  for (const e of latest.values()) {
+  for (const e of latestVersions(posted)) {
     const state = (await statusOf(e.id)).targets.fhir?.state ?? 'unknown';
     states.set(state, (states.get(state) ?? 0) + 1);
   }

@@ -4,14 +4,19 @@ import type { Encounter } from '../contract/index.js';
 import { aggregateContributions, type Cell, type Contribution } from './aggregate-contributions.js';
 import type { Mappings } from './load-mappings.js';
 
-export function recomputeCells(encounters: Iterable<Encounter>, mappings: Mappings): Map<string, Cell & { value: number; rules: Set<string> }> {
+/** The latest version of every encounter (by source and id), in the order each was first seen. */
+export function latestVersions(encounters: Iterable<Encounter>): Encounter[] {
   const latest = new Map<string, Encounter>();
   for (const e of encounters) {
     const key = `${e.source}\n${e.id}`;
     if ((latest.get(key)?.version ?? 0) < e.version) latest.set(key, e);
   }
+  return [...latest.values()];
+}
+
+export function recomputeCells(encounters: Iterable<Encounter>, mappings: Mappings): Map<string, Cell & { value: number; rules: Set<string> }> {
   const cells = new Map<string, Cell & { value: number; rules: Set<string> }>();
-  for (const e of latest.values()) {
+  for (const e of latestVersions(encounters)) {
     for (const c of aggregateContributions(e, mappings).contributions) {
       const key = cellKeyOf(c);
       const cell = cells.get(key) ?? { ...withoutValue(c), value: 0, rules: new Set<string>() };

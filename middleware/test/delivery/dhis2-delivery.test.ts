@@ -9,7 +9,7 @@ import { aggregateContributions } from '../../src/mapping/aggregate-contribution
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
 import { byUid, facilitiesOf, nonZeroValues, standInMetadata, uidFor } from '../../src/dhis2-standin/package-metadata.js';
-import { recomputeCells } from '../../src/mapping/recompute.js';
+import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { settled as waitUntilSettled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -78,8 +78,7 @@ test('DHIS2 holds exactly the recomputed value of every cell', async () => {
 });
 
 test('corrections and withdrawals take their counts away, down to zero or a deleted value', async () => {
-  const latest = new Map<string, Encounter>();
-  for (const e of encounters) if ((latest.get(e.id)?.version ?? 0) < e.version) latest.set(e.id, e);
+  const latest = new Map(latestVersions(encounters).map((e) => [e.id, e]));
   const withdrawn = [...latest.values()].filter((e) => e.status === 'completed' && e.training !== true).slice(0, 300).map((e) => ({ ...e, version: e.version + 1, status: 'entered-in-error' as const }));
   await postInParallel(withdrawn);
   await settled();

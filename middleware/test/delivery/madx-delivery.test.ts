@@ -7,9 +7,10 @@ import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2Stand
 import { facilitiesOf, standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
 import { startFhirStandInServer, type FhirStandInServer } from '../../src/fhir-standin/index.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { recomputeCells } from '../../src/mapping/recompute.js';
+import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/config/config.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
+import { settled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 jest.setTimeout(180_000);
@@ -45,13 +46,7 @@ async function start(madx: boolean): Promise<TestService> {
 
 async function postAndSettle(api: TestService, posted: readonly Encounter[]): Promise<void> {
   for (let i = 0; i < posted.length; i += 100) expect((await api.post({ encounters: posted.slice(i, i + 100) })).status).toBe(202);
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    const busy = (await api.service.store.inboxSize()) + (await api.service.pendingPushes()) + (await api.service.pendingFhirUploads());
-    if (busy === 0) break;
-    if (Date.now() > deadline) throw new Error('the pipeline did not settle');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await settled(api.service, 150_000);
 }
 
 /** Per (data set, org unit, period, data element): the total a MeasureReport must carry, from a recomputation. */
@@ -92,9 +87,7 @@ test('on: one MeasureReport per cell group, whose counts equal the recomputation
   expect(reportedTotals(reports)).toEqual(expectedTotals(encounters));
 
   // Withdrawals lower the counts; the reports follow (a group left with nothing keeps its last report).
-  const latest = new Map<string, Encounter>();
-  for (const e of encounters) if ((latest.get(e.id)?.version ?? 0) < e.version) latest.set(e.id, e);
-  const withdrawn = [...latest.values()].filter((e) => e.type === 'malaria' && e.status === 'completed' && e.training !== true).slice(0, 10).map((e) => ({ ...e, version: e.version + 1, status: 'entered-in-error' as const }));
+  const withdrawn = latestVersions(encounters).filter((e) => e.type === 'malaria' && e.status === 'completed' && e.training !== true).slice(0, 10).map((e) => ({ ...e, version: e.version + 1, status: 'entered-in-error' as const }));
   expect(withdrawn.length).toBeGreaterThan(3);
   await postAndSettle(api, withdrawn);
   const after = reportedTotals(await fhir.standIn.all<MeasureReport>('MeasureReport'));

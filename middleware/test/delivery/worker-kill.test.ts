@@ -11,7 +11,7 @@ import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2Stand
 import { byUid, nonZeroValues, standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
 import { INGEST_QUEUE } from '../../src/ingest/ingest-queue.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { recomputeCells } from '../../src/mapping/recompute.js';
+import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '../../src/synthetic/index.js';
 import { startChild, type ChildService } from '../support/child-service.js';
@@ -105,10 +105,9 @@ test(`${KILLS} SIGKILLs of a worker mid-pipeline lose nothing and count nothing 
   expect(byUid(recomputeCells(encounters, mappings).values())).toEqual(nonZeroValues(dhis2.standIn));
 
   // Every encounter's latest version is the one the ledger holds, and nothing was given up on.
-  const latest = new Map<string, Encounter>();
-  for (const e of encounters) if ((latest.get(e.id)?.version ?? 0) < e.version) latest.set(e.id, e);
-  const applied = await Promise.all([...latest.values()].map((e) => api.service.ledger.appliedVersion(e.source, e.id)));
-  expect(applied).toEqual([...latest.values()].map((e) => e.version));
+  const latest = latestVersions(encounters);
+  const applied = await Promise.all(latest.map((e) => api.service.ledger.appliedVersion(e.source, e.id)));
+  expect(applied).toEqual(latest.map((e) => e.version));
   expect(await ingestQueue.getFailedCount()).toBe(0);
   expect(await pushQueue.getFailedCount()).toBe(0);
   for (const worker of workers) expect(worker.output()).not.toMatch(/"level":(50|60)/);
