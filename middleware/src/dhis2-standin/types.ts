@@ -1,6 +1,7 @@
 // Shapes the DHIS2 stand-in speaks, with DHIS2's own field names (shared/reference/dhis2-web-api.md §1.1,
 // §1.3, §5.2). Only the fields the stand-in reads or writes are typed; DHIS2 payloads carry many more, and
 // they pass through untouched.
+import type { CoreAnswer, TransportFault } from '../standin-http/fault-acting-server.js';
 
 /** A request as the stand-in core sees it, independent of the transport (node:http, msw, direct call). */
 export interface Dhis2Request {
@@ -15,18 +16,10 @@ export interface Dhis2Request {
 }
 
 /** What a transport must do instead of (or before) answering; see faults.ts. */
-export type TransportAction =
-  | { kind: 'reset' }
-  | { kind: 'hang' }
-  | { kind: 'delay'; ms: number };
+export type TransportAction = TransportFault;
 
-export interface Dhis2Response {
-  status: number;
-  headers: Record<string, string>;
-  /** Serialised body, key order as DHIS2 writes it. */
-  body: string;
-  transport?: TransportAction;
-}
+/** The answer; `body` is serialised with the key order DHIS2 writes. */
+export type Dhis2Response = CoreAnswer;
 
 export interface Ref {
   id: string;

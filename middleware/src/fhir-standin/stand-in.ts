@@ -13,6 +13,7 @@ import { getStatus, isOk } from '@medplum/core';
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { FhirRouter, type FhirRequest } from '@medplum/fhir-router';
 import { IndexedMemoryRepository } from './indexed-repository.js';
+import type { CoreAnswer } from '../standin-http/fault-acting-server.js';
 import { indexFhirDefinitions } from '../fhir/definitions.js';
 import { validateFhirResource, type ValidationIssue } from '../fhir/validate-resources.js';
 import { FhirFaultInjector, type FhirFault } from './faults.js';
@@ -27,14 +28,7 @@ export interface FhirStandInRequest {
   body?: string;
 }
 
-export type FhirTransportAction = { kind: 'reset' } | { kind: 'hang' } | { kind: 'delay'; ms: number };
-
-export interface FhirStandInResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  transport?: FhirTransportAction;
-}
+export type FhirStandInResponse = CoreAnswer;
 
 export interface FhirStandInOptions {
   /** Validate written resources (default true). */
