@@ -1,42 +1,23 @@
 // The shipped terminology tables load and cover the contract; broken copies fail with the file, the line
 // and the path of each problem.
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VACCINES } from '../../src/contract/encounter.js';
 import { loadTerminology } from '../../src/fhir/terminology.js';
-import { MappingFileError, type MappingError } from '../../src/mapping/read-yaml.js';
+import { MappingsCopy, refusalsOf, SHIPPED_MAPPINGS } from '../support/mappings-copy.js';
 
-const SHIPPED = fileURLToPath(new URL('../../../mappings', import.meta.url));
-let copy: string;
+const SHIPPED = SHIPPED_MAPPINGS;
+let copy: MappingsCopy;
 
 beforeEach(() => {
-  copy = mkdtempSync(join(tmpdir(), 'terminology-'));
-  cpSync(SHIPPED, copy, { recursive: true });
+  copy = new MappingsCopy('terminology');
 });
-afterEach(() => rmSync(copy, { recursive: true, force: true }));
+afterEach(() => copy.remove());
 
-function edit(file: string, from: string | RegExp, to: string): void {
-  const path = join(copy, 'fhir', file);
-  const text = readFileSync(path, 'utf8');
-  const changed = text.replace(from, to);
-  expect(changed).not.toBe(text);
-  writeFileSync(path, changed);
-}
-
-function errorsOf(): MappingError[] {
-  try {
-    loadTerminology(copy);
-  } catch (error) {
-    expect(error).toBeInstanceOf(MappingFileError);
-    return (error as MappingFileError).errors;
-  }
-  throw new Error('expected the terminology to be refused');
-}
-
-const lineOf = (file: string, text: string) => readFileSync(join(copy, 'fhir', file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+const edit = (file: string, from: string | RegExp, to: string) => copy.edit(join('fhir', file), from, to);
+const errorsOf = () => refusalsOf(() => loadTerminology(copy.dir));
+const lineOf = (file: string, text: string) => copy.lineOf(join('fhir', file), text);
 
 it('the shipped tables load and cover every vaccine, medicine and encounter type', () => {
   const terminology = loadTerminology(SHIPPED);
@@ -62,7 +43,7 @@ it('names a contract code the tables lack', () => {
 
 it('refuses a code system that is not a URI, and a section defined twice', () => {
   edit('observations.yaml', 'code: { coding: [{ system: http://loinc.org, code: 29463-7', 'code: { coding: [{ system: loinc, code: 29463-7');
-  writeFileSync(join(copy, 'fhir', 'extra.yaml'), 'referral:\n  code: { coding: [{ system: http://snomed.info/sct, code: "3457005" }] }\n');
+  writeFileSync(join(copy.dir, 'fhir', 'extra.yaml'), 'referral:\n  code: { coding: [{ system: http://snomed.info/sct, code: "3457005" }] }\n');
   const errors = errorsOf();
   expect(errors).toContainEqual(expect.objectContaining({ path: 'observations.bodyWeight.code.coding[0].system', line: lineOf('observations.yaml', 'system: loinc') }));
   expect(errors).toContainEqual(expect.objectContaining({ file: expect.stringMatching(/extra\.yaml$/), line: 2, path: 'referral', message: expect.stringMatching(/already defined in .*encounters\.yaml/) }));
@@ -70,7 +51,7 @@ it('refuses a code system that is not a URI, and a section defined twice', () =>
 
 it('needs a code for a medicine that emits a resource, and a unit for a measurement', () => {
   edit('medications.yaml', '  other:\n    resource: none', '  other:\n    resource: MedicationRequest');
-  edit('observations.yaml', /  bodyHeight:\n(.*\n){2}    unit: .*\n/, (readFileSync(join(copy, 'fhir', 'observations.yaml'), 'utf8').match(/  bodyHeight:\n(.*\n){2}/) as RegExpMatchArray)[0]);
+  edit('observations.yaml', /  bodyHeight:\n(.*\n){2}    unit: .*\n/, (readFileSync(join(copy.dir, 'fhir', 'observations.yaml'), 'utf8').match(/  bodyHeight:\n(.*\n){2}/) as RegExpMatchArray)[0]);
   expect(errorsOf().map((error) => `${error.path}: ${error.message}`).sort()).toEqual([
     'medications.other: needs a code to emit a MedicationRequest',
     'observations.bodyHeight: a numeric observation needs a unit (UCUM)',

@@ -1,41 +1,21 @@
 // The shipped mappings load; broken copies fail with the file, the line and the path of each problem.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildMappingJsonSchemas } from '../../src/mapping/json-schemas.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { MappingFileError, type MappingError } from '../../src/mapping/read-yaml.js';
+import { MappingsCopy, refusalsOf, SHIPPED_MAPPINGS } from '../support/mappings-copy.js';
 
-const SHIPPED = fileURLToPath(new URL('../../../mappings', import.meta.url));
-let copy: string;
+const SHIPPED = SHIPPED_MAPPINGS;
+let copy: MappingsCopy;
 
 beforeEach(() => {
-  copy = mkdtempSync(join(tmpdir(), 'mappings-'));
-  cpSync(SHIPPED, copy, { recursive: true });
+  copy = new MappingsCopy('mappings');
 });
-afterEach(() => rmSync(copy, { recursive: true, force: true }));
+afterEach(() => copy.remove());
 
-function edit(file: string, from: string | RegExp, to: string): void {
-  const path = join(copy, file);
-  const text = readFileSync(path, 'utf8');
-  const changed = text.replace(from, to);
-  expect(changed).not.toBe(text);
-  writeFileSync(path, changed);
-}
-
-function errorsOf(): MappingError[] {
-  try {
-    loadMappings(copy);
-  } catch (error) {
-    expect(error).toBeInstanceOf(MappingFileError);
-    return (error as MappingFileError).errors;
-  }
-  throw new Error('expected the mappings to be refused');
-}
-
-const lineOf = (file: string, text: string) =>
-  readFileSync(join(copy, file), 'utf8').split('\n').findLastIndex((line) => line.includes(text)) + 1;
+const edit = (file: string, from: string | RegExp, to: string) => copy.edit(file, from, to);
+const errorsOf = () => refusalsOf(() => loadMappings(copy.dir));
+const lineOf = (file: string, text: string) => copy.lineOf(file, text, 'last');
 
 test('the shipped mappings load and cover the data sets', () => {
   const mappings = loadMappings(SHIPPED);
