@@ -1,6 +1,7 @@
 // Assembles the running service from the configuration: the HTTP API, the ingest workers, or both
 // (`serve` runs both; `worker` only workers, to scale out on more processes or machines).
 import type { AddressInfo } from 'node:net';
+import type { Queue } from 'bullmq';
 import type { Server } from 'node:http';
 import type { Config } from './config/config.js';
 import { EncounterStore } from './ingest/encounter-store.js';
@@ -178,19 +179,21 @@ export async function startService(config: Config, logger: Logger, options: Serv
     ledger,
     async pendingPushes() {
       const dirty = (await ledger.dirtyGroups(1000)).length;
-      if (!pushQueue) return dirty;
-      const jobs = await pushQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return dirty + Object.values(jobs).reduce((sum, count) => sum + count, 0);
+      return dirty + (pushQueue ? await unfinishedJobs(pushQueue) : 0);
     },
     async pendingFhirUploads() {
-      if (!fhirQueue) return 0;
-      const jobs = await fhirQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(jobs).reduce((sum, count) => sum + count, 0);
+      return fhirQueue ? unfinishedJobs(fhirQueue) : 0;
     },
     async close() {
       for (const close of closers) await close().catch(() => undefined);
     },
   };
+}
+
+/** Jobs of a queue that are waiting, delayed or running. */
+async function unfinishedJobs(queue: Queue): Promise<number> {
+  const jobs = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return Object.values(jobs).reduce((sum, count) => sum + count, 0);
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
