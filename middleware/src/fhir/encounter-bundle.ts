@@ -93,7 +93,16 @@ function birthDateOf(patient: Encounter['patient'], occurredAt: string): { birth
   return { birthDate: implied.slice(0, precision), estimated: true };
 }
 
-export function encounterToBundle(encounter: Encounter, terminology: Terminology): EncounterBundle {
+export interface BundleOptions {
+  /**
+   * Send the Patient as a conditional PUT, so its demographics become this encounter's. The caller decides:
+   * only the patient's most recent encounter should, or an older one resent would undo a correction.
+   * Otherwise the Patient is a conditional create: made once, then left as it is.
+   */
+  updatePatient?: boolean;
+}
+
+export function encounterToBundle(encounter: Encounter, terminology: Terminology, options: BundleOptions = {}): EncounterBundle {
   if (encounter.training === true) return { bundle: null, reason: 'training encounter: practice data never reaches the FHIR server' };
 
   const t = terminology;
@@ -104,7 +113,7 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   const entries = new TransactionEntries();
   const record = (element: string) => recordIdentifier(systems.record, source, encounterId, element);
 
-  // Patient: identified by the register's own identifiers; conditional create on the first one.
+  // Patient: identified by the register's own identifiers; conditional create (or update) on the first one.
   const patientIdentifiers: SystemValue[] = patient.identifiers.map((identifier) => ({
     use: 'usual',
     system: isAbsoluteUri(identifier.system) ? identifier.system : systemUnder(systems.patient, source, identifier.system),
@@ -134,7 +143,9 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     ...(patient.phone ? { telecom: [{ system: 'phone', value: patient.phone, use: 'mobile' }] } : {}),
     ...(patient.village ? { address: [{ use: 'home', city: patient.village }] } : {}),
   } as FhirPatient;
-  const subject = entries.createIfNoneExist(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient');
+  const subject = options.updatePatient
+    ? entries.upsert(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient')
+    : entries.createIfNoneExist(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient');
 
   // The facility, by its DHIS2 org unit code (through the alias table, as the aggregates do) or uid.
   const facility = encounter.facility;

@@ -108,6 +108,31 @@ test('the same encounter posted three times and its job replayed leaves one of e
   expect(await countsByType()).toEqual({ ...expected, Condition: expected['Condition']! - 1 });
 });
 
+test("the Patient carries the demographics of the patient's most recent encounter, whatever order they arrive in", async () => {
+  fhir.standIn.clear();
+  const base = fullEncounter({ id: 'fhir-e2e-demo-may' });
+  const withPhone = (id: string, occurredAt: string, phone: string): Encounter =>
+    ({ ...base, id, occurredAt, recordedAt: occurredAt, patient: { ...base.patient, phone } }) as Encounter;
+  const phones = async () => (await fhir.standIn.all<Patient>('Patient')).map((p) => p.telecom?.[0]?.value);
+  const deliver = async (encounter: Encounter) => {
+    expect((await api.post(encounter)).status).toBe(202);
+    await until(async () => (await fhirStateOf(encounter))?.version === encounter.version && (await fhirStateOf(encounter))?.state === 'delivered', encounter.id);
+  };
+
+  await deliver(withPhone('fhir-e2e-demo-may', '2026-05-27T09:15:00+01:00', '+237 670 00 00 01'));
+  expect(await phones()).toEqual(['+237 670 00 00 01']);
+  // A later visit with a new phone number updates the Patient …
+  await deliver(withPhone('fhir-e2e-demo-june', '2026-06-10T10:00:00+01:00', '+237 670 00 00 02'));
+  expect(await phones()).toEqual(['+237 670 00 00 02']);
+  // … an older visit arriving late (an offline device) does not undo it …
+  await deliver(withPhone('fhir-e2e-demo-april', '2026-04-02T08:30:00+01:00', '+237 670 00 00 03'));
+  expect(await phones()).toEqual(['+237 670 00 00 02']);
+  // … and a correction of the latest visit does.
+  await deliver({ ...withPhone('fhir-e2e-demo-june', '2026-06-10T10:00:00+01:00', '+237 670 00 00 04'), version: 2 } as Encounter);
+  expect(await phones()).toEqual(['+237 670 00 00 04']);
+  expect(await fhir.standIn.all<FhirEncounter>('Encounter')).toHaveLength(3);
+});
+
 test('a FHIR server failing 30 % of requests (5xx, resets, timeouts) still ends with every encounter delivered once', async () => {
   fhir.standIn.clear();
   const encounters = generateEncounters({ seed: 21, facilityCount: 3, encounterCount: 40, endDate: '2026-10-31', days: 30, updateRate: 0 }).filter((e) => e.training !== true);

@@ -113,25 +113,30 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   const stored = await deps.store.read(ref.source, ref.id);
   if (stored === undefined || stored.version !== ref.version) return 'superseded';
   const at = () => new Date().toISOString();
-  const built = encounterToBundle(stored.encounter, deps.terminology);
-  if (built.bundle === null) {
-    await deps.store.setTargetState(ref, 'fhir', { state: 'skipped', reason: built.reason, at: at() });
+  const { encounter } = stored;
+  if (encounter.training === true) {
+    const built = encounterToBundle(encounter, deps.terminology);
+    await deps.store.setTargetState(ref, 'fhir', { state: 'skipped', reason: built.reason ?? 'training encounter', at: at() });
     return 'skipped';
   }
-  const issues = validateFhirBundle(built.bundle);
-  if (issues.length > 0) {
-    const reason = `the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`;
-    await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
-    throw new UnrecoverableError(reason);
-  }
-  const records = recordCriteria(built.bundle);
-  const sent = await deps.locks.withLock(patientKeyOf(stored.encounter), async () => {
+  const patientKey = patientKeyOf(encounter);
+  const sent = await deps.locks.withLock(patientKey, async () => {
+    // The patient's demographics follow their most recent encounter; an older one, resent, leaves them be.
+    const updatePatient = encounter.status !== 'entered-in-error' && (await deps.sent.isLatestForPatient(patientKey, encounter.occurredAt));
+    const built = encounterToBundle(encounter, deps.terminology, { updatePatient });
+    if (built.bundle === null) return { skipped: built.reason };
+    const issues = validateFhirBundle(built.bundle);
+    if (issues.length > 0) {
+      const reason = `the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`;
+      await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
+      throw new UnrecoverableError(reason);
+    }
     // Records an earlier version had and this one has not are deleted in the same transaction.
+    const records = recordCriteria(built.bundle);
     const dropped = (await deps.sent.criteria(ref)).filter((criteria) => !records.includes(criteria));
     const bundle: Bundle = { ...built.bundle, entry: [...(built.bundle.entry ?? []), ...dropped.map((url) => ({ request: { method: 'DELETE' as const, url } }))] };
     try {
       await deps.client.transaction(bundle);
-      await deps.sent.record(ref, records);
     } catch (error) {
       if (error instanceof FhirRequestError && !error.retryable) {
         const reason = `the FHIR server refused the bundle: ${serverMessage(error)}`;
@@ -140,15 +145,27 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
       }
       throw error;
     }
+    await deps.sent.record(ref, records);
+    if (updatePatient) await deps.sent.recordLatestForPatient(patientKey, encounter.occurredAt);
+    return { skipped: undefined };
   });
   if (sent.busy) return 'patient-busy';
+  if (sent.result.skipped !== undefined) {
+    await deps.store.setTargetState(ref, 'fhir', { state: 'skipped', reason: sent.result.skipped, at: at() });
+    return 'skipped';
+  }
   await deps.store.setTargetState(ref, 'fhir', { state: 'delivered', at: at() });
   return 'delivered';
 }
 
-/** The criteria of the encounter's own records in a bundle: its conditional PUTs (shared resources are POSTs). */
+/**
+ * The criteria of the encounter's own records in a bundle: its conditional PUTs. The Patient, shared with
+ * the patient's other encounters, is never one of them, even when this upload updates it.
+ */
 function recordCriteria(bundle: Bundle): string[] {
-  return (bundle.entry ?? []).flatMap((entry) => (entry.request?.method === 'PUT' && entry.request.url.includes('?') ? [entry.request.url] : []));
+  return (bundle.entry ?? []).flatMap((entry) =>
+    entry.request?.method === 'PUT' && entry.request.url.includes('?') && entry.resource?.resourceType !== 'Patient' ? [entry.request.url] : [],
+  );
 }
 
 /** The status and the OperationOutcome's own words (diagnostics, else details text), as the server gave them. */

@@ -2,6 +2,8 @@
 // Encounter, Observations, Conditions, …; not the shared Patient, facility or practitioner). When a newer
 // version no longer carries a record (a diagnosis corrected away, a dose removed), the upload deletes it by
 // the same criteria, so the server holds what the latest version says and nothing the source withdrew.
+// Per patient, it also keeps when the encounter that last set the Patient's demographics happened, so only
+// a more recent encounter (or a correction of that one) replaces them.
 import type { Redis } from 'ioredis';
 import type { EncounterRef } from '../../ingest/encounter-store.js';
 
@@ -23,5 +25,19 @@ export class SentRecords {
 
   async record(ref: EncounterRef, criteria: readonly string[]): Promise<void> {
     await this.redis.set(this.key(ref), JSON.stringify({ version: ref.version, criteria }));
+  }
+
+  private patientKey(patientKey: string): string {
+    return `${this.prefix}:fhir:patient-latest:${patientKey}`;
+  }
+
+  /** Whether an encounter at `occurredAt` is at least as recent as the one that last set the Patient. */
+  async isLatestForPatient(patientKey: string, occurredAt: string): Promise<boolean> {
+    const latest = await this.redis.get(this.patientKey(patientKey));
+    return latest === null || Date.parse(occurredAt) >= Number(latest);
+  }
+
+  async recordLatestForPatient(patientKey: string, occurredAt: string): Promise<void> {
+    await this.redis.set(this.patientKey(patientKey), String(Date.parse(occurredAt)));
   }
 }
