@@ -1,19 +1,25 @@
 import type { Config } from 'jest';
 
-// One jest run for every workspace. The middleware is ESM TypeScript: ts-jest in ESM mode, and relative
-// imports written with `.js` (as NodeNext requires) mapped back to their `.ts` sources.
+// One jest run for every workspace. Each workspace is ESM TypeScript: ts-jest in ESM mode, and relative
+// imports written with `.js` (as NodeNext requires) mapped back to their `.ts` sources. Workspace packages
+// are imported by name and resolve (through node_modules links) to their TypeScript sources.
+const esmTypeScript = (displayName: string, rootDir: string): NonNullable<Config['projects']>[number] => ({
+  displayName,
+  rootDir,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+});
+
 const config: Config = {
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   projects: [
-    {
-      displayName: 'middleware',
-      rootDir: '<rootDir>/middleware',
-      testEnvironment: 'node',
-      extensionsToTreatAsEsm: ['.ts'],
-      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-      transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-    },
+    esmTypeScript('contract', '<rootDir>/packages/contract'),
+    esmTypeScript('generator', '<rootDir>/packages/generator'),
+    esmTypeScript('stand-ins', '<rootDir>/packages/stand-ins'),
+    esmTypeScript('middleware', '<rootDir>/middleware'),
   ],
 };
 

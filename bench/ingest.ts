@@ -11,9 +11,9 @@ import { createLogger } from '../middleware/src/logging/logger.js';
 import { createRedis } from '../middleware/src/redis/connection.js';
 import { deleteKeysWithPrefix } from '../middleware/src/redis/keys.js';
 import { startService } from '../middleware/src/service.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '../middleware/src/dhis2-standin/index.js';
-import { standInMetadata } from '../middleware/src/dhis2-standin/package-metadata.js';
-import { encounterStream } from '../middleware/src/synthetic/index.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '@smc-bridge/stand-ins';
+import { standInMetadata } from '@smc-bridge/stand-ins';
+import { encounterStream } from '@smc-bridge/generator';
 
 const total = Number(process.argv[2] ?? 50_000);
 const inFlight = Number(process.argv[3] ?? 4);

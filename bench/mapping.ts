@@ -3,7 +3,7 @@
 import { loadMappings } from '../middleware/src/mapping/load-mappings.js';
 import { aggregateContributions } from '../middleware/src/mapping/aggregate-contributions.js';
 import { loadConfig } from '../middleware/src/config/config.js';
-import { generateEncounters } from '../middleware/src/synthetic/index.js';
+import { generateEncounters } from '@smc-bridge/generator';
 
 const total = Number(process.argv[2] ?? 20_000);
 const mappings = loadMappings(loadConfig({}).mappingsDir);

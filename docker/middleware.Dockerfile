@@ -6,10 +6,14 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 
+# Only the middleware and the contract it validates with, and their runtime dependencies: the stand-ins,
+# the generator and every test tool are development packages, left out of the image.
 COPY package.json package-lock.json ./
 COPY middleware/package.json middleware/package.json
-RUN npm ci --omit=dev --workspaces --include-workspace-root && npm cache clean --force
+COPY packages/contract/package.json packages/contract/package.json
+RUN npm ci --omit=dev --workspace middleware --workspace packages/contract --include-workspace-root && npm cache clean --force
 
+COPY packages/contract/src packages/contract/src
 COPY middleware/bin middleware/bin
 COPY middleware/src middleware/src
 COPY mappings mappings

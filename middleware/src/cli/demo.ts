@@ -6,20 +6,30 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Redis } from 'ioredis';
 import { createApiKey } from '../config/api-keys.js';
 import { loadConfig, type Config } from '../config/config.js';
-import type { Encounter } from '../contract/index.js';
+import type { Encounter } from '@smc-bridge/contract';
 import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../dhis2-standin/index.js';
-import { byUid, cellLabel, facilitiesOf, metadataPackage, nonZeroValues, orgUnitsPayload } from '../dhis2-standin/package-metadata.js';
+import {
+  byUid,
+  cellLabel,
+  DEFAULT_PERSONAL_ACCESS_TOKEN,
+  facilitiesOf,
+  nonZeroValues,
+  orgUnitsPayload,
+  startDhis2StandInServer,
+  startFhirStandInServer,
+  type Dhis2StandInServer,
+  type FhirStandInServer,
+} from '@smc-bridge/stand-ins';
 import { Dhis2Client } from '../dhis2/dhis2-client.js';
 import { pushPackage, statsText } from '../metadata/metadata-push.js';
+import { loadCheckedPackage } from '../metadata/package-rules.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
-import { startFhirStandInServer, type FhirStandInServer } from '../fhir-standin/index.js';
 import { latestVersions, recomputeCells } from '../mapping/recompute.js';
 import { createLogger } from '../logging/logger.js';
 import { redactUrl } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
 import { startService, type RunningService } from '../service.js';
-import { generateEncounters } from '../synthetic/index.js';
+import { generateEncounters } from '@smc-bridge/generator';
 import { yesterday } from './yesterday.js';
 
 export interface DemoOptions {
@@ -108,7 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN } };
   console.log(`  DHIS2: ${standIn ? `the built-in DHIS2 Web API stand-in at ${dhis2.url}` : dhis2.url}`);
   if (standIn) {
-    const pushed = await pushPackage(new Dhis2Client(dhis2.url, dhis2.auth), metadataPackage());
+    const pushed = await pushPackage(new Dhis2Client(dhis2.url, dhis2.auth), loadCheckedPackage());
     if (!pushed.ok) throw new Error(`the metadata package did not import into the stand-in: ${pushed.message}`);
     console.log(`  metadata package metadata/smc-metadata.json imported (VALIDATE, then COMMIT): ${statsText(pushed.commit.stats)}`);
     standIn.standIn.loadMetadata(orgUnitsPayload(facilitiesOf(encounters)));

@@ -4,17 +4,15 @@ import { Command } from 'commander';
 import { createApiKey, SOURCE_PATTERN } from '../config/api-keys.js';
 import { ConfigError } from '../config/config.js';
 import { MappingFileError } from '../mapping/read-yaml.js';
-import { buildEncounterJsonSchema } from '../contract/index.js';
-import { encounterStream } from '../synthetic/index.js';
+import { buildEncounterJsonSchema } from '@smc-bridge/contract';
 import { yesterday } from './yesterday.js';
-import { runDemo } from './demo.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
 import { buildMetadataPackage, checkMetadataPackage, pushMetadataPackage, DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from './metadata.js';
 import { runReplay } from './replay.js';
 import { runHealthCheck, runRouteEnsure, runSetup } from './deploy.js';
 import { runService } from './run-service.js';
 
-const ENCOUNTER_SCHEMA_FILE = new URL('../contract/encounter.schema.json', import.meta.url);
+const ENCOUNTER_SCHEMA_FILE = new URL(import.meta.resolve('@smc-bridge/contract/encounter.schema.json'));
 
 // A reader that stops early (`smc-bridge generate | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -51,9 +49,11 @@ program
   .option('--seed <n>', 'seed of the generator', whole(0, SEED_MAX), 2026)
   .option('--batch-size <n>', 'encounters per HTTP request (at most 1000)', whole(1), 250)
   .option('--keep-running', 'keep the service running afterwards')
-  .action((options: { encounters: number; facilities: number; seed: number; batchSize: number; keepRunning?: boolean }) =>
-    runDemo({ ...options, batchSize: Math.min(options.batchSize, 1000), keepRunning: options.keepRunning === true }),
-  );
+  .action(async (options: { encounters: number; facilities: number; seed: number; batchSize: number; keepRunning?: boolean }) => {
+    // The demo's stand-ins and generator are development packages: loaded only when the demo runs.
+    const { runDemo } = await import('./demo.js');
+    await runDemo({ ...options, batchSize: Math.min(options.batchSize, 1000), keepRunning: options.keepRunning === true });
+  });
 
 program
   .command('generate')
@@ -62,7 +62,8 @@ program
   .option('--facilities <n>', 'facilities they come from', whole(1), 4)
   .option('--seed <n>', 'seed of the generator', whole(0, SEED_MAX), 2026)
   .option('--end-date <date>', 'last day encounters may occur (YYYY-MM-DD); default yesterday')
-  .action((options: { encounters: number; facilities: number; seed: number; endDate?: string }) => {
+  .action(async (options: { encounters: number; facilities: number; seed: number; endDate?: string }) => {
+    const { encounterStream } = await import('@smc-bridge/generator');
     const endDate = options.endDate ?? yesterday();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate)) throw new Error('--end-date must be YYYY-MM-DD');
     for (const encounter of encounterStream({ seed: options.seed, facilityCount: options.facilities, encounterCount: options.encounters, endDate })) {

@@ -1,7 +1,7 @@
 // `smc-bridge mappings validate | preview | schemas`: what integrators run while editing mappings/.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateEncounter, type Encounter } from '../contract/index.js';
+import { validateEncounter, type Encounter } from '@smc-bridge/contract';
 import { encounterToBundle } from '../fhir/encounter-bundle.js';
 import { loadTerminology } from '../fhir/terminology.js';
 import { aggregateContributions } from '../mapping/aggregate-contributions.js';

@@ -37,7 +37,7 @@ import type {
   Resource,
   ServiceRequest,
 } from '@medplum/fhirtypes';
-import { effectiveBirthDate, type Encounter } from '../contract/index.js';
+import { effectiveBirthDate, type Encounter } from '@smc-bridge/contract';
 import { fullUrlOf, identifierCriteria, isAbsoluteUri, recordIdentifier, systemUnder } from './record-identity.js';
 import type { CodingEntry, ConceptEntry, MedicationKey, ObservationKey, Terminology } from './terminology.js';
 

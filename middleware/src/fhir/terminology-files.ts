@@ -4,7 +4,7 @@
 // mappings/schemas/fhir-terminology.schema.json); a file may carry any of the sections, and the loader
 // (terminology.ts) merges them and checks that together they cover every code the contract can send.
 import { z } from 'zod';
-import { ENCOUNTER_TYPES, FP_METHODS, TREATMENTS, VACCINES } from '../contract/encounter.js';
+import { ENCOUNTER_TYPES, FP_METHODS, TREATMENTS, VACCINES } from '@smc-bridge/contract';
 
 const uri = z
   .string()

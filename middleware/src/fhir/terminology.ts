@@ -5,7 +5,7 @@
 // aliases of mappings/org-units.yaml, so FHIR names a facility by the same DHIS2 code as the aggregates.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ENCOUNTER_TYPES, FP_METHODS, VACCINES, type EncounterType } from '../contract/encounter.js';
+import { ENCOUNTER_TYPES, FP_METHODS, VACCINES, type EncounterType } from '@smc-bridge/contract';
 import { OrgUnitsFileSchema } from '../mapping/mapping-files.js';
 import { MappingFileError, pathText, readYaml, type Located, type MappingError } from '../mapping/read-yaml.js';
 import {

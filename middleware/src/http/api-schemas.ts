@@ -1,7 +1,7 @@
 // Shapes of the API's requests and answers, as zod schemas so the OpenAPI description is generated from
 // the same definitions the code uses.
 import { z } from 'zod';
-import { EncounterSchema } from '../contract/index.js';
+import { EncounterSchema } from '@smc-bridge/contract';
 import { MAX_BATCH_SIZE } from '../config/config.js';
 
 export const FieldErrorSchema = z.object({

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 description of the API, generated from the zod schemas of the contract and of the answers.
 import { z } from 'zod';
-import { SCHEMA_VERSION } from '../contract/index.js';
+import { SCHEMA_VERSION } from '@smc-bridge/contract';
 import { MAX_BATCH_SIZE } from '../config/config.js';
 import {
   EncounterBatchSchema,
@@ -9,7 +9,7 @@ import {
   IngestAnswerSchema,
   ProblemSchema,
 } from './api-schemas.js';
-import { EncounterSchema } from '../contract/index.js';
+import { EncounterSchema } from '@smc-bridge/contract';
 
 function component(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {

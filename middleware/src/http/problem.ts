@@ -1,7 +1,7 @@
 // Errors as RFC 9457 problem details: a stable `type` per kind of problem, a human `detail`, and for
 // validation problems the list of fields (JSON Pointers) with the reason for each.
 import type { Response } from 'express';
-import type { FieldError } from '../contract/index.js';
+import type { FieldError } from '@smc-bridge/contract';
 
 export type ProblemKind =
   | 'unauthorized'

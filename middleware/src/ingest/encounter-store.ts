@@ -5,7 +5,7 @@
 // duplicate never queues anything, even when its original is still waiting in the inbox.
 import type { Redis } from 'ioredis';
 import { repliesOf } from '../redis/pipeline.js';
-import type { Encounter } from '../contract/index.js';
+import type { Encounter } from '@smc-bridge/contract';
 import type { RedisKeys } from '../redis/keys.js';
 
 export type AcceptOutcome =

@@ -2,8 +2,8 @@
 // newly stored, and say per encounter what happened. Items are independent: a bad item is rejected with its
 // errors while the others go through.
 import { createHash } from 'node:crypto';
-import { validateEncounter, type Encounter, type FieldError } from '../contract/index.js';
-import { jsonPointer } from '../contract/validate.js';
+import { validateEncounter, type Encounter, type FieldError } from '@smc-bridge/contract';
+import { jsonPointer } from '@smc-bridge/contract';
 import type { AcceptOutcome, EncounterRef, EncounterStore } from './encounter-store.js';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'stale' | 'rejected';

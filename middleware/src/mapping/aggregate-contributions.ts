@@ -1,7 +1,7 @@
 // One encounter version → its aggregate contributions: the DHIS2 cells it adds to, and by how much. Pure:
 // the same encounter and mappings always give the same contributions, which is what lets the ledger replace
 // a version's contributions wholesale and recompute any cell from scratch.
-import { ageAt, type Encounter } from '../contract/index.js';
+import { ageAt, type Encounter } from '@smc-bridge/contract';
 import { isInAgeBand } from './age-bands.js';
 import {
   DEFAULT_CATEGORY_OPTION_COMBO,

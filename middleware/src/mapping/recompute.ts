@@ -1,6 +1,6 @@
 // The from-scratch answer the delivered values must equal: the latest version of every encounter, mapped,
 // summed per cell. Independent of the ledger and of delivery, which is what makes it a check on them.
-import type { Encounter } from '../contract/index.js';
+import type { Encounter } from '@smc-bridge/contract';
 import { aggregateContributions, type Cell, type Contribution } from './aggregate-contributions.js';
 import type { Mappings } from './load-mappings.js';
 

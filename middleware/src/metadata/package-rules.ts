@@ -21,6 +21,7 @@ import {
   type PackageType,
 } from './package-schema.js';
 import { parseExpression } from './indicator-expressions.js';
+import { DEFAULT_PACKAGE_FILE, readPackageJson } from './package-files.js';
 
 export type PackageCheck = { ok: true; package: MetadataPackage; problems: [] } | { ok: false; package?: MetadataPackage; problems: string[] };
 
@@ -377,4 +378,11 @@ export function checkPackage(input: unknown): PackageCheck {
   }
 
   return problems.length === 0 ? { ok: true, package: pkg, problems: [] } : { ok: false, package: pkg, problems };
+}
+
+/** The package file, checked; throws with every problem when it does not pass `metadata check`. */
+export function loadCheckedPackage(path: string = DEFAULT_PACKAGE_FILE): MetadataPackage {
+  const check = checkPackage(readPackageJson(path));
+  if (!check.ok) throw new Error(`${path} does not pass smc-bridge metadata check:\n  ${check.problems.join('\n  ')}`);
+  return check.package;
 }

@@ -3,12 +3,12 @@
 // a from-scratch recomputation gives, for every cell, and still does after corrections remove counts.
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import type { Encounter } from '../../src/contract/index.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
+import type { Encounter } from '@smc-bridge/contract';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { generateEncounters } from '../../src/synthetic/index.js';
-import { byUid, facilitiesOf, nonZeroValues, standInMetadata, uidFor } from '../../src/dhis2-standin/package-metadata.js';
+import { generateEncounters } from '@smc-bridge/generator';
+import { byUid, facilitiesOf, nonZeroValues, standInMetadata, uidFor } from '@smc-bridge/stand-ins';
 import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { settled as waitUntilSettled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';

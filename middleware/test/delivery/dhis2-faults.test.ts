@@ -2,8 +2,8 @@
 // conflict ends in the dead-letter list with DHIS2's message, blocks nothing else, and is replayed after
 // the fix.
 import { jest } from '@jest/globals';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { standInMetadata, uidFor } from '../../src/dhis2-standin/package-metadata.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
+import { standInMetadata, uidFor } from '@smc-bridge/stand-ins';
 import { ancEncounter } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 

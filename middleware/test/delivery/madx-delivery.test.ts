@@ -2,14 +2,14 @@
 // MeasureReport, and the report always says what DHIS2 holds, corrections included. Without it, none is sent.
 import { jest } from '@jest/globals';
 import type { MeasureReport } from '@medplum/fhirtypes';
-import type { Encounter } from '../../src/contract/index.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { facilitiesOf, standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
-import { startFhirStandInServer, type FhirStandInServer } from '../../src/fhir-standin/index.js';
+import type { Encounter } from '@smc-bridge/contract';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
+import { facilitiesOf, standInMetadata } from '@smc-bridge/stand-ins';
+import { startFhirStandInServer, type FhirStandInServer } from '@smc-bridge/stand-ins';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/config/config.js';
-import { generateEncounters } from '../../src/synthetic/index.js';
+import { generateEncounters } from '@smc-bridge/generator';
 import { settled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 import { createApiKey } from '../../src/config/api-keys.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { metadataPackage } from '../../src/dhis2-standin/package-metadata.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
+import { metadataPackage } from '@smc-bridge/stand-ins';
 
 jest.setTimeout(90_000);
 

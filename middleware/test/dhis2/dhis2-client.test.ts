@@ -1,8 +1,8 @@
 // The DHIS2 client against the stand-in over HTTP: the same partial import reads the same whether DHIS2
 // answers 409 (2.39–2.42) or 200 (2.43+); both auth schemes work; a bad token is refused, not retried.
 import { Dhis2Client, type DataValue } from '../../src/dhis2/dhis2-client.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { standInMetadata } from '../../src/dhis2-standin/package-metadata.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '@smc-bridge/stand-ins';
+import { standInMetadata } from '@smc-bridge/stand-ins';
 
 const metadata = standInMetadata(['CM_NW_BAM_CSI001']);
 const good: DataValue = { dataElement: 'RMNCAH_ANC4', period: '202610', orgUnit: 'CM_NW_BAM_CSI001', categoryOptionCombo: 'default', attributeOptionCombo: 'SRC_SMC_BRIDGE', value: '3' };

@@ -1,5 +1,5 @@
 // The DHIS2 Route to the middleware: created once, updated in place on every later run, key never shown back.
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
 import { ensureRoute, ROUTE_CODE } from '../../src/dhis2/routes.js';
 import { createApiKey } from '../../src/config/api-keys.js';
 

@@ -5,12 +5,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type { Bundle, BundleEntry, Condition, Encounter as FhirEncounter, Observation, Resource } from '@medplum/fhirtypes';
-import { ENCOUNTER_TYPES, type Encounter } from '../../src/contract/encounter.js';
+import { ENCOUNTER_TYPES, type Encounter } from '@smc-bridge/contract';
 import { encounterToBundle } from '../../src/fhir/encounter-bundle.js';
 import { loadTerminology, type Terminology } from '../../src/fhir/terminology.js';
 import { validateFhirBundle, validateFhirResource, describeIssues } from '../../src/fhir/validate-resources.js';
 import { identifierCriteria } from '../../src/fhir/record-identity.js';
-import { generateEncounters } from '../../src/synthetic/index.js';
+import { generateEncounters } from '@smc-bridge/generator';
 import { criteriaOf, fullEncounter, ofType, resourcesOf } from '../support/fhir-fixtures.js';
 
 const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type { Bundle, Condition, Encounter as FhirEncounter, Observation, Patient } from '@medplum/fhirtypes';
-import type { Encounter } from '../../src/contract/encounter.js';
+import type { Encounter } from '@smc-bridge/contract';
 import { encounterToBundle } from '../../src/fhir/encounter-bundle.js';
 import { FhirClient, FhirRequestError } from '../../src/fhir/fhir-client.js';
 import { loadTerminology, type Terminology } from '../../src/fhir/terminology.js';
-import { startFhirStandInServer, type FhirStandInServer } from '../../src/fhir-standin/index.js';
+import { startFhirStandInServer, type FhirStandInServer } from '@smc-bridge/stand-ins';
 import { fullEncounter } from '../support/fhir-fixtures.js';
 
 const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VACCINES } from '../../src/contract/encounter.js';
+import { VACCINES } from '@smc-bridge/contract';
 import { loadTerminology } from '../../src/fhir/terminology.js';
 import { MappingsCopy, refusalsOf, SHIPPED_MAPPINGS } from '../support/mappings-copy.js';
 

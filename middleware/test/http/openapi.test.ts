@@ -1,7 +1,7 @@
 // The served OpenAPI document is valid OpenAPI 3.1 (checked by an independent parser) and describes the
 // encounter exactly as the published contract JSON Schema does.
 import { validate } from '@readme/openapi-parser';
-import { buildEncounterJsonSchema } from '../../src/contract/index.js';
+import { buildEncounterJsonSchema } from '@smc-bridge/contract';
 import { startTestService, type TestService } from '../support/service.js';
 
 let api: TestService;

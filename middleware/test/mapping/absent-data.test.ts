@@ -5,8 +5,8 @@ import fhirpath from 'fhirpath';
 import { parse } from 'yaml';
 import { namesIn, skipWhenDataAbsent } from '../../src/mapping/absent-data.js';
 import type { CompiledExpression } from '../../src/mapping/load-mappings.js';
-import { ageAt } from '../../src/contract/index.js';
-import { generateEncounters } from '../../src/synthetic/index.js';
+import { ageAt } from '@smc-bridge/contract';
+import { generateEncounters } from '@smc-bridge/generator';
 
 const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
 

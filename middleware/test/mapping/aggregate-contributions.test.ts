@@ -1,6 +1,6 @@
 // What single encounters contribute, cell by cell, with the shipped mappings.
 import { fileURLToPath } from 'node:url';
-import type { Encounter } from '../../src/contract/index.js';
+import type { Encounter } from '@smc-bridge/contract';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { ancEncounter } from '../support/fixtures.js';

@@ -8,21 +8,22 @@
 // woman needs three or four earlier Td doses), then fresh stillbirths (RMNCAH_SBF). No element of the data
 // sets is unreachable from generated data, so none is excused below.
 import { jest } from '@jest/globals';
-import type { Encounter } from '../../src/contract/index.js';
+import type { Encounter } from '@smc-bridge/contract';
 import { Dhis2Client } from '../../src/dhis2/dhis2-client.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { byUid, facilitiesOf, metadataPackage, nonZeroValues, orgUnitsPayload, uidFor } from '../../src/dhis2-standin/package-metadata.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
+import { byUid, facilitiesOf, nonZeroValues, orgUnitsPayload, uidFor } from '@smc-bridge/stand-ins';
+import { loadCheckedPackage } from '../../src/metadata/package-rules.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
 import { pushPackage } from '../../src/metadata/metadata-push.js';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/config/config.js';
-import { generateEncounters } from '../../src/synthetic/index.js';
+import { generateEncounters } from '@smc-bridge/generator';
 import { settled as waitUntilSettled } from '../support/settled.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 jest.setTimeout(180_000);
 
-const pkg = metadataPackage();
+const pkg = loadCheckedPackage();
 const mappings = loadMappings(DEFAULT_MAPPINGS_DIR);
 const encounters = generateEncounters({ seed: 8, facilityCount: 3, encounterCount: 4000, endDate: '2026-10-31', days: 180 });
 /** Elements that generated data can never reach, with the reason; empty, see the header. */

@@ -1,17 +1,17 @@
 // `smc-bridge metadata push` against the DHIS2 stand-in over HTTP: VALIDATE then COMMIT, counts printed,
 // a second push updates instead of creating, a package DHIS2 refuses stores nothing and exits non-zero
 // with DHIS2's error reports.
+import { loadCheckedPackage } from '../../src/metadata/package-rules.js';
 import { jest } from '@jest/globals';
 import { pushMetadataPackage } from '../../src/cli/metadata.js';
 import { Dhis2Client } from '../../src/dhis2/dhis2-client.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '../../src/dhis2-standin/index.js';
-import { metadataPackage } from '../../src/dhis2-standin/package-metadata.js';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
 import { pushPackage } from '../../src/metadata/metadata-push.js';
 import { DEFAULT_PACKAGE_FILE } from '../../src/metadata/package-files.js';
 import { PACKAGE_TYPES, type MetadataPackage } from '../../src/metadata/package-schema.js';
 import { DEFAULT_MAPPINGS_DIR } from '../../src/config/config.js';
 
-const pkg = metadataPackage();
+const pkg = loadCheckedPackage();
 const TOTAL = PACKAGE_TYPES.reduce((sum, type) => sum + (pkg[type]?.length ?? 0), 0);
 const token = { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN };
 

@@ -1,8 +1,8 @@
 // Encounters for the FHIR tests: one that carries every section the FHIR mapping reads, checked against
 // the contract so it stays a legal encounter, and helpers over Bundles.
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import type { Encounter } from '../../src/contract/encounter.js';
-import { validateEncounter } from '../../src/contract/validate.js';
+import type { Encounter } from '@smc-bridge/contract';
+import { validateEncounter } from '@smc-bridge/contract';
 
 export const FHIR_TEST_NOW = new Date('2026-09-30T23:59:59Z');
 

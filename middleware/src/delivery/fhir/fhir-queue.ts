@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Encounter } from '../../contract/index.js';
+import type { Encounter } from '@smc-bridge/contract';
 import { encounterToBundle } from '../../fhir/encounter-bundle.js';
 import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
 import type { Terminology } from '../../fhir/terminology.js';

@@ -1,0 +1,57 @@
+// msw 2 handlers that answer DHIS2 Web API calls from the stand-in core (this folder, which follows
+// shared/reference/dhis2-web-api.md), so unit tests of the DHIS2 client need no server. Transport faults
+// become what a client sees on the wire: a network error for a reset, no answer for a hang.
+import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { setupServer, type SetupServer } from 'msw/node';
+import { Dhis2StandIn, type Dhis2StandInOptions } from './stand-in.js';
+import type { Dhis2Request } from './types.js';
+
+export const DHIS2_TEST_URL = 'http://dhis2.test';
+
+async function toDhis2Request(request: Request): Promise<Dhis2Request> {
+  const url = new URL(request.url);
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+  return { method: request.method, path: url.pathname, query, headers, body: body === '' ? undefined : body };
+}
+
+/** Handlers for every `/api/...` route under `baseUrl`, answered by `standIn`. */
+export function dhis2Handlers(standIn: Dhis2StandIn, baseUrl: string = DHIS2_TEST_URL): HttpHandler[] {
+  const answer = async ({ request }: { request: Request }): Promise<Response> => {
+    const response = standIn.handle(await toDhis2Request(request));
+    const transport = response.transport;
+    if (transport?.kind === 'reset') return HttpResponse.error();
+    if (transport?.kind === 'hang') await delay('infinite');
+    if (transport?.kind === 'delay') await delay(transport.ms);
+    return new HttpResponse(response.body, { status: response.status, headers: response.headers });
+  };
+  return [
+    http.post(`${baseUrl}/api/dataValueSets`, answer),
+    http.get(`${baseUrl}/api/dataValueSets`, answer),
+    http.all(`${baseUrl}/api/*`, answer),
+  ];
+}
+
+export interface Dhis2Msw {
+  server: SetupServer;
+  standIn: Dhis2StandIn;
+  baseUrl: string;
+  close(): void;
+}
+
+/**
+ * Starts msw with the stand-in's handlers (requests to other hosts pass through untouched).
+ * Call `close()` in afterAll / afterEach.
+ */
+export function setupDhis2Msw(options: Dhis2StandInOptions & { standIn?: Dhis2StandIn; baseUrl?: string } = {}): Dhis2Msw {
+  const standIn = options.standIn ?? new Dhis2StandIn(options);
+  const baseUrl = options.baseUrl ?? DHIS2_TEST_URL;
+  const server = setupServer(...dhis2Handlers(standIn, baseUrl));
+  server.listen({ onUnhandledRequest: 'bypass' });
+  return { server, standIn, baseUrl, close: () => server.close() };
+}

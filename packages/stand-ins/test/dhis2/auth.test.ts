@@ -1,0 +1,78 @@
+// Authentication and the identity endpoints (reference/dhis2-web-api.md §4.1–4.3).
+import { basicAuthorization } from '../../src/dhis2/index.js';
+import { ANC_VISITS, BASIC_HEADERS, TOKEN_HEADERS, get, monthly, newStandIn } from './fixture.js';
+
+const UNAUTHORIZED = { httpStatus: 'Unauthorized', httpStatusCode: 401, status: 'ERROR', message: 'Unauthorized' };
+
+function postWith(headers: Record<string, string>) {
+  const standIn = newStandIn();
+  const response = standIn.handle({
+    method: 'POST',
+    path: '/api/dataValueSets',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(monthly([{ dataElement: ANC_VISITS, value: '1' }])),
+  });
+  return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown>, stored: standIn.allValues().length };
+}
+
+test('a personal access token is accepted', () => {
+  expect(postWith({ authorization: TOKEN_HEADERS.authorization })).toMatchObject({ status: 200, stored: 1 });
+  // The scheme name is case-insensitive, as ApiTokenResolver's pattern is.
+  expect(postWith({ authorization: TOKEN_HEADERS.authorization.replace('ApiToken', 'apitoken') }).status).toBe(200);
+});
+
+test('Basic credentials are accepted', () => {
+  expect(postWith({ authorization: BASIC_HEADERS.authorization })).toMatchObject({ status: 200, stored: 1 });
+});
+
+test.each([
+  ['no Authorization header', {}, UNAUTHORIZED],
+  ['a wrong password', { authorization: basicAuthorization('admin', 'wrong') }, UNAUTHORIZED],
+  ['an unknown user', { authorization: basicAuthorization('nobody', 'district') }, UNAUTHORIZED],
+  ['an unknown token', { authorization: 'ApiToken d2pat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0000000000' }, { ...UNAUTHORIZED, message: 'The API token does not exists' }],
+  ['a malformed token header', { authorization: 'ApiToken not a token' }, UNAUTHORIZED],
+  ['a bearer token', { authorization: 'Bearer abc' }, UNAUTHORIZED],
+])('%s → 401 with the WebMessage body, nothing stored', (_name, headers, body) => {
+  const result = postWith(headers);
+  expect(result.status).toBe(401);
+  expect(result.body).toEqual(body);
+  expect(Object.keys(result.body)).toEqual(['httpStatus', 'httpStatusCode', 'status', 'message']);
+  expect(result.stored).toBe(0);
+});
+
+test('GET /api/me names the authenticated user', () => {
+  const standIn = newStandIn();
+  standIn.addUser({ id: 'UserClerk01', username: 'clerk', password: 'pw', firstName: 'Awa', surname: 'Ngono', organisationUnits: ['OuBambui001'] });
+  const me = get(standIn, '/api/me', {}, { authorization: basicAuthorization('clerk', 'pw'), 'content-type': 'application/json' });
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({
+    id: 'UserClerk01',
+    username: 'clerk',
+    firstName: 'Awa',
+    surname: 'Ngono',
+    displayName: 'Awa Ngono',
+    organisationUnits: [{ id: 'OuBambui001' }],
+    authorities: ['F_DATAVALUE_ADD'],
+    dataSets: ['SmcMonthly1'],
+  });
+  expect(get(standIn, '/api/me', {}, { authorization: '', 'content-type': 'application/json' }).status).toBe(401);
+});
+
+test.each([
+  ['2.39', '2.39.7'],
+  ['2.41', '2.41.5'],
+  ['2.43', '2.43.0'],
+  ['2.42.1', '2.42.1'],
+])('GET /api/system/info reports version %s as %s', (version, reported) => {
+  const info = get(newStandIn({ version }), '/api/system/info');
+  expect(info.status).toBe(200);
+  expect(info.body).toMatchObject({ version: reported, calendar: 'iso8601', dateFormat: 'yyyy-mm-dd', serverDate: '2026-12-15T10:00:00.000' });
+});
+
+test('/api/system/ping needs no credentials; unknown routes are 404, wrong methods 405', () => {
+  const standIn = newStandIn();
+  expect(standIn.handle({ method: 'GET', path: '/api/system/ping' })).toMatchObject({ status: 200, body: 'pong' });
+  expect(get(standIn, '/api/nothingHere').status).toBe(404);
+  expect(get(standIn, '/dhis/api/41/me').status).toBe(200); // a context path in front, as deployments use
+  expect(standIn.handle({ method: 'DELETE', path: '/api/dataValueSets', headers: TOKEN_HEADERS }).status).toBe(405);
+});
