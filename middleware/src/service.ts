@@ -8,7 +8,7 @@ import { EncounterStore } from './ingest/encounter-store.js';
 import { startInboxSweeper } from './ingest/inbox-sweeper.js';
 import { addIngestJob, createIngestQueue, initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
 import { skipTrainingEncounters } from './ingest/training-step.js';
-import { createApp } from './http/app.js';
+import { createApp, createHttpServer } from './http/app.js';
 import { Ledger } from './ledger/ledger.js';
 import { Dhis2Client } from './dhis2/dhis2-client.js';
 import { addPushJobs, createPushQueue, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
@@ -85,12 +85,12 @@ export async function startService(config: Config, logger: Logger, options: Serv
       ledger,
       mappings,
       deadLetterQueues: deliveryQueues,
-      ingest: { store, enqueue: (refs) => addIngestJob(queue, refs) },
+      ingest: { store, enqueue: (refs) => addIngestJob(queue, refs), timeZoneOf: (facility) => mappings.facilities.timeZoneOf(facility) },
       metrics,
       logger,
       ...(options.now ? { now: options.now } : {}),
     });
-    const server = await listen(app, config.port, config.host);
+    const server = await listen(createHttpServer(app, { apiKeys: config.apiKeys, bodyLimitBytes: config.bodyLimitBytes }), config.port, config.host);
     const address = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${address.port}`;
@@ -196,10 +196,10 @@ async function unfinishedJobs(queue: Queue): Promise<number> {
   return Object.values(jobs).reduce((sum, count) => sum + count, 0);
 }
 
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+function listen(server: Server, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
+    server.listen(port, host);
   });
 }

@@ -84,9 +84,9 @@ function coding(entry: CodingEntry): Coding {
 }
 
 /** The birth date a Patient carries, at the precision the data supports, and whether it is an estimate. */
-function birthDateOf(patient: Encounter['patient'], occurredAt: string): { birthDate?: string; estimated: boolean } {
+function birthDateOf(patient: Encounter['patient'], occurredAt: string, timeZone: string): { birthDate?: string; estimated: boolean } {
   if (patient.birthDate !== undefined) return { birthDate: patient.birthDate, estimated: patient.birthDateEstimated === true };
-  const implied = effectiveBirthDate(patient, occurredAt);
+  const implied = effectiveBirthDate(patient, occurredAt, timeZone);
   if (implied === undefined || patient.estimatedAge === undefined) return { estimated: false };
   // An age told in years dates the birth to a year; in months or weeks to a month (FHIR date allows YYYY and YYYY-MM).
   const precision = { years: 4, months: 7, weeks: 7, days: 10 }[patient.estimatedAge.unit];
@@ -119,7 +119,7 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     system: isAbsoluteUri(identifier.system) ? identifier.system : systemUnder(systems.patient, source, identifier.system),
     value: identifier.value,
   }));
-  const { birthDate, estimated } = birthDateOf(patient, occurredAt);
+  const { birthDate, estimated } = birthDateOf(patient, occurredAt, t.facilities.timeZoneOf(encounter.facility));
   const name = patient.name;
   const fhirPatient: FhirPatient = {
     resourceType: 'Patient',
@@ -147,9 +147,9 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     ? entries.upsert(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient')
     : entries.createIfNoneExist(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient');
 
-  // The facility, by its DHIS2 org unit code (through the alias table, as the aggregates do) or uid.
+  // The facility, by its DHIS2 org unit code (through the facility table, as the aggregates do) or uid.
   const facility = encounter.facility;
-  const orgUnitCode = facility.code === undefined ? undefined : (t.orgUnitAliases[facility.code] ?? facility.code);
+  const orgUnitCode = facility.code === undefined ? undefined : t.facilities.orgUnitOf(facility.code);
   const facilityIdentifiers: SystemValue[] = [
     ...(orgUnitCode !== undefined ? [{ use: 'official' as const, system: systems.orgUnitCode, value: orgUnitCode }] : []),
     ...(facility.uid !== undefined ? [{ use: 'secondary' as const, system: systems.orgUnitUid, value: facility.uid }] : []),
@@ -374,7 +374,7 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   const referral = encounter.referral;
   if (referral) {
     const identifier = record('service-request/referral');
-    const targetCode = referral.target.code === undefined ? undefined : (t.orgUnitAliases[referral.target.code] ?? referral.target.code);
+    const targetCode = referral.target.code === undefined ? undefined : t.facilities.orgUnitOf(referral.target.code);
     const target: Reference<Organization> = {
       ...(targetCode !== undefined ? { identifier: { system: systems.orgUnitCode, value: targetCode } } : {}),
       ...(referral.target.name ? { display: referral.target.name } : {}),

@@ -1,12 +1,13 @@
 // Loads the terminology tables of mappings/fhir/*.yaml (DESIGN.md §4): each file is checked against
 // TerminologyFileSchema, the files are merged (a section may live in one file only), and the merged tables
 // must cover every code the contract can send, so a missing vaccine or medicine is found at start-up and
-// not when its first encounter arrives. Every error names file, line and path. Also reads the org unit
-// aliases of mappings/org-units.yaml, so FHIR names a facility by the same DHIS2 code as the aggregates.
+// not when its first encounter arrives. Every error names file, line and path. Also reads the facility
+// table (mappings/facilities.yaml), so FHIR names a facility by the same DHIS2 code as the aggregates and
+// dates a birth implied by an estimated age on the facility's local date.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ENCOUNTER_TYPES, FP_METHODS, VACCINES, type EncounterType } from '@smc-bridge/contract';
-import { OrgUnitsFileSchema } from '../mapping/mapping-files.js';
+import { loadFacilityTable, type FacilityTable } from '../mapping/facility-table.js';
 import { MappingFileError, pathText, readYaml, type Located, type MappingError } from '../mapping/read-yaml.js';
 import {
   CONDITION_KEYS,
@@ -60,8 +61,8 @@ export interface Terminology {
   referral: { code: ConceptEntry; priority: Record<(typeof REFERRAL_URGENCIES)[number], 'routine' | 'urgent' | 'asap' | 'stat'> };
   /** Systems of the mADX MeasureReports (every key is required). */
   madx: Required<MadxEntry>;
-  /** Facility code in encounters → DHIS2 org unit code (mappings/org-units.yaml). */
-  orgUnitAliases: Record<string, string>;
+  /** Facility code → DHIS2 org unit code and time zone (mappings/facilities.yaml). */
+  facilities: FacilityTable;
 }
 
 type Section = Exclude<keyof TerminologyFile, 'description'>;
@@ -176,22 +177,19 @@ export function loadTerminology(mappingsDirectory: string): Terminology {
     if (!component && observation.category === undefined) check('observations', key, 'needs a category');
   }
 
-  const orgUnitsPath = join(mappingsDirectory, 'org-units.yaml');
-  let orgUnitAliases: Record<string, string> = {};
-  if (existsSync(orgUnitsPath)) {
-    try {
-      orgUnitAliases = readYaml(orgUnitsPath, OrgUnitsFileSchema, display(orgUnitsPath)).value.aliases;
-    } catch (error) {
-      if (error instanceof MappingFileError) errors.push(...error.errors);
-      else throw error;
-    }
+  let facilities: FacilityTable | undefined;
+  try {
+    facilities = loadFacilityTable(mappingsDirectory, display);
+  } catch (error) {
+    if (error instanceof MappingFileError) errors.push(...error.errors);
+    else throw error;
   }
 
   if (errors.length > 0) throw new MappingFileError(errors);
   const conditions = merged.conditions as Terminology['conditions'];
   return {
-    ...(merged as Omit<Terminology, 'orgUnitAliases' | 'conditions'>),
+    ...(merged as Omit<Terminology, 'facilities' | 'conditions'>),
     conditions: { ...conditions, displays: conditions.displays ?? {} },
-    orgUnitAliases,
+    facilities: facilities as FacilityTable,
   };
 }

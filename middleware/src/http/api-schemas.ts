@@ -43,6 +43,7 @@ export const EncounterStatusSchema = z.object({
   type: z.string(),
   training: z.boolean(),
   acceptedAt: z.string(),
+  enteredBy: z.string().optional().describe('The DHIS2 user who entered this version in the DHIS2 app'),
   processed: z.boolean().describe('A worker has carried the latest version down the pipeline'),
   targets: z.object({ dhis2: TargetStateSchema.optional(), fhir: TargetStateSchema.optional() }),
 });

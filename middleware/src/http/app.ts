@@ -1,5 +1,8 @@
-// The HTTP application: public health, metrics and OpenAPI; everything under /api/v1 behind an API key.
-// Every failure answers as a problem document with a 4xx, or a 503 when Redis is away; a 500 means a bug.
+// The HTTP application: public health, metrics and OpenAPI; everything under /api/v1 behind an API key,
+// checked from the headers before any body is read (so is a Content-Length over BODY_LIMIT). Which scope
+// each endpoint needs is decided beside it (requireScope). Every failure answers as a problem document
+// with a 4xx, or a 503 when Redis is away; a 500 means a bug.
+import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
@@ -15,7 +18,7 @@ import { deadLetterRouter } from '../delivery/dead-letter-routes.js';
 import type { Queue } from 'bullmq';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Mappings } from '../mapping/load-mappings.js';
-import { requireApiKey } from './auth.js';
+import { identify, requireApiKey } from './auth.js';
 import type { ServiceMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { HttpProblem, problem, sendProblem, type Problem } from './problem.js';
@@ -47,6 +50,31 @@ const BODY_ERRORS: Record<string, (error: Error) => Problem> = {
   'request.size.invalid': () => problem('invalid-request', 'the body is shorter or longer than its Content-Length'),
   'parameters.too.many': () => problem('invalid-request', 'too many parameters'),
 };
+
+/** Express's router marks a path it cannot percent-decode with status 400 and a URIError. */
+function isBadPathEncoding(error: Error & { status?: number }): boolean {
+  return error instanceof URIError && error.status === 400;
+}
+
+/** zlib's errors while inflating a gzip or deflate body (Z_DATA_ERROR, Z_BUF_ERROR, unexpected end…). */
+function isBadCompression(error: Error & { code?: string }): boolean {
+  return typeof error.code === 'string' && /^Z_/.test(error.code);
+}
+
+/** Which of a request's problems can be answered from its headers alone, before its body is read. */
+export function refusalBeforeBody(
+  options: Pick<AppOptions, 'apiKeys' | 'bodyLimitBytes'>,
+  req: { url?: string | undefined; method?: string | undefined; headers: IncomingHttpHeaders },
+): { problem: Problem; headers: Record<string, string> } | undefined {
+  if (!(req.url ?? '').startsWith('/api/v1/') || (req.url ?? '').startsWith('/api/v1/openapi.json')) return undefined;
+  const identification = identify(options.apiKeys, req.headers);
+  if ('refusal' in identification) return { problem: identification.refusal, headers: identification.headers };
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > options.bodyLimitBytes) {
+    return { problem: problem('payload-too-large', `the body (${length} bytes) is larger than the configured limit (BODY_LIMIT, ${options.bodyLimitBytes} bytes)`), headers: {} };
+  }
+  return undefined;
+}
 
 function isRedisUnavailable(error: Error): boolean {
   return (
@@ -86,6 +114,11 @@ export function createApp(options: AppOptions): express.Express {
 
   const api = express.Router();
   api.use(requireApiKey(options.apiKeys));
+  api.use((req, res, next) => {
+    const refusal = refusalBeforeBody(options, { url: req.originalUrl, method: req.method, headers: req.headers });
+    if (refusal) sendProblem(res, refusal.problem, refusal.headers);
+    else next();
+  });
   api.use(
     ingestRouter({
       deps: options.ingest,
@@ -98,7 +131,7 @@ export function createApp(options: AppOptions): express.Express {
   api.use(statusRouter(options.store));
   api.use(provenanceRouter(options.ledger, options.mappings));
   api.use(deadLetterRouter(options.deadLetterQueues));
-  api.all('/encounters', (req, res) => {
+  api.all(['/encounters', '/app/encounters'], (req, res) => {
     sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
   });
   app.use('/api/v1', api);
@@ -107,18 +140,53 @@ export function createApp(options: AppOptions): express.Express {
     sendProblem(res, problem('not-found', `no route ${req.method} ${req.path}`));
   });
 
-  app.use((error: Error & { type?: string }, req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: Error & { type?: string; status?: number; statusCode?: number; code?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status ?? error.statusCode;
     if (error instanceof HttpProblem) {
       sendProblem(res, error.problem, error.headers);
     } else if (error.type !== undefined && BODY_ERRORS[error.type] !== undefined) {
       sendProblem(res, BODY_ERRORS[error.type]!(error));
+    } else if (isBadCompression(error)) {
+      const encoding = req.get('content-encoding') ?? 'compressed';
+      sendProblem(res, problem('invalid-request', `the body is not valid ${encoding} data (Content-Encoding: ${encoding}); it may be corrupt or cut short`));
+    } else if (isBadPathEncoding(error)) {
+      sendProblem(res, problem('invalid-request', 'the path is not valid percent-encoding (a % must be followed by two hex digits)'));
+    } else if (status !== undefined && status >= 400 && status < 500) {
+      // body-parser and the router set a 4xx on what they refuse; a client error it stays.
+      sendProblem(res, problem('invalid-request', `the request could not be read (${error.type ?? error.name})`, { status, title: STATUS_CODES[status] ?? 'Bad Request' }));
     } else if (isRedisUnavailable(error)) {
       req.log.warn({ err: error.message }, 'Redis unavailable');
       sendProblem(res, problem('service-unavailable', 'storage is unavailable; nothing was accepted, retry later'), { 'Retry-After': '5' });
     } else {
-      req.log.error({ err: { name: error.name, message: error.message, stack: error.stack } }, 'unexpected error');
+      // The message of an unexpected error can quote input (patient data): only its name and where it was thrown.
+      req.log.error({ err: { name: error.name, stack: stackFrames(error) } }, 'unexpected error');
       sendProblem(res, problem('internal-error', 'an unexpected error occurred'));
     }
   });
   return app;
+}
+
+/** An error's stack without its first line, which repeats the message. */
+function stackFrames(error: Error): string | undefined {
+  return error.stack?.split('\n').slice(1).join('\n');
+}
+
+/**
+ * The HTTP server of the app. A client that sends `Expect: 100-continue` hears "100 Continue" only when
+ * its headers pass (a valid key, a Content-Length within BODY_LIMIT); otherwise it gets the refusal at once
+ * and never sends the body.
+ */
+export function createHttpServer(app: express.Express, options: Pick<AppOptions, 'apiKeys' | 'bodyLimitBytes'>): Server {
+  const server = createServer(app);
+  server.on('checkContinue', (req, res) => {
+    const refusal = refusalBeforeBody(options, req);
+    if (refusal === undefined) {
+      res.writeContinue();
+      app(req, res);
+      return;
+    }
+    res.writeHead(refusal.problem.status, { 'content-type': 'application/problem+json', connection: 'close', ...refusal.headers });
+    res.end(JSON.stringify(refusal.problem));
+  });
+  return server;
 }

@@ -1,10 +1,12 @@
 // Errors as RFC 9457 problem details: a stable `type` per kind of problem, a human `detail`, and for
 // validation problems the list of fields (JSON Pointers) with the reason for each.
+import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
 import type { FieldError } from '@smc-bridge/contract';
 
 export type ProblemKind =
   | 'unauthorized'
+  | 'forbidden'
   | 'unsupported-media-type'
   | 'malformed-json'
   | 'payload-too-large'
@@ -17,6 +19,7 @@ export type ProblemKind =
 
 const TITLES: Record<ProblemKind, [number, string]> = {
   unauthorized: [401, 'Unauthorized'],
+  forbidden: [403, 'Forbidden'],
   'unsupported-media-type': [415, 'Unsupported Media Type'],
   'malformed-json': [400, 'Malformed JSON'],
   'payload-too-large': [413, 'Payload Too Large'],
@@ -49,6 +52,16 @@ export class HttpProblem extends Error {
   }
 }
 
+function hasUnreadBody(req: IncomingMessage): boolean {
+  const announced = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return announced && !req.complete;
+}
+
+/**
+ * Answers with a problem document. When the request body has not been read (a 401 or 413 decided from the
+ * headers), the connection is closed after the answer, so an unwanted upload is not read to its end.
+ */
 export function sendProblem(res: Response, body: Problem, headers: Record<string, string> = {}): void {
+  if (res.req && hasUnreadBody(res.req)) res.set('Connection', 'close');
   res.status(body.status).set(headers).type('application/problem+json').send(JSON.stringify(body));
 }

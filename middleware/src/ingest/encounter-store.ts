@@ -34,6 +34,8 @@ export interface StoredEncounter {
   encounter: Encounter;
   version: number;
   acceptedAt: string;
+  /** The DHIS2 user who entered this version in the DHIS2 app (the Route's X-Forwarded-User), if it came that way. */
+  enteredBy?: string;
   processedVersion: number;
   targets: Partial<Record<TargetName, TargetState>>;
 }
@@ -95,11 +97,11 @@ export class EncounterStore {
   }
 
   /** Stores each version that is new, in one round trip for the whole list. Same order as the input. */
-  async accept(items: readonly { encounter: Encounter; contentHash: string }[], now: Date): Promise<AcceptOutcome[]> {
+  async accept(items: readonly { encounter: Encounter; contentHash: string; enteredBy?: string }[], now: Date): Promise<AcceptOutcome[]> {
     if (items.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const at = now.toISOString();
-    for (const { encounter, contentHash } of items) {
+    for (const { encounter, contentHash, enteredBy } of items) {
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
       const initialTargets = TARGETS.flatMap((target) => [
         `target:${target}`,
@@ -115,6 +117,8 @@ export class EncounterStore {
         String(now.getTime()),
         inboxMember(ref),
         ...initialTargets,
+        'enteredBy',
+        enteredBy ?? '',
       );
     }
     return (await repliesOf(pipeline)).map((reply) => toOutcome(reply as AcceptReply));
@@ -189,6 +193,7 @@ function toStoredEncounter(fields: Record<string, string>): StoredEncounter | un
     encounter: JSON.parse(fields['body']) as Encounter,
     version: Number(fields['version']),
     acceptedAt: fields['acceptedAt'] ?? '',
+    ...(fields['enteredBy'] ? { enteredBy: fields['enteredBy'] } : {}),
     processedVersion: Number(fields['processedVersion'] ?? 0),
     targets,
   };

@@ -23,6 +23,8 @@ export interface IngestDeps {
   store: EncounterStore;
   /** Queues newly stored versions as one job. */
   enqueue: (refs: EncounterRef[]) => Promise<void>;
+  /** The facility's IANA time zone (mappings/facilities.yaml), for the contract's rules on local dates. */
+  timeZoneOf?: (facility: Encounter['facility']) => string;
 }
 
 export interface IngestRequest {
@@ -32,6 +34,8 @@ export interface IngestRequest {
   /** Where the items sit in the request body, for error paths: [] for a single encounter. */
   itemPath: (index: number) => PropertyKey[];
   now: Date;
+  /** The DHIS2 user who entered the encounters, when they came through the DHIS2 app's Route. */
+  enteredBy?: string;
 }
 
 function contentHash(encounter: Encounter): string {
@@ -76,11 +80,11 @@ function resultFor(index: number, encounter: Encounter, outcome: AcceptOutcome, 
 
 export async function ingestEncounters(request: IngestRequest, deps: IngestDeps): Promise<IngestResult[]> {
   const results: IngestResult[] = new Array(request.items.length);
-  const valid: { index: number; encounter: Encounter; contentHash: string }[] = [];
+  const valid: { index: number; encounter: Encounter; contentHash: string; enteredBy?: string }[] = [];
 
   request.items.forEach((item, index) => {
     const path = request.itemPath(index);
-    const validation = validateEncounter(item, request.now, path);
+    const validation = validateEncounter(item, request.now, path, deps.timeZoneOf ? { timeZoneOf: deps.timeZoneOf } : {});
     if (!validation.ok) {
       results[index] = { index, ...identification(item), status: 'rejected', errors: validation.errors };
     } else if (validation.encounter.source !== request.keySource) {
@@ -93,7 +97,7 @@ export async function ingestEncounters(request: IngestRequest, deps: IngestDeps)
         ],
       };
     } else {
-      valid.push({ index, encounter: validation.encounter, contentHash: contentHash(validation.encounter) });
+      valid.push({ index, encounter: validation.encounter, contentHash: contentHash(validation.encounter), ...(request.enteredBy ? { enteredBy: request.enteredBy } : {}) });
     }
   });
 

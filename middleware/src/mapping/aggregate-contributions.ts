@@ -87,8 +87,9 @@ export function aggregateContributions(encounter: Encounter, mappings: Mappings)
   if (facilityCode === undefined) {
     return { contributions: [], unplaced: [], excluded: 'the facility has no code; aggregate data needs the org unit code' };
   }
-  const orgUnit = mappings.orgUnitAliases[facilityCode] ?? facilityCode;
-  const { birthDate, date, years: ageYears, days: ageDays } = ageAt(encounter.patient, encounter.occurredAt);
+  const orgUnit = mappings.facilities.orgUnitOf(facilityCode);
+  const timeZone = mappings.facilities.timeZoneOf(encounter.facility);
+  const { birthDate, date, years: ageYears, days: ageDays } = ageAt(encounter.patient, encounter.occurredAt, timeZone);
   const environment: ExpressionEnvironment = {
     ...(ageYears !== undefined ? { ageYears } : {}),
     ...(ageDays !== undefined ? { ageDays } : {}),
@@ -104,7 +105,7 @@ export function aggregateContributions(encounter: Encounter, mappings: Mappings)
   const periodOfType = new Map<string, string>();
   const period = (periodType: AggregateRule['periodType']) => {
     let id = periodOfType.get(periodType);
-    if (id === undefined) periodOfType.set(periodType, (id = periodOf(periodType, encounter.occurredAt)));
+    if (id === undefined) periodOfType.set(periodType, (id = periodOf(periodType, encounter.occurredAt, timeZone)));
     return id;
   };
 

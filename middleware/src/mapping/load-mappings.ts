@@ -1,4 +1,4 @@
-// Loads mappings/: categories.yaml (categories and combos), org-units.yaml (aliases, optional) and
+// Loads mappings/: categories.yaml (categories and combos), facilities.yaml (org unit codes, time zones) and
 // aggregate/*.yaml (rules per data set). Everything is checked at load, with file, line and path in each
 // error: schema, references between files, complete and consistent combos, ISO age bands, FHIRPath syntax.
 // FHIRPath expressions are compiled here, once.
@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import fhirpath from 'fhirpath';
 import { skipWhenDataAbsent } from './absent-data.js';
 import { parseAgeBand, type AgeBand } from './age-bands.js';
-import { AggregateFileSchema, CategoriesFileSchema, OrgUnitsFileSchema } from './mapping-files.js';
+import { loadFacilityTable, type FacilityTable } from './facility-table.js';
+import { AggregateFileSchema, CategoriesFileSchema } from './mapping-files.js';
 import type { PeriodType } from './periods.js';
 import { MappingFileError, readYaml, pathText, type MappingError } from './read-yaml.js';
 
@@ -57,7 +58,7 @@ export interface AggregateRule {
 export interface Mappings {
   rules: AggregateRule[];
   categoryCombos: Map<string, CategoryCombo>;
-  orgUnitAliases: Record<string, string>;
+  facilities: FacilityTable;
 }
 
 export const DEFAULT_CATEGORY_OPTION_COMBO = 'default';
@@ -148,10 +149,7 @@ export function loadMappings(directory: string): Mappings {
     });
   }
 
-  const orgUnitsPath = join(directory, 'org-units.yaml');
-  const orgUnitAliases = existsSync(orgUnitsPath)
-    ? (attempt(() => readYaml(orgUnitsPath, OrgUnitsFileSchema, display(orgUnitsPath)))?.value.aliases ?? {})
-    : {};
+  const facilities = attempt(() => loadFacilityTable(directory, display));
 
   const rules: AggregateRule[] = [];
   const ruleIds = new Set<string>();
@@ -190,5 +188,5 @@ export function loadMappings(directory: string): Mappings {
   }
 
   if (errors.length > 0) throw new MappingFileError(errors);
-  return { rules, categoryCombos, orgUnitAliases };
+  return { rules, categoryCombos, facilities: facilities as FacilityTable };
 }

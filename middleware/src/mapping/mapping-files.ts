@@ -2,6 +2,7 @@
 // against them, and their JSON Schema is published in mappings/schemas/ for editors.
 import { z } from 'zod';
 import { TerminologyFileSchema } from '../fhir/terminology-files.js';
+import { FacilitiesFileSchema } from './facility-table.js';
 import { PERIOD_TYPES } from './periods.js';
 
 const code = z.string().min(1).max(50).regex(/^[^\s]+$/, 'must have no spaces');
@@ -59,21 +60,13 @@ export const AggregateFileSchema = z.strictObject({
   rules: z.array(AggregateRuleSchema).min(1),
 });
 
-export const OrgUnitsFileSchema = z.strictObject({
-  aliases: z
-    .record(z.string().min(1), code)
-    .default({})
-    .describe('facility code in encounters → DHIS2 organisation unit code, where they differ'),
-});
-
 export type CategoriesFile = z.infer<typeof CategoriesFileSchema>;
 export type AggregateFile = z.infer<typeof AggregateFileSchema>;
 export type AggregateRule = z.infer<typeof AggregateRuleSchema>;
-export type OrgUnitsFile = z.infer<typeof OrgUnitsFileSchema>;
 
 export const MAPPING_FILE_SCHEMAS = {
   'categories.schema.json': CategoriesFileSchema,
   'aggregate.schema.json': AggregateFileSchema,
-  'org-units.schema.json': OrgUnitsFileSchema,
+  'facilities.schema.json': FacilitiesFileSchema,
   'fhir-terminology.schema.json': TerminologyFileSchema,
 } as const;

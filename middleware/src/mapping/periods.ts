@@ -1,14 +1,15 @@
 // DHIS2 period identifiers (reference/dhis2-web-api.md §3) for the day an encounter happened, in the
-// calendar of the place it happened: the date part of `occurredAt` read in the offset it carries.
-// Weekly periods are ISO weeks (Monday first, week 1 holds 4 January) written `2026W47`, as DHIS2 does.
+// calendar of the place it happened: `occurredAt` read in the facility's time zone (mapping/facility-table.ts),
+// whatever offset it was sent with. Weekly periods are ISO weeks (Monday first, week 1 holds 4 January)
+// written `2026W47`, as DHIS2 does.
+import { localDateTimeOf, type TimeZone } from '@smc-bridge/contract';
 import { DateTime } from 'luxon';
 
 export const PERIOD_TYPES = ['Monthly', 'Weekly'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
 
-export function periodOf(periodType: PeriodType, occurredAt: string): string {
-  const local = DateTime.fromISO(occurredAt, { setZone: true });
-  if (!local.isValid) throw new RangeError(`not an ISO date-time: ${occurredAt}`);
+export function periodOf(periodType: PeriodType, occurredAt: string, timeZone?: TimeZone): string {
+  const local = localDateTimeOf(occurredAt, timeZone);
   switch (periodType) {
     case 'Monthly':
       return `${local.year}${String(local.month).padStart(2, '0')}`;

@@ -1,16 +1,18 @@
 // GET /api/v1/provenance?dataElement=…&period=…&orgUnit=…&categoryOptionCombo=…[&attributeOptionCombo=…]
 // lists the encounters behind one DHIS2 value, by code, as the ledger holds them. The data set is found
-// from the mappings (the data set whose rules target the element), or given as `dataSet`.
+// from the mappings (the data set whose rules target the element), or given as `dataSet`. An operator sees
+// every source's encounters; a clinic system only its own, and `value` is then its own share.
 import { Router, type Request, type Response } from 'express';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Mappings } from '../mapping/load-mappings.js';
+import { callerOf, requireScope } from '../http/auth.js';
 import { HttpProblem, problem } from '../http/problem.js';
 
 const REQUIRED = ['dataElement', 'period', 'orgUnit', 'categoryOptionCombo'] as const;
 
 export function provenanceRouter(ledger: Ledger, mappings: Mappings): Router {
   const router = Router();
-  router.get('/provenance', async (req: Request, res: Response) => {
+  router.get('/provenance', requireScope('clinic', 'operator'), async (req: Request, res: Response) => {
     const query = req.query as Record<string, unknown>;
     const missing = REQUIRED.filter((name) => typeof query[name] !== 'string' || query[name] === '');
     if (missing.length > 0) {
@@ -39,14 +41,17 @@ export function provenanceRouter(ledger: Ledger, mappings: Mappings): Router {
         ),
       )
     ).flat();
+    const caller = callerOf(res);
+    const visible = caller.scope === 'operator' ? encounters : encounters.filter((encounter) => encounter.source === caller.source);
     res.json({
       dataElement,
       period,
       orgUnit,
       categoryOptionCombo,
       attributeOptionCombo: givenAttributeOptionCombo ?? attributeOptionComboOf(dataSets[0] as string),
-      value: encounters.reduce((sum, e) => sum + e.value, 0),
-      encounters,
+      ...(caller.scope === 'operator' ? {} : { source: caller.source }),
+      value: visible.reduce((sum, e) => sum + e.value, 0),
+      encounters: visible,
     });
   });
   return router;

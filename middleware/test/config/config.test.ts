@@ -1,4 +1,4 @@
-import { createApiKey, sourceForKey } from '../../src/config/api-keys.js';
+import { callerForKey, createApiKey, parseApiKeys } from '../../src/config/api-keys.js';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -23,7 +23,7 @@ test.each([
   [{ REDIS_URL: 'http://localhost:6379' }, /^REDIS_URL: must start with redis:\/\/ or rediss:\/\//],
   [{ REDIS_URL: 'not a url' }, /^REDIS_URL: must be a URL/],
   [{ REDIS_PREFIX: 'SMC:prod' }, /^REDIS_PREFIX: /],
-  [{ API_KEYS: 'smc-platform' }, /^API_KEYS: entry 1 must be "source:sha256-of-key"/],
+  [{ API_KEYS: 'smc-platform' }, /^API_KEYS: entry 1 must be "\[scope:\]name:sha256-of-key"/],
   [{ API_KEYS: 'smc-platform:abc' }, /^API_KEYS: entry 1: the hash must be 64 lowercase hex digits/],
   [{ BODY_LIMIT: 'huge' }, /^BODY_LIMIT: /],
   [{ MAX_BATCH: '5000' }, /^MAX_BATCH: must be at most 1000/],
@@ -48,6 +48,18 @@ test('the config description holds no secret', () => {
   expect(config.dhis2?.auth).toEqual({ kind: 'basic', username: 'admin', password: 'district-secret' });
   const text = JSON.stringify(describeConfig(config));
   for (const secret of ['redis-secret', 'district-secret', key.key, key.entry.split(':')[1]]) expect(text).not.toContain(secret);
-  expect(sourceForKey(config.apiKeys, key.key)).toBe('smc-platform');
-  expect(sourceForKey(config.apiKeys, key.key + 'x')).toBeUndefined();
+  expect(callerForKey(config.apiKeys, key.key)).toMatchObject({ scope: 'clinic', source: 'smc-platform' });
+  expect(callerForKey(config.apiKeys, key.key + 'x')).toBeUndefined();
+});
+
+test('API_KEYS entries carry their scope: none means a clinic system, or clinic:, app:, operator:', () => {
+  const clinic = createApiKey('smc-platform');
+  const app = createApiKey('dhis2-app', 'app');
+  const operator = createApiKey('ops-team', 'operator');
+  expect(app.entry).toMatch(/^app:dhis2-app:[0-9a-f]{64}$/);
+  const entries = parseApiKeys([clinic.entry, app.entry, operator.entry, `clinic:${clinic.entry}`].join(','));
+  expect(entries.map((entry) => `${entry.scope}/${entry.source}`)).toEqual(['clinic/smc-platform', 'app/dhis2-app', 'operator/ops-team', 'clinic/smc-platform']);
+  expect(callerForKey(entries, operator.key)).toMatchObject({ scope: 'operator', source: 'ops-team' });
+  expect(() => parseApiKeys(`admin:root:${'a'.repeat(64)}`)).toThrow(/scope must be one of clinic, app, operator/);
+  expect(() => parseApiKeys(`operator:ops:team:${'a'.repeat(64)}`)).toThrow(/entry 1/);
 });

@@ -52,7 +52,7 @@ test('an unknown org unit ends in the dead-letter list with the DHIS2 message, a
   await api.post({ encounters: [unknown, ancEncounter({ id: 'alive-1', occurredAt: '2026-10-05T09:30:00+01:00' })] });
 
   const letters = await until(
-    async () => ((await (await api.get('/api/v1/dead-letters')).json()) as { deadLetters: { jobId: string; reason: string }[] }).deadLetters,
+    async () => ((await (await api.get('/api/v1/dead-letters', api.operatorKey)).json()) as { deadLetters: { jobId: string; reason: string }[] }).deadLetters,
     (list) => list.length > 0,
   );
   expect(letters).toHaveLength(1);
@@ -64,9 +64,9 @@ test('an unknown org unit ends in the dead-letter list with the DHIS2 message, a
 
   // The fix: DHIS2 gets the org unit; then the replay delivers.
   dhis2.standIn.loadMetadata(standInMetadata([KNOWN, UNKNOWN]));
-  const replay = await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, body: '{}' });
+  const replay = await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.operatorKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ jobIds: [letters[0]!.jobId] }) });
   expect(await replay.json()).toEqual({ replayed: 1 });
   expect(await until(() => anc1Value(UNKNOWN), (value) => value === '1')).toBe('1');
-  const after = (await (await api.get('/api/v1/dead-letters')).json()) as { deadLetters: unknown[] };
+  const after = (await (await api.get('/api/v1/dead-letters', api.operatorKey)).json()) as { deadLetters: unknown[] };
   expect(after.deadLetters).toEqual([]);
 });

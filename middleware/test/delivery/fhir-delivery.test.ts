@@ -172,7 +172,7 @@ test('a bundle refused with 412 ends in the dead-letter list with the server mes
   await until(async () => (await Promise.all(others.map(fhirStateOf))).every((state) => state?.state === 'delivered'), 'the others');
   expect((await fhirStateOf(refused))?.reason).toBe('the FHIR server refused the bundle: HTTP 412: Failed to CREATE resource with match URL because this search matched 2 resources');
 
-  const letters = (await (await api.get('/api/v1/dead-letters')).json()) as { deadLetters: { queue: string; jobId: string; reason: string; attempts: number }[] };
+  const letters = (await (await api.get('/api/v1/dead-letters', api.operatorKey)).json()) as { deadLetters: { queue: string; jobId: string; reason: string; attempts: number }[] };
   const letter = letters.deadLetters.find((l) => l.jobId === fhirJobId({ source: refused.source, id: refused.id, version: 1 }));
   expect(letter).toMatchObject({ queue: FHIR_QUEUE, attempts: 1 });
   expect(letter?.reason).toContain('matched 2 resources');
@@ -180,6 +180,7 @@ test('a bundle refused with 412 ends in the dead-letter list with the server mes
   expect(api.logs.join('')).not.toMatch(/Mireille|Ngo Bassa|000042/);
 
   // Once the duplicates are cleaned up on the server, the replay delivers it.
-  expect((await (await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.key}` } })).json()) as { replayed: number }).toMatchObject({ replayed: 1 });
+  const replay = await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.operatorKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) });
+  expect((await replay.json()) as { replayed: number }).toMatchObject({ replayed: 1 });
   await until(async () => (await fhirStateOf(refused))?.state === 'delivered', 'the replayed delivery');
 });

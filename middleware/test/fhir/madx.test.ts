@@ -316,7 +316,7 @@ describe('through fhir-kit-client to the FHIR stand-in', () => {
     const encounter = fullEncounter();
     const bundle = encounterToBundle(encounter, terminology).bundle as Bundle;
     await client.transaction(bundle);
-    const orgUnit = terminology.orgUnitAliases[encounter.facility.code as string] ?? (encounter.facility.code as string);
+    const orgUnit = terminology.facilities.orgUnitOf(encounter.facility.code as string);
     const { group, cells } = sample(orgUnit);
     await sendMeasureReport(client, cellGroupToMeasureReport(group, cells, mappings, terminology));
     const { reports, organizations } = await stored();

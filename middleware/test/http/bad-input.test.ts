@@ -1,6 +1,6 @@
 // Every kind of bad input gets the right 4xx and a message that names the field (or the header) at fault;
 // none gets a 500, and nothing accepted before is lost.
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { ancEncounter, withField } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -119,6 +119,29 @@ const cases: BadCase[] = [
   { name: 'malaria test not suspected', send: post({ ...valid, type: 'malaria', anc: undefined, malaria: { suspected: false, test: { method: 'rdt', result: 'positive' } } }), status: 422, path: '/malaria/suspected' },
   { name: 'unknown FP method', send: post({ ...valid, type: 'family_planning', anc: undefined, familyPlanning: { method: 'magic', newUser: true } }), status: 422, path: '/familyPlanning/method' },
   { name: 'referral without urgency', send: post({ ...valid, type: 'referral', anc: undefined, referral: { target: 'CM_NW_BAM_HD001' } }), status: 422, path: '/referral/urgency', says: /required/ },
+  // Found by outside fuzzing: each was accepted and could never be delivered, or answered 500.
+  { name: 'occurredAt with 31 fractional digits', send: post(at(['occurredAt'], `2026-10-02T09:30:00.${'1'.repeat(31)}+01:00`)), status: 422, path: '/occurredAt', says: /9 fractional digits/ },
+  { name: 'occurredAt with 10 fractional digits', send: post(at(['occurredAt'], '2026-10-02T09:30:00.1234567890+01:00')), status: 422, path: '/occurredAt', says: /9 fractional digits/ },
+  { name: 'occurredAt with a +15:00 offset', send: post(at(['occurredAt'], '2026-10-02T09:30:00+15:00')), status: 422, path: '/occurredAt', says: /14:00/ },
+  { name: 'occurredAt with a -14:30 offset', send: post(at(['occurredAt'], '2026-10-02T09:30:00-14:30')), status: 422, path: '/occurredAt', says: /14:00/ },
+  { name: 'occurredAt without seconds', send: post(at(['occurredAt'], '2026-10-02T09:30+01:00')), status: 422, path: '/occurredAt', says: /seconds/ },
+  { name: 'NUL in a name', send: post(at(['patient', 'name', 'family'], 'Tra\u0000oré')), status: 422, path: '/patient/name/family', says: /control characters/ },
+  { name: 'escape character in a village', send: post(at(['patient', 'village'], 'Bambui\u001b[31m')), status: 422, path: '/patient/village', says: /control characters/ },
+  { name: 'lone surrogate in a diagnosis text', send: post(at(['diagnoses'], [{ code: 'B54', text: 'paludisme \ud800' }])), status: 422, path: '/diagnoses/0/text', says: /invalid Unicode/ },
+  { name: 'coverage valid until year 0000', send: post(at(['patient', 'coverage'], { scheme: 'MUTUELLE-BAM', memberId: 'M-1', validUntil: '0000-01-01' })), status: 422, path: '/patient/coverage/validUntil', says: /1800 and 2999/ },
+  {
+    name: 'corrupt gzip body',
+    send: () => fetch(`${api.url}/api/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from('1f8b0800000000000003abcabb', 'hex') }),
+    status: 400,
+    says: /gzip/,
+  },
+  {
+    name: 'truncated deflate body',
+    send: () => fetch(`${api.url}/api/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json', 'content-encoding': 'deflate' }, body: deflateSync(JSON.stringify(valid)).subarray(0, 40) }),
+    status: 400,
+    says: /deflate/,
+  },
+  { name: 'bad percent-encoding in a path', send: () => api.get('/api/v1/encounters/smc-platform/%ZZ'), status: 400, says: /percent-encoding/ },
   { name: 'bad item inside a batch, its path', send: post({ encounters: [{ ...valid, id: 'batch-bad-1', patient: { ...valid.patient, sex: 'X' } }] }), status: 422, path: '/encounters/0/patient/sex' },
 ];
 

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Encounter } from '@smc-bridge/contract';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
+import { FacilityTable } from '../../src/mapping/facility-table.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { ancEncounter } from '../support/fixtures.js';
 
@@ -110,9 +111,41 @@ test('a patient of unknown sex is reported as unplaced for sex-disaggregated cel
   expect(result.contributions.map((c) => c.dataElement)).toContain('MAL_SUSP_MAL_CASES');
 });
 
-test('org unit aliases translate facility codes', () => {
-  const withAlias = { ...mappings, orgUnitAliases: { CM_NW_BAM_CSI001: 'OU_CM_1234' } };
-  expect(aggregateContributions(ancEncounter(), withAlias).contributions[0]?.orgUnit).toBe('OU_CM_1234');
+test('the facility table translates facility codes to org unit codes', () => {
+  const facilities = new FacilityTable({ defaultTimeZone: 'Africa/Douala', timeZonesByCodePrefix: {}, facilities: { CM_NW_BAM_CSI001: { orgUnit: 'OU_CM_1234' } } });
+  expect(aggregateContributions(ancEncounter(), { ...mappings, facilities }).contributions[0]?.orgUnit).toBe('OU_CM_1234');
+});
+
+describe("periods and ages follow the facility's time zone, not the offset the timestamp carries", () => {
+  // 23:30 UTC on 31 October is 00:30 on 1 November in Douala (UTC+1), and still 23:30 on 31 October in Bamako (UTC+0).
+  const douala = (overrides: Partial<Encounter> = {}) => ancEncounter({ occurredAt: '2026-10-31T23:30:00Z', ...overrides });
+  const periodsOf = (encounter: Encounter) => [...new Set(aggregateContributions(encounter, mappings).contributions.map((c) => c.period))].sort();
+
+  test('a Douala encounter sent in UTC late on 31 October counts in November and in its local ISO week', () => {
+    expect(periodsOf(douala())).toEqual(['202611']);
+  });
+
+  test('ISO weeks too: 23:30 UTC on Sunday 1 November is Monday in Douala (week 45) and still Sunday in Bamako (week 44)', () => {
+    const malaria = (code: string) =>
+      douala({ occurredAt: '2026-11-01T23:30:00Z', facility: { code }, type: 'malaria', anc: undefined, patient: { ...ancEncounter().patient, birthDate: '1990-01-01' }, malaria: { suspected: true, test: { method: 'rdt', result: 'positive' }, treatment: 'act' } });
+    expect(periodsOf(malaria('CM_NW_BAM_CSI001'))).toEqual(['202611', '2026W45']);
+    expect(periodsOf(malaria('ML_SIK_KAD_CSCOM01'))).toEqual(['202611', '2026W44']);
+  });
+
+  test('the same instant sent with another offset counts the same', () => {
+    expect(periodsOf(douala({ occurredAt: '2026-11-01T00:30:00+01:00' }))).toEqual(['202611']);
+    expect(periodsOf(douala({ occurredAt: '2026-10-31T18:30:00-05:00' }))).toEqual(['202611']);
+  });
+
+  test('a Mali facility counts the same instant in October', () => {
+    expect(periodsOf(douala({ facility: { code: 'ML_SIK_KAD_CSCOM01' } }))).toEqual(['202610']);
+  });
+
+  test('a woman whose 15th birthday is the local day is counted 15-19, not 10-14', () => {
+    const birthday = douala({ patient: { ...ancEncounter().patient, birthDate: '2011-11-01' } });
+    const anc1 = aggregateContributions(birthday, mappings).contributions.find((c) => c.dataElement === 'RMNCAH_ANC1');
+    expect(anc1?.categoryOptionCombo).toBe('RMN_15_19Y');
+  });
 });
 
 test('every encounter counts once toward SMC_ENC; those of mutual-insurance members also toward SMC_ENC_MUTUAL', () => {

@@ -87,6 +87,22 @@ test.each([
     says: /used twice/,
   },
   {
+    name: 'a facility time zone that is not an IANA zone',
+    file: 'facilities.yaml',
+    from: 'ML_: Africa/Bamako',
+    to: 'ML_: UTC+0',
+    path: 'timeZonesByCodePrefix.ML_',
+    says: /not an IANA time zone/,
+  },
+  {
+    name: 'a facility table without its default time zone',
+    file: 'facilities.yaml',
+    from: 'defaultTimeZone: Africa/Douala',
+    to: 'defaultTimezone: Africa/Douala',
+    path: 'defaultTimezone',
+    says: /unknown field/,
+  },
+  {
     name: 'YAML that does not parse',
     file: 'aggregate/child-health.yaml',
     from: '  - id: child-diarrhoea\n',

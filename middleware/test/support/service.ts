@@ -12,6 +12,10 @@ export interface TestService {
   prefix: string;
   key: string;
   otherSourceKey: string;
+  /** An operator key (dead letters, replay, every source's status and provenance). */
+  operatorKey: string;
+  /** The DHIS2 app's Route key (source dhis2-app, app endpoints only). */
+  appKey: string;
   service: RunningService;
   /** Every log line the service wrote, as raw text. */
   logs: string[];
@@ -24,12 +28,14 @@ export async function startTestService(label: string, env: Record<string, string
   const prefix = uniquePrefix(label);
   const own = createApiKey(SOURCE);
   const other = createApiKey('other-emr');
+  const operator = createApiKey('ops', 'operator');
+  const app = createApiKey('dhis2-app', 'app');
   const config = loadConfig({
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     PORT: '0',
     HOST: '127.0.0.1',
-    API_KEYS: `${own.entry},${other.entry}`,
+    API_KEYS: [own.entry, other.entry, operator.entry, app.entry].join(','),
     LOG_LEVEL: 'debug',
     ...env,
   });
@@ -49,6 +55,8 @@ export async function startTestService(label: string, env: Record<string, string
     prefix,
     key: own.key,
     otherSourceKey: other.key,
+    operatorKey: operator.key,
+    appKey: app.key,
     service,
     logs,
     post(body, init = {}) {

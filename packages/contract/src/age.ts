@@ -1,6 +1,8 @@
 // Patient age at an encounter, from a birth date or an estimated age. Ages are counted in the calendar of
-// the place where the encounter happened: the date part of `occurredAt` read with its own UTC offset.
-import { DateTime } from 'luxon';
+// the place where the encounter happened: the date of `occurredAt` in the facility's time zone (an IANA
+// zone such as Africa/Douala), whatever UTC offset the timestamp was sent with. Without a zone, the offset
+// the timestamp carries stands in for it.
+import { DateTime, IANAZone } from 'luxon';
 
 export type AgeUnit = 'years' | 'months' | 'weeks' | 'days';
 
@@ -9,11 +11,24 @@ export interface AgeSource {
   estimatedAge?: { value: number; unit: AgeUnit } | undefined;
 }
 
-/** The calendar date (YYYY-MM-DD) of an ISO date-time, in the offset the date-time carries. */
-export function localDateOf(isoDateTime: string): string {
-  const dateTime = DateTime.fromISO(isoDateTime, { setZone: true });
-  if (!dateTime.isValid) throw new RangeError(`not an ISO date-time: ${dateTime.invalidExplanation ?? ''}`);
-  return dateTime.toISODate() as string;
+/** An IANA time zone name; undefined means "the offset the timestamp carries". */
+export type TimeZone = string | undefined;
+
+/** The encounter's instant as a wall-clock time in the facility's zone. Throws a RangeError (naming no input). */
+export function localDateTimeOf(isoDateTime: string, timeZone?: TimeZone): DateTime {
+  const parsed = DateTime.fromISO(isoDateTime, timeZone === undefined ? { setZone: true } : { zone: timeZone });
+  if (!parsed.isValid) throw new RangeError(`not an ISO date-time in zone ${timeZone ?? 'of its offset'} (${parsed.invalidReason ?? 'invalid'})`);
+  return parsed;
+}
+
+/** The calendar date (YYYY-MM-DD) of an ISO date-time in the facility's zone. */
+export function localDateOf(isoDateTime: string, timeZone?: TimeZone): string {
+  return localDateTimeOf(isoDateTime, timeZone).toISODate() as string;
+}
+
+/** Whether a name is an IANA time zone this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  return IANAZone.isValidZone(name);
 }
 
 export interface AgeAtEncounter {
@@ -27,16 +42,16 @@ export interface AgeAtEncounter {
 }
 
 /** Everything about the patient's age at an encounter, with each date parsed once. */
-export function ageAt(patient: AgeSource, occurredAt: string): AgeAtEncounter {
-  const date = localDateOf(occurredAt);
-  const encounterDate = DateTime.fromISO(date);
+export function ageAt(patient: AgeSource, occurredAt: string, timeZone?: TimeZone): AgeAtEncounter {
+  const date = localDateOf(occurredAt, timeZone);
+  const encounterDate = DateTime.fromISO(date, { zone: 'utc' });
   let birthDate = patient.birthDate;
   if (birthDate === undefined && patient.estimatedAge !== undefined) {
     const { value, unit } = patient.estimatedAge;
     birthDate = encounterDate.minus({ [unit]: value }).toISODate() as string;
   }
   if (birthDate === undefined) return { date };
-  const born = DateTime.fromISO(birthDate);
+  const born = DateTime.fromISO(birthDate, { zone: 'utc' });
   return {
     date,
     birthDate,
@@ -49,6 +64,6 @@ export function ageAt(patient: AgeSource, occurredAt: string): AgeAtEncounter {
  * The birth date implied by the patient's data: the recorded one, or the encounter date minus the
  * estimated age. Undefined when neither is given.
  */
-export function effectiveBirthDate(patient: AgeSource, occurredAt: string): string | undefined {
-  return ageAt(patient, occurredAt).birthDate;
+export function effectiveBirthDate(patient: AgeSource, occurredAt: string, timeZone?: TimeZone): string | undefined {
+  return ageAt(patient, occurredAt, timeZone).birthDate;
 }

@@ -6,7 +6,7 @@
 // JSON Schema stays a faithful, if looser, picture of the same contract. Rules that depend on the clock
 // ("not in the future") are in validate.ts, because they need an injectable `now`; validate.ts applies all.
 import { z } from 'zod';
-import { ageAt, localDateOf, type AgeAtEncounter } from './age.js';
+import { ageAt, localDateOf, type AgeAtEncounter, type TimeZone } from './age.js';
 
 export const SCHEMA_VERSION = '1.0';
 
@@ -75,7 +75,14 @@ const identifierText = (max: number) =>
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", starting with a letter or digit')
     .max(max);
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/**
+ * Printable text: no control characters other than tab and line breaks, and no lone UTF-16 surrogates.
+ * FHIR strings allow nothing else (`[ \r\n\t\S]+`), so anything else accepted here could never be delivered.
+ */
+const PRINTABLE = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF]*$/u;
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max).regex(PRINTABLE, 'must not contain control characters or invalid Unicode');
 
 const range = (min: number, max: number, unit: string) =>
   z
@@ -85,8 +92,15 @@ const range = (min: number, max: number, unit: string) =>
 
 const wholeRange = (min: number, max: number, unit: string) => range(min, max, unit).int('must be a whole number');
 
-const dateTimeWithOffset = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a UTC offset' });
-const calendarDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+// What FHIR's dateTime allows (and so what can be delivered): at most 9 fractional digits of a second and a
+// UTC offset within ±14:00 (`(Z|(+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))`).
+const dateTimeWithOffset = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with seconds and a UTC offset, e.g. 2026-10-02T09:30:00+01:00', abort: true })
+  .regex(/^[^.]*(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/, { error: 'must have at most 9 fractional digits of a second', abort: true })
+  .regex(/(Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$/, 'must have a UTC offset between -14:00 and +14:00');
+const calendarDate = z.iso
+  .date({ error: 'must be a calendar date YYYY-MM-DD', abort: true })
+  .regex(/^(1[89]|2\d)\d\d-/, 'must be a date between the years 1800 and 2999');
 
 export const FacilitySchema = z
   .strictObject({
@@ -261,7 +275,7 @@ const EncounterShape = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and "-" (at most 40)')
     .describe('The system that recorded the encounter; must match the API key'),
   facility: FacilitySchema,
-  occurredAt: dateTimeWithOffset.describe('When the encounter happened, with the local UTC offset'),
+  occurredAt: dateTimeWithOffset.describe("When the encounter happened, with a UTC offset; periods and ages follow the facility's time zone whatever the offset"),
   recordedAt: dateTimeWithOffset.optional(),
   type: z.enum(ENCOUNTER_TYPES),
   status: z.enum(['completed', 'entered-in-error']),
@@ -286,8 +300,11 @@ export type Patient = Encounter['patient'];
 
 export type RuleIssue = { path: (string | number)[]; message: string };
 
-/** Rules that relate several fields of one encounter. Pure: no clock. */
-export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
+/**
+ * Rules that relate several fields of one encounter. Pure: no clock. Dates are compared on the encounter's
+ * local date in the facility's time zone (the offset `occurredAt` carries when no zone is given).
+ */
+export function checkEncounterRules(encounter: Encounter, timeZone?: TimeZone): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const { patient, occurredAt, facility } = encounter;
   const postnatalNewborn = encounter.postnatal?.subject === 'newborn';
@@ -295,7 +312,7 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
   if (facility.code === undefined && facility.uid === undefined) {
     issues.push({ path: ['facility'], message: 'needs a DHIS2 org unit code or uid' });
   }
-  if (localDateOf(occurredAt) < EARLIEST_ENCOUNTER_DATE) {
+  if (localDateOf(occurredAt, timeZone) < EARLIEST_ENCOUNTER_DATE) {
     issues.push({ path: ['occurredAt'], message: `is before ${EARLIEST_ENCOUNTER_DATE}; check the device clock` });
   }
 
@@ -307,7 +324,7 @@ export function checkEncounterRules(encounter: Encounter): RuleIssue[] {
       message: 'give either birthDate (with birthDateEstimated when unsure) or estimatedAge, not both',
     });
   } else {
-    const { days, years } = ageAt(patient, occurredAt) as Required<AgeAtEncounter>;
+    const { days, years } = ageAt(patient, occurredAt, timeZone) as Required<AgeAtEncounter>;
     const agePath = patient.birthDate !== undefined ? 'birthDate' : 'estimatedAge';
     if (days < 0) {
       issues.push({ path: ['patient', agePath], message: 'is after the encounter date' });

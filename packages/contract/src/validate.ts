@@ -1,6 +1,7 @@
 // Validation of untrusted input against the encounter contract, with errors a person can act on: each names
 // the field as a JSON Pointer (RFC 6901) into the request body and says what is wrong with it.
 import type { z } from 'zod';
+import type { TimeZone } from './age.js';
 import { checkEncounterRules, EncounterSchema, type Encounter, type RuleIssue } from './encounter.js';
 
 export interface FieldError {
@@ -53,19 +54,33 @@ function checkAgainstClock(encounter: Encounter, now: Date): RuleIssue[] {
   return issues;
 }
 
+export interface ValidateOptions {
+  /** The facility's IANA time zone, for the rules on local dates; default: the offset of `occurredAt`. */
+  timeZoneOf?: (facility: Encounter['facility']) => TimeZone;
+}
+
 /**
  * Validates one encounter. `pathPrefix` places the errors inside the request body (for a batch item,
- * `['encounters', 3]`).
+ * `['encounters', 3]`). It never throws, whatever the input: a failure to check is a rejection of this
+ * encounter alone, with no part of the input in the message.
  */
-export function validateEncounter(input: unknown, now: Date, pathPrefix: readonly PropertyKey[] = []): Validation {
-  const parsed = EncounterSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues, pathPrefix) };
-  const ruleIssues = [...checkAgainstClock(parsed.data, now), ...checkEncounterRules(parsed.data)];
-  if (ruleIssues.length > 0) {
+export function validateEncounter(input: unknown, now: Date, pathPrefix: readonly PropertyKey[] = [], options: ValidateOptions = {}): Validation {
+  try {
+    const parsed = EncounterSchema.safeParse(input, { reportInput: true });
+    if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues, pathPrefix) };
+    const timeZone = options.timeZoneOf?.(parsed.data.facility);
+    const ruleIssues = [...checkAgainstClock(parsed.data, now), ...checkEncounterRules(parsed.data, timeZone)];
+    if (ruleIssues.length > 0) {
+      return {
+        ok: false,
+        errors: ruleIssues.map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
+      };
+    }
+    return { ok: true, encounter: parsed.data };
+  } catch (error) {
     return {
       ok: false,
-      errors: ruleIssues.map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
+      errors: [{ path: jsonPointer(pathPrefix), message: `could not be checked (${(error as Error).name}); correct the values and send it again` }],
     };
   }
-  return { ok: true, encounter: parsed.data };
 }
