@@ -28,6 +28,9 @@ import { createRedis, waitUntilReady } from './redis/connection.js';
 import { checkRedisDurability } from './redis/durability.js';
 import { RedisKeys } from './redis/keys.js';
 
+/** How often groups left dirty (a push that ran out of attempts, a change during a push) are queued again. */
+const DIRTY_SWEEP_EVERY_MS = 5000;
+
 export interface ServiceOptions {
   http: boolean;
   workers: boolean;
@@ -136,6 +139,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const pushWorker = initPushWorker({
         connection: pushRedis,
         prefix: keys.bullPrefix(),
+        queue: pushQueue,
+        resweepMs: DIRTY_SWEEP_EVERY_MS + config.dhis2PushDelayMs,
         ledger,
         client,
         store,
@@ -143,7 +148,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
         logger,
         ...(madxQueue ? { onDelivered: (group: CellGroup) => addMeasureReportJob(madxQueue, group) } : {}),
       });
-      const stopDirtySweeper = startDirtySweeper({ ledger, queue: pushQueue, everyMs: 5000, delayMs: config.dhis2PushDelayMs, logger });
+      const stopDirtySweeper = startDirtySweeper({ ledger, queue: pushQueue, everyMs: DIRTY_SWEEP_EVERY_MS, delayMs: config.dhis2PushDelayMs, logger });
       closers.unshift(async () => {
         stopDirtySweeper();
         await pushWorker.close();

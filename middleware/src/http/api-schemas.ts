@@ -29,10 +29,12 @@ export const IngestAnswerSchema = z.object({
 });
 
 const TargetStateSchema = z.object({
-  state: z.enum(['accepted', 'mapped', 'delivered', 'failed', 'skipped']),
+  state: z.enum(['accepted', 'mapped', 'retrying', 'delivered', 'failed', 'skipped']),
   version: z.number().int().describe('Encounter version the state refers to'),
-  reason: z.string().optional(),
+  reason: z.string().optional().describe('Why: the last failure while retrying, the refusal when failed'),
   at: z.string(),
+  attempt: z.number().int().optional().describe('While retrying: attempts made so far'),
+  nextAttemptAt: z.string().optional().describe('While retrying: when the next attempt is due'),
 });
 
 export const EncounterStatusSchema = z.object({

@@ -24,10 +24,13 @@ export type TargetName = 'dhis2' | 'fhir';
 export const TARGETS: readonly TargetName[] = ['dhis2', 'fhir'];
 
 export interface TargetState {
-  state: 'accepted' | 'mapped' | 'delivered' | 'failed' | 'skipped';
+  state: 'accepted' | 'mapped' | 'retrying' | 'delivered' | 'failed' | 'skipped';
   version: number;
   reason?: string;
   at: string;
+  /** While retrying: attempts made so far, and when the next one is due. */
+  attempt?: number;
+  nextAttemptAt?: string;
 }
 
 export interface StoredEncounter {

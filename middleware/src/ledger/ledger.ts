@@ -5,8 +5,11 @@
 // Layout: one hash per cell group (dataSet, orgUnit, period, attributeOptionCombo) whose fields are
 // [dataElement, categoryOptionCombo, source, id] → value; one hash per encounter holding the version applied
 // and the fields it wrote; a set of dirty groups waiting to be pushed to DHIS2; per group, the encounters
-// withdrawn from it whose removal DHIS2 has not confirmed yet (so their status can say when it has). One Lua
-// script does the replacement, so a worker killed half-way leaves either the old contributions or the new ones.
+// whose counts left it (withdrawn, or moved by a correction) and whose removal DHIS2 has not confirmed yet;
+// per encounter, the groups its latest version changed that DHIS2 has not confirmed yet, so its status says
+// "delivered" only once every one of them has been pushed (a visit counted in the monthly and the weekly data
+// set waits for both). One Lua script does the replacement, so a worker killed half-way leaves either the
+// old contributions or the new ones.
 import type { Redis } from 'ioredis';
 import { repliesOf } from '../redis/pipeline.js';
 import type { Contribution } from '../mapping/aggregate-contributions.js';
@@ -44,8 +47,8 @@ export function groupOfKey(key: string): CellGroup {
   return { dataSet, orgUnit, period, attributeOptionCombo } as CellGroup;
 }
 
-// KEYS: the encounter's ledger hash, the dirty set. ARGV: version, cells by group (JSON), group key prefix,
-// withdrawn key prefix, the encounter as a withdrawn-hash field.
+// KEYS: the encounter's ledger hash, the dirty set, the encounter's unconfirmed groups. ARGV: version, cells by
+// group (JSON), group key prefix, left key prefix, the encounter as a left-hash field.
 // Returns {outcome, withdrew, touched groups...}: 'applied', 'held' (this version is already applied; withdrew
 // as recorded then) or 'stale' (a newer version is applied).
 const REPLACE_SCRIPT = `
@@ -76,22 +79,42 @@ for group, cells in pairs(cjson.decode(ARGV[2])) do
   writesAny = true
   redis.call('HDEL', ARGV[4] .. group, ARGV[5])
 end
-local withdrew = '0'
-if hadAny and not writesAny then
-  withdrew = '1'
-  for group in pairs(touched) do redis.call('HSET', ARGV[4] .. group, ARGV[5], ARGV[1]) end
+for group in pairs(touched) do
+  if not written[group] then redis.call('HSET', ARGV[4] .. group, ARGV[5], ARGV[1]) end
 end
+local withdrew = '0'
+if hadAny and not writesAny then withdrew = '1' end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'fields', cjson.encode(written), 'withdrew', withdrew)
 local reply = {'applied', withdrew}
 for group in pairs(touched) do
   redis.call('SADD', KEYS[2], group)
+  redis.call('SADD', KEYS[3], group)
   reply[#reply + 1] = group
 end
 return reply
 `;
 
-// Forgets withdrawn encounters once DHIS2 has confirmed their removal, unless a newer version came since.
-const FORGET_WITHDRAWN_SCRIPT = `
+// DHIS2 accepted a group (ARGV[1]): each encounter whose version is still the one pushed (KEYS[2i-1] its
+// ledger hash, ARGV[1+i] the version) has the group crossed off its unconfirmed groups (KEYS[2i]). Returns,
+// per encounter, how many groups it still waits for (-1 when a newer version came since) and whether that
+// version withdrew all its counts.
+const CONFIRM_SCRIPT = `
+local out = {}
+for i = 1, #KEYS / 2 do
+  local held = redis.call('HMGET', KEYS[2 * i - 1], 'version', 'withdrew')
+  if held[1] == ARGV[1 + i] then
+    redis.call('SREM', KEYS[2 * i], ARGV[1])
+    out[2 * i - 1] = redis.call('SCARD', KEYS[2 * i])
+  else
+    out[2 * i - 1] = -1
+  end
+  out[2 * i] = held[2] or '0'
+end
+return out
+`;
+
+// Forgets encounters that left a group once DHIS2 has confirmed their removal, unless a newer version came since.
+const FORGET_LEFT_SCRIPT = `
 for i = 1, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
 end
@@ -116,8 +139,15 @@ export interface EncounterContributions {
 }
 
 interface LedgerScripts {
-  smcReplaceContributions(encounterKey: string, dirtyKey: string, version: string, cells: string, groupPrefix: string, withdrawnPrefix: string, member: string): void;
-  smcForgetWithdrawn(key: string, ...memberVersionPairs: string[]): Promise<number>;
+  smcReplaceContributions(encounterKey: string, dirtyKey: string, unconfirmedKey: string, version: string, cells: string, groupPrefix: string, leftPrefix: string, member: string): void;
+  smcForgetLeft(key: string, ...memberVersionPairs: string[]): Promise<number>;
+  smcConfirmGroup(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(number | string)[]>;
+}
+
+export interface EncounterVersion {
+  source: string;
+  id: string;
+  version: number;
 }
 
 export class Ledger {
@@ -125,12 +155,18 @@ export class Ledger {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    redis.defineCommand('smcReplaceContributions', { numberOfKeys: 2, lua: REPLACE_SCRIPT });
-    redis.defineCommand('smcForgetWithdrawn', { numberOfKeys: 1, lua: FORGET_WITHDRAWN_SCRIPT });
+    redis.defineCommand('smcReplaceContributions', { numberOfKeys: 3, lua: REPLACE_SCRIPT });
+    redis.defineCommand('smcForgetLeft', { numberOfKeys: 1, lua: FORGET_LEFT_SCRIPT });
+    redis.defineCommand('smcConfirmGroup', { lua: CONFIRM_SCRIPT });
   }
 
   private encounterKey(source: string, id: string): string {
     return `${this.prefix}:ledger:enc:${source}:${id}`;
+  }
+
+  /** The groups an encounter's latest version changed that DHIS2 has not confirmed yet. */
+  private unconfirmedKey(source: string, id: string): string {
+    return `${this.prefix}:ledger:unconfirmed:${source}:${id}`;
   }
 
   private groupPrefix(): string {
@@ -160,11 +196,12 @@ export class Ledger {
       (pipeline as unknown as LedgerScripts).smcReplaceContributions(
         this.encounterKey(item.source, item.id),
         this.dirtyKey(),
+        this.unconfirmedKey(item.source, item.id),
         String(item.version),
         // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
         JSON.stringify(cells),
         this.groupPrefix(),
-        this.withdrawnPrefix(),
+        this.leftPrefix(),
         JSON.stringify([item.source, item.id]),
       );
     }
@@ -180,24 +217,45 @@ export class Ledger {
     return result?.touched ?? [];
   }
 
-  private withdrawnPrefix(): string {
-    return `${this.prefix}:ledger:withdrawn:`;
+  private leftPrefix(): string {
+    return `${this.prefix}:ledger:left:`;
   }
 
-  /** Encounters whose withdrawal took counts out of this group, not yet confirmed by DHIS2. */
-  async withdrawnFrom(group: CellGroup): Promise<{ source: string; id: string; version: number }[]> {
-    const fields = await this.redis.hgetall(this.withdrawnPrefix() + groupKeyOf(group));
+  /** Encounters whose counts left this group (withdrawn, or moved elsewhere by a correction), not yet confirmed by DHIS2. */
+  async leftFrom(group: CellGroup): Promise<EncounterVersion[]> {
+    const fields = await this.redis.hgetall(this.leftPrefix() + groupKeyOf(group));
     return Object.entries(fields).map(([member, version]) => {
       const [source, id] = JSON.parse(member) as [string, string];
       return { source, id, version: Number(version) };
     });
   }
 
-  /** DHIS2 confirmed these withdrawals; a newer version recorded since stays. */
-  async forgetWithdrawn(group: CellGroup, encounters: readonly { source: string; id: string; version: number }[]): Promise<void> {
+  /** DHIS2 confirmed these departures; a newer version recorded since stays. */
+  async forgetLeft(group: CellGroup, encounters: readonly EncounterVersion[]): Promise<void> {
     if (encounters.length === 0) return;
     const pairs = encounters.flatMap((e) => [JSON.stringify([e.source, e.id]), String(e.version)]);
-    await (this.redis as unknown as LedgerScripts).smcForgetWithdrawn(this.withdrawnPrefix() + groupKeyOf(group), ...pairs);
+    await (this.redis as unknown as LedgerScripts).smcForgetLeft(this.leftPrefix() + groupKeyOf(group), ...pairs);
+  }
+
+  /**
+   * DHIS2 holds the group as these encounter versions left it: each has the group crossed off its
+   * unconfirmed groups. Says, in order, how many groups each still waits for (-1: a newer version came
+   * since) and whether its version withdrew every count it had.
+   */
+  async confirmGroup(group: CellGroup, encounters: readonly EncounterVersion[]): Promise<{ waitingFor: number; withdrew: boolean }[]> {
+    if (encounters.length === 0) return [];
+    const keys = encounters.flatMap((e) => [this.encounterKey(e.source, e.id), this.unconfirmedKey(e.source, e.id)]);
+    const args = [groupKeyOf(group), ...encounters.map((e) => String(e.version))];
+    const reply = await (this.redis as unknown as LedgerScripts).smcConfirmGroup(keys.length, ...keys, ...args);
+    return encounters.map((_, i) => ({ waitingFor: Number(reply[2 * i]), withdrew: reply[2 * i + 1] === '1' }));
+  }
+
+  /** Which of these encounters still wait for this group to reach DHIS2 (their latest changes are in it). */
+  async awaitingGroup(group: CellGroup, encounters: readonly Pick<EncounterVersion, 'source' | 'id'>[]): Promise<boolean[]> {
+    if (encounters.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const e of encounters) pipeline.sismember(this.unconfirmedKey(e.source, e.id), groupKeyOf(group));
+    return (await repliesOf(pipeline)).map((reply) => reply === 1);
   }
 
   /** The version whose contributions the ledger holds for an encounter (0 when none). */

@@ -70,3 +70,32 @@ test('an unknown org unit ends in the dead-letter list with the DHIS2 message, a
   const after = (await (await api.get('/api/v1/dead-letters', api.operatorKey)).json()) as { deadLetters: unknown[] };
   expect(after.deadLetters).toEqual([]);
 });
+
+test('a cell group in the dead-letter list takes new changes at once: a correction reaches DHIS2 without a replay', async () => {
+  const FROZEN = 'CM_NW_XYZ_CSI010';
+  const first = ancEncounter({ id: 'frozen-1', facility: { code: FROZEN }, occurredAt: '2026-10-06T09:30:00+01:00' });
+  await api.post(first);
+  const deadLetters = async () => ((await (await api.get('/api/v1/dead-letters', api.operatorKey)).json()) as { deadLetters: { jobId: string; reason: string; data: unknown }[] }).deadLetters;
+  const letters = await until(deadLetters, (list) => list.some((letter) => /E7612/.test(letter.reason) && JSON.stringify(letter.data).includes(FROZEN)));
+  const frozenLetters = letters.filter((letter) => JSON.stringify(letter.data).includes(FROZEN));
+  expect(frozenLetters).toHaveLength(1);
+
+  // DHIS2 gets the org unit, and the clinic sends a correction (a second visit the same month, and v2).
+  dhis2.standIn.loadMetadata(standInMetadata([KNOWN, UNKNOWN, FROZEN]));
+  await api.post({ encounters: [ancEncounter({ ...first, version: 2, vitals: { temperatureC: 37.2 } }), ancEncounter({ id: 'frozen-2', facility: { code: FROZEN }, occurredAt: '2026-10-07T09:30:00+01:00' })] });
+  expect(await until(() => anc1Value(FROZEN), (value) => value === '2')).toBe('2');
+  const stateOf = async (id: string) => ((await (await api.get(`/api/v1/encounters/smc-platform/${id}`)).json()) as { targets: { dhis2: { state: string; version: number } } }).targets.dhis2;
+  expect(await until(() => stateOf('frozen-1'), (state) => state.state === 'delivered')).toMatchObject({ state: 'delivered', version: 2 });
+  // The later push superseded the dead letter: DHIS2 holds what the ledger says.
+  expect(await until(deadLetters, (list) => !list.some((letter) => letter.jobId === frozenLetters[0]!.jobId))).not.toContainEqual(expect.objectContaining({ jobId: frozenLetters[0]!.jobId }));
+});
+
+test('while DHIS2 answers 503, the status says "retrying" from the first failure on, with attempt, reason and next attempt', async () => {
+  dhis2.standIn.faults.enqueue({ kind: 'status', status: 503, body: 'json', message: 'DHIS2 is restarting' }, { times: 3, match: { method: 'POST' } });
+  await api.post(ancEncounter({ id: 'during-outage', occurredAt: '2026-10-08T09:30:00+01:00' }));
+  const state = async () => ((await (await api.get('/api/v1/encounters/smc-platform/during-outage')).json()) as { targets: { dhis2: Record<string, unknown> } }).targets.dhis2;
+  const retrying = await until(state, (s) => s['state'] === 'retrying');
+  expect(retrying).toMatchObject({ state: 'retrying', attempt: expect.any(Number), reason: expect.stringMatching(/503/), nextAttemptAt: expect.any(String) });
+  expect(Date.parse(retrying['nextAttemptAt'] as string)).toBeGreaterThan(Date.parse(retrying['at'] as string));
+  expect(await until(state, (s) => s['state'] === 'delivered', 60_000)).toMatchObject({ state: 'delivered' });
+});

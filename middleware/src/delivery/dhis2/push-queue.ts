@@ -5,16 +5,20 @@
 // nothing: DHIS2 stores that zero when zero is significant for the element and deletes the value otherwise
 // (reference/dhis2-web-api.md §1.7). Delivery never increments, so running a job twice changes nothing.
 // The "pushed" record per group over-approximates what DHIS2 may hold, so a lost answer cannot strand a value.
-// Adding a job while one for the same group waits is a no-op (fixed job id, a short delay): changes coalesce.
-// A change during a running push marks the group dirty again; the dirty sweeper queues it after.
+//
+// One job per group at a time, by BullMQ deduplication on the group (not a fixed job id): adding a push while
+// one waits is a no-op, so changes coalesce; adding one while one runs queues exactly one follow-up; and a
+// job that failed for good (the dead-letter list) does not hold the group back: the next change pushes at
+// once. Once a push of the group succeeds, its older dead letters are superseded and removed.
 import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
 import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-summary.js';
-import type { EncounterStore } from '../../ingest/encounter-store.js';
-import { cellKeyOf, groupKeyOf, type CellGroup, type CellValue, type Ledger } from '../../ledger/ledger.js';
+import type { EncounterStore, TargetState } from '../../ingest/encounter-store.js';
+import { cellKeyOf, groupKeyOf, type CellGroup, type CellValue, type EncounterVersion, type Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
+import { nextAttemptOf, type NextAttempt } from '../../queue/retry-timing.js';
 import { stallRecovery } from '../../queue/stall-recovery.js';
 
 export const PUSH_QUEUE = 'dhis2-push';
@@ -30,7 +34,8 @@ export const PUSH_JOB_OPTIONS = {
   removeOnFail: false, // failed jobs are the dead-letter list, with DHIS2's message; replayable
 } as const;
 
-export function pushJobId(group: CellGroup): string {
+/** The deduplication id of a group's pushes: one waiting (and one running) per group. */
+export function pushDeduplicationId(group: CellGroup): string {
   return `push~${createHash('sha256').update(groupKeyOf(group)).digest('hex').slice(0, 40)}`;
 }
 
@@ -40,13 +45,30 @@ export function createPushQueue(connection: Redis, prefix: string): Queue<PushJo
 
 export async function addPushJobs(queue: Queue<PushJobData>, groups: readonly CellGroup[], delayMs: number): Promise<void> {
   if (groups.length === 0) return;
-  await queue.addBulk(groups.map((group) => ({ name: 'push', data: { group }, opts: { jobId: pushJobId(group), delay: delayMs } })));
+  await queue.addBulk(
+    groups.map((group) => ({
+      name: 'push',
+      data: { group },
+      opts: { delay: delayMs, deduplication: { id: pushDeduplicationId(group), keepLastIfActive: true } },
+    })),
+  );
 }
 
-export async function execPushJob(
-  data: PushJobData,
-  deps: { ledger: Ledger; client: Pick<Dhis2Client, 'postDataValues'>; store: EncounterStore; onDelivered?: (group: CellGroup) => Promise<void> },
-): Promise<{ sent: number; conflicts: number }> {
+/** How a push attempt went wrong in a way time may fix, for the status of the encounters behind it. */
+export interface PushAttempt {
+  /** Set when another attempt will follow: which this was and when the next is due. */
+  next?: NextAttempt;
+}
+
+export interface PushDeps {
+  ledger: Ledger;
+  client: Pick<Dhis2Client, 'postDataValues'>;
+  store: EncounterStore;
+  /** Told about each cell group DHIS2 accepted in full (MeasureReports follow it). */
+  onDelivered?: (group: CellGroup) => Promise<void>;
+}
+
+export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: PushAttempt = {}): Promise<{ sent: number; conflicts: number }> {
   const { group } = data;
   await deps.ledger.claimDirty(group);
   const current = await deps.ledger.cellsOf(group);
@@ -55,7 +77,11 @@ export async function execPushJob(
     .filter((cell) => !currentKeys.has(cellKeyOf(cell)))
     .map((cell): CellValue => ({ ...cell, value: 0 }));
   const cells = [...current, ...fellToNothing];
-  if (cells.length === 0) return { sent: 0, conflicts: 0 };
+  if (cells.length === 0) {
+    // DHIS2 holds nothing of this group, which is what the ledger says: any withdrawal in it is complete.
+    await markEncounters(deps, group, { kind: 'accepted', rejected: new Map() });
+    return { sent: 0, conflicts: 0 };
+  }
   const dataValues: DataValue[] = cells.map((cell) => ({
     dataElement: cell.dataElement,
     period: group.period,
@@ -72,10 +98,11 @@ export async function execPushJob(
   const outcome = await deps.client.postDataValues(dataValues);
   if (outcome.kind === 'retryable') {
     await deps.ledger.markDirty(group);
+    await markEncounters(deps, group, { kind: 'retrying', reason: outcome.message, ...attempt });
     throw new Error(outcome.message);
   }
   if (outcome.kind === 'refused' || outcome.kind === 'aborted') {
-    await markEncounters(deps, group, new Map(), `DHIS2 refused the values of ${group.dataSet} ${group.orgUnit} ${group.period}: ${outcome.message}`);
+    await markEncounters(deps, group, { kind: 'refused', reason: `DHIS2 refused the values of ${group.dataSet} ${group.orgUnit} ${group.period}: ${outcome.message}` });
     throw new UnrecoverableError(outcome.message);
   }
 
@@ -88,8 +115,9 @@ export async function execPushJob(
     }
   }
   await deps.ledger.recordPushed(group, cells.filter((cell) => !rejected.has(cellKeyOf(cell))));
-  await markEncounters(deps, group, rejected);
-  if ([...rejected.values()].some(isRetryableConflict)) {
+  const laterOk = [...rejected.values()].some(isRetryableConflict);
+  await markEncounters(deps, group, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
+  if (laterOk) {
     await deps.ledger.markDirty(group);
     throw new Error(`DHIS2 will accept some values later: ${[...rejected.values()].map((c) => c.value).join('; ')}`);
   }
@@ -100,55 +128,134 @@ export async function execPushJob(
   return { sent: dataValues.length, conflicts: 0 };
 }
 
+/** What DHIS2 made of a push, as the encounters behind the group hear it. */
+type PushResult =
+  /** DHIS2 answered with an import summary: every cell not rejected is in. */
+  | ({ kind: 'accepted'; rejected: Map<string, ImportConflict> } & PushAttempt)
+  /** No usable answer (5xx, timeout…): the push will be tried again. */
+  | ({ kind: 'retrying'; reason: string } & PushAttempt)
+  /** Refused as a whole. */
+  | { kind: 'refused'; reason: string };
+
+const conflictText = (conflict: ImportConflict) => `${conflict.errorCode ?? ''} ${conflict.value}`.trim();
+
 /**
- * Sets the dhis2 state of every encounter in the group: delivered, or failed with the conflict behind it.
- * Encounters withdrawn from the group (entered in error, say) are delivered once their removal went through.
+ * Sets the dhis2 state of the encounters behind the group: those in it, and those whose counts left it
+ * (withdrawn, or moved by a correction). An encounter reads "delivered" once DHIS2 holds every group its
+ * latest version changed; "retrying" or "failed" only when its own changes are in this group (another
+ * encounter's failed push does not undo a delivery that happened).
  */
-async function markEncounters(
-  deps: { ledger: Ledger; store: EncounterStore },
-  group: CellGroup,
-  rejected: Map<string, ImportConflict>,
-  failedAll?: string,
-): Promise<void> {
+async function markEncounters(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup, result: PushResult): Promise<void> {
   const at = new Date().toISOString();
-  const [encounters, withdrawn] = await Promise.all([deps.ledger.encountersIn(group), deps.ledger.withdrawnFrom(group)]);
-  const counted = encounters.map((encounter) => {
-    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-    const conflict = encounter.cells.map((cell) => rejected.get(cell)).find((c) => c !== undefined);
-    if (failedAll !== undefined) return { ref, target: 'dhis2' as const, state: { state: 'failed' as const, reason: failedAll, at } };
-    if (conflict) return { ref, target: 'dhis2' as const, state: { state: 'failed' as const, reason: `${conflict.errorCode ?? ''} ${conflict.value}`.trim(), at } };
-    return { ref, target: 'dhis2' as const, state: { state: 'delivered' as const, at } };
+  const [inGroup, left] = await Promise.all([deps.ledger.encountersIn(group), deps.ledger.leftFrom(group)]);
+  const behind: (EncounterVersion & { cells: string[] })[] = [...inGroup, ...left.map((e) => ({ ...e, cells: [] }))];
+  if (behind.length === 0) return;
+  const awaiting = await deps.ledger.awaitingGroup(group, behind);
+  const updates: { ref: EncounterVersion; target: 'dhis2'; state: Omit<TargetState, 'version'> }[] = [];
+  const retrying = (reason: string, next?: NextAttempt): Omit<TargetState, 'version'> => ({
+    state: 'retrying',
+    reason,
+    at,
+    ...(next ? { attempt: next.attempt, nextAttemptAt: next.nextAttemptAt } : {}),
   });
-  const removed = withdrawn.map((ref) => ({
-    ref,
-    target: 'dhis2' as const,
-    state: failedAll !== undefined ? { state: 'failed' as const, reason: failedAll, at } : { state: 'delivered' as const, reason: 'its counts were removed from DHIS2', at },
-  }));
-  await deps.store.setTargetStates([...counted, ...removed]);
-  if (failedAll === undefined) await deps.ledger.forgetWithdrawn(group, withdrawn);
+
+  if (result.kind !== 'accepted') {
+    behind.forEach((encounter, i) => {
+      if (!awaiting[i]) return;
+      const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
+      updates.push({ ref, target: 'dhis2', state: result.kind === 'retrying' ? retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : { state: 'failed', reason: result.reason, at } });
+    });
+    await deps.store.setTargetStates(updates);
+    return;
+  }
+
+  const confirmed: (EncounterVersion & { cells: string[] })[] = [];
+  behind.forEach((encounter, i) => {
+    const conflict = encounter.cells.map((cell) => result.rejected.get(cell)).find((c) => c !== undefined);
+    if (conflict === undefined) {
+      confirmed.push(encounter);
+      return;
+    }
+    if (!awaiting[i]) return;
+    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
+    updates.push({ ref, target: 'dhis2', state: isRetryableConflict(conflict) ? retrying(conflictText(conflict), result.next) : { state: 'failed', reason: conflictText(conflict), at } });
+  });
+  const waits = await deps.ledger.confirmGroup(group, confirmed);
+  confirmed.forEach((encounter, i) => {
+    const { waitingFor, withdrew } = waits[i]!;
+    if (waitingFor !== 0) return; // other groups of its latest version are still on their way (or a newer version came)
+    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
+    updates.push({ ref, target: 'dhis2', state: { state: 'delivered', ...(withdrew ? { reason: 'its counts were removed from DHIS2' } : {}), at } });
+  });
+  await deps.store.setTargetStates(updates);
+  await deps.ledger.forgetLeft(group, left);
 }
 
 export function initPushWorker(options: {
   connection: Redis;
   prefix: string;
+  /** The push queue itself, to remove the dead letters a successful push supersedes. */
+  queue: Queue<PushJobData>;
   ledger: Ledger;
   client: Dhis2Client;
   store: EncounterStore;
   jobLockMs: number;
+  /** How long until the dirty sweeper takes up a group again after its job ran out of attempts. */
+  resweepMs: number;
   logger: Logger;
-  /** Told about each cell group DHIS2 accepted in full (MeasureReports follow it). */
   onDelivered?: (group: CellGroup) => Promise<void>;
 }): Worker<PushJobData> {
-  const worker = new Worker<PushJobData>(PUSH_QUEUE, async (job: Job<PushJobData>) => execPushJob(job.data, options), {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: 4,
-    ...stallRecovery(options.jobLockMs),
-  });
+  const deadLetters = new DeadPushes(options.connection, options.queue, options.prefix);
+  const worker = new Worker<PushJobData>(
+    PUSH_QUEUE,
+    async (job: Job<PushJobData>) => {
+      const next = nextAttemptOf(job) ?? { attempt: job.attemptsMade + 1, nextAttemptAt: new Date(Date.now() + options.resweepMs).toISOString() };
+      try {
+        const sent = await execPushJob(job.data, options, { next });
+        await deadLetters.supersede(job.data.group, String(job.id));
+        return sent;
+      } catch (error) {
+        const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (final) await deadLetters.record(job.data.group, String(job.id));
+        throw error;
+      }
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: 4, ...stallRecovery(options.jobLockMs) },
+  );
   worker.on('failed', (job, error) => {
     options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'DHIS2 push failed');
   });
+  worker.on('error', (error) => options.logger.error({ err: error.message }, 'DHIS2 push worker error'));
   return worker;
+}
+
+/**
+ * The dead letters of each group: push jobs that failed for good. They stay listed (and replayable) until
+ * a later push of the same group succeeds, which supersedes them: DHIS2 then holds what the ledger says.
+ */
+class DeadPushes {
+  constructor(
+    private readonly redis: Redis,
+    private readonly queue: Queue<PushJobData>,
+    private readonly prefix: string,
+  ) {}
+
+  private key(group: CellGroup): string {
+    return `${this.prefix}:dhis2-push:dead:${pushDeduplicationId(group)}`;
+  }
+
+  async record(group: CellGroup, jobId: string): Promise<void> {
+    await this.redis.sadd(this.key(group), jobId);
+  }
+
+  async supersede(group: CellGroup, succeededJobId: string): Promise<void> {
+    const ids = (await this.redis.smembers(this.key(group))).filter((id) => id !== succeededJobId);
+    for (const id of ids) {
+      const job = await this.queue.getJob(id);
+      if (job && (await job.isFailed())) await job.remove();
+    }
+    if (ids.length > 0 || (await this.redis.scard(this.key(group))) > 0) await this.redis.del(this.key(group));
+  }
 }
 
 /** Queues a push for every dirty group, now and then every `everyMs`; returns a function that stops it. */

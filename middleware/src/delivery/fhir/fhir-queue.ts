@@ -24,7 +24,9 @@ import type { Logger } from '../../logging/logger.js';
 import { groupKeyOf, type CellGroup, type Ledger } from '../../ledger/ledger.js';
 import type { Mappings } from '../../mapping/load-mappings.js';
 import { cellGroupToMeasureReport, MeasureReportError, sendMeasureReport } from '../../fhir/madx.js';
+import { nextAttemptOf } from '../../queue/retry-timing.js';
 import { stallRecovery } from '../../queue/stall-recovery.js';
+import { scrubUpstreamText } from '../../status/scrub.js';
 import type { UploadLocks } from './upload-lock.js';
 import type { SentRecords } from './sent-records.js';
 import type { Bundle } from '@medplum/fhirtypes';
@@ -101,7 +103,7 @@ async function execMeasureReportJob(group: CellGroup, deps: FhirDeliveryDeps): P
       await sendMeasureReport(deps.client, cellGroupToMeasureReport(group, cells, mappings, deps.terminology));
     } catch (error) {
       if (error instanceof MeasureReportError) throw new UnrecoverableError(error.message);
-      if (error instanceof FhirRequestError && !error.retryable) throw new UnrecoverableError(`the FHIR server refused the MeasureReport: ${serverMessage(error)}`);
+      if (error instanceof FhirRequestError && !error.retryable) throw new UnrecoverableError(`the FHIR server refused the MeasureReport: ${scrubUpstreamText(serverMessage(error))}`);
       throw error;
     }
     return 'delivered' as const;
@@ -139,7 +141,7 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
       await deps.client.transaction(bundle);
     } catch (error) {
       if (error instanceof FhirRequestError && !error.retryable) {
-        const reason = `the FHIR server refused the bundle: ${serverMessage(error)}`;
+        const reason = `the FHIR server refused the bundle: ${scrubUpstreamText(serverMessage(error), encounter)}`;
         await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
         throw new UnrecoverableError(reason);
       }
@@ -189,10 +191,18 @@ export function initFhirWorker(options: {
       try {
         outcome = await execFhirJob(job.data, options.deps);
       } catch (error) {
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (lastAttempt && !(error instanceof UnrecoverableError) && job.data.kind === 'encounter') {
-          const reason = `not delivered after ${job.attemptsMade + 1} attempts: ${(error as Error).message}`;
-          await options.deps.store.setTargetState(job.data.ref, 'fhir', { state: 'failed', reason, at: new Date().toISOString() });
+        if (!(error instanceof UnrecoverableError) && job.data.kind === 'encounter') {
+          // A failure time may fix (network, timeout, 429, 5xx): the status says so from the first one on.
+          const message = scrubUpstreamText((error as Error).message);
+          const next = nextAttemptOf(job);
+          const at = new Date().toISOString();
+          await options.deps.store.setTargetState(
+            job.data.ref,
+            'fhir',
+            next
+              ? { state: 'retrying', reason: `the FHIR server has not taken the bundle yet: ${message}`, attempt: next.attempt, nextAttemptAt: next.nextAttemptAt, at }
+              : { state: 'failed', reason: `not delivered after ${job.attemptsMade + 1} attempts: ${message}`, at },
+          );
         }
         throw error;
       }
