@@ -268,7 +268,8 @@ describe('the validators can fail', () => {
   });
 
   it('catches a wrong code in the terminology tables', () => {
-    const broken: Terminology = structuredClone(terminology);
+    const { facilities, ...tables } = terminology;
+    const broken: Terminology = { ...structuredClone(tables), facilities };
     (broken.conditions.verificationStatus.coding[0] as { code: string }).code = 'confirmd';
     const result = encounterToBundle(fullEncounter(), broken);
     const issues = validateFhirBundle(result.bundle as Bundle);

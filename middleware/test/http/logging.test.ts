@@ -20,3 +20,22 @@ test('logs hold no API key and no patient data', async () => {
     await api.stop();
   }
 });
+
+test('input a fuzzer sent (odd date-times, control characters) is not echoed into the logs', async () => {
+  const api = await startTestService('logging-fuzz', {}, { workers: false });
+  try {
+    const encounter = ancEncounter({ id: 'log-fuzz' });
+    const oddTime = `2026-10-02T09:30:00.${'7'.repeat(31)}+01:00`;
+    const good = [1, 2, 3].map((n) => ancEncounter({ id: `log-fuzz-good-${n}` }));
+    const answer = await api.post({ encounters: [good[0], withField(encounter, ['occurredAt'], oddTime), good[1], withField(encounter, ['patient', 'village'], 'Xq\u0000Zw-village'), good[2]] });
+    // One bad item never costs the good ones beside it.
+    expect(answer.status).toBe(202);
+    expect(((await answer.json()) as { counts: Record<string, number> }).counts).toMatchObject({ accepted: 3, rejected: 2 });
+    const logs = api.logs.join('\n');
+    for (const raw of ['7'.repeat(20), 'Xq', 'Zw-village']) expect(logs).not.toContain(raw);
+    expect(logs).not.toMatch(/"statusCode":5\d\d/);
+  } finally {
+    await api.stop();
+  }
+});
+
