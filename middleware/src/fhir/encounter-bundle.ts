@@ -100,6 +100,13 @@ export interface BundleOptions {
    * Otherwise the Patient is a conditional create: made once, then left as it is.
    */
   updatePatient?: boolean;
+  /**
+   * The patient's mutual-insurance Coverage is one per membership, shared by the patient's encounters; the
+   * caller, who knows which encounters still assert it, decides what this Bundle says of it: `active` (the
+   * default for a live encounter), `withdrawn` (marked entered-in-error: no live encounter asserts it any
+   * more) or `omit` (the default for an encounter entered in error: others may still assert it).
+   */
+  coverage?: 'active' | 'withdrawn' | 'omit';
 }
 
 export function encounterToBundle(encounter: Encounter, terminology: Terminology, options: BundleOptions = {}): EncounterBundle {
@@ -396,15 +403,16 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     entries.upsert(serviceRequest, identifier, 'service-request/referral');
   }
 
-  // Mutual-insurance membership: one Coverage per membership (not per encounter), so it is not withdrawn
-  // with an encounter entered in error.
+  // Mutual-insurance membership: one Coverage per membership (not per encounter), shared by the patient's
+  // encounters, so withdrawn only when the caller says no live encounter asserts it any more.
   const membership = patient.coverage;
-  if (membership) {
+  const coverageSays = options.coverage ?? (withdrawn ? 'omit' : 'active');
+  if (membership && coverageSays !== 'omit') {
     const identifier: SystemValue = { use: 'official', system: systemUnder(systems.insuranceMember, membership.scheme), value: membership.memberId };
     const coverage: Coverage = {
       resourceType: 'Coverage',
       identifier: [identifier],
-      status: 'active',
+      status: coverageSays === 'withdrawn' ? 'entered-in-error' : 'active',
       subscriberId: membership.memberId,
       beneficiary: subject,
       payor: [{ identifier: { system: systems.insuranceScheme, value: membership.scheme }, display: membership.scheme }],

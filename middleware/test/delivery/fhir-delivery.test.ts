@@ -4,7 +4,7 @@
 // server refuses for good lands in the dead-letter list without holding anything else up.
 import { jest } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import type { Encounter as FhirEncounter, Observation, Patient } from '@medplum/fhirtypes';
+import type { Coverage, Encounter as FhirEncounter, Observation, Patient } from '@medplum/fhirtypes';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
@@ -133,6 +133,31 @@ test("the Patient carries the demographics of the patient's most recent encounte
   expect(await fhir.standIn.all<FhirEncounter>('Encounter')).toHaveLength(3);
 });
 
+test('a Coverage shared by two encounters survives one dropping it or being withdrawn, and is marked entered-in-error (never deleted) when the last one goes', async () => {
+  fhir.standIn.clear();
+  // A membership of its own: other tests' encounters of the same patient assert theirs.
+  const base = fullEncounter();
+  const patient = { ...base.patient, coverage: { scheme: 'MUTUELLE-DSC', memberId: 'M-COV-TEST-1' } };
+  const first = fullEncounter({ id: 'fhir-e2e-cov-1', patient });
+  const second = fullEncounter({ id: 'fhir-e2e-cov-2', patient, occurredAt: '2026-06-03T09:15:00+01:00', recordedAt: '2026-06-03T09:15:00+01:00' });
+  const deliver = async (encounter: Encounter) => {
+    expect((await api.post(encounter)).status).toBe(202);
+    await until(async () => (await fhirStateOf(encounter))?.version === encounter.version && (await fhirStateOf(encounter))?.state === 'delivered', `${encounter.id} v${encounter.version}`);
+  };
+  const coverages = async () => (await fhir.standIn.all<Coverage>('Coverage')).filter((c) => c.subscriberId === 'M-COV-TEST-1').map((c) => c.status);
+  await deliver(first);
+  await deliver(second);
+  expect(await coverages()).toEqual(['active']);
+
+  // The first encounter's correction no longer carries the membership: the other one still asserts it.
+  const { coverage: _dropped, ...withoutCoverage } = first.patient;
+  await deliver({ ...first, version: 2, patient: withoutCoverage } as Encounter);
+  expect(await coverages()).toEqual(['active']);
+  // The second is entered in error: no live encounter asserts the membership any more.
+  await deliver({ ...second, version: 2, status: 'entered-in-error' });
+  expect(await coverages()).toEqual(['entered-in-error']);
+});
+
 test('a FHIR server failing 30 % of requests (5xx, resets, timeouts) still ends with every encounter delivered once', async () => {
   fhir.standIn.clear();
   const encounters = generateEncounters({ seed: 21, facilityCount: 3, encounterCount: 40, endDate: '2026-10-31', days: 30, updateRate: 0 }).filter((e) => e.training !== true);
@@ -183,4 +208,17 @@ test('a bundle refused with 412 ends in the dead-letter list with the server mes
   const replay = await fetch(`${api.url}/api/v1/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${api.operatorKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) });
   expect((await replay.json()) as { replayed: number }).toMatchObject({ replayed: 1 });
   await until(async () => (await fhirStateOf(refused))?.state === 'delivered', 'the replayed delivery');
+});
+
+test('while the FHIR server hangs, the fhir status says "retrying" from the first timeout on, with attempt, reason and next attempt', async () => {
+  const encounter = fullEncounter({ id: 'fhir-e2e-hang' });
+  fhir.standIn.faults.enqueue({ kind: 'hang' }, { match: { body: /fhir-e2e-hang/ }, times: 2 });
+  expect((await api.post(encounter)).status).toBe(202);
+  let seen: FhirState & { attempt?: number; nextAttemptAt?: string } = { state: 'accepted', version: 1 };
+  await until(async () => {
+    seen = ((await fhirStateOf(encounter)) ?? seen) as typeof seen;
+    return seen.state === 'retrying';
+  }, 'the retrying state', 30_000);
+  expect(seen).toMatchObject({ state: 'retrying', attempt: 1, reason: expect.stringMatching(/no answer in time/), nextAttemptAt: expect.any(String) });
+  await until(async () => (await fhirStateOf(encounter))?.state === 'delivered', 'the delivery after the hangs', 60_000);
 });

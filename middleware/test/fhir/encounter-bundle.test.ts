@@ -216,18 +216,27 @@ describe('one encounter in detail', () => {
     expect([weight(first), weight(second)]).toEqual([61.5, 62.5]);
   });
 
-  it('marks every record of an entered-in-error version, and leaves patient, facility, practitioner and coverage alone', () => {
+  it('marks every record of an entered-in-error version, and leaves patient, facility and practitioner alone', () => {
     const bundle = bundleOf(fullEncounter({ version: 3, status: 'entered-in-error' }));
     expect(validateFhirBundle(bundle)).toEqual([]);
     const marks = resourcesOf(bundle).map((resource) => [resource.resourceType, withdrawnMark(resource)]);
     for (const [resourceType, mark] of marks) {
-      if (['Patient', 'Organization', 'Practitioner', 'Coverage'].includes(resourceType as string)) expect(mark).toBeUndefined();
+      if (['Patient', 'Organization', 'Practitioner'].includes(resourceType as string)) expect(mark).toBeUndefined();
       else expect([resourceType, mark]).toEqual([resourceType, 'entered-in-error']);
     }
     expect(ofType(bundle, 'Condition').every((condition) => condition.clinicalStatus === undefined)).toBe(true);
     expect(marks.length).toBeGreaterThan(20);
+    // The shared Coverage is not in it: other encounters may still assert the membership.
     const active = bundleOf(fullEncounter());
-    expect((bundle.entry ?? []).map(criteriaOf)).toEqual((active.entry ?? []).map(criteriaOf));
+    expect((bundle.entry ?? []).map(criteriaOf)).toEqual((active.entry ?? []).map(criteriaOf).filter((criteria) => !criteria?.startsWith('Coverage?')));
+  });
+
+  it('says what the caller decided of the shared Coverage: active, withdrawn (entered-in-error) or nothing', () => {
+    const statusOf = (options: Parameters<typeof encounterToBundle>[2]) => ofType(encounterToBundle(fullEncounter(), terminology, options).bundle as Bundle, 'Coverage').map((c) => c.status);
+    expect(statusOf({})).toEqual(['active']);
+    expect(statusOf({ coverage: 'withdrawn' })).toEqual(['entered-in-error']);
+    expect(statusOf({ coverage: 'omit' })).toEqual([]);
+    expect(validateFhirBundle(encounterToBundle(fullEncounter({ status: 'entered-in-error' }), terminology, { coverage: 'withdrawn' }).bundle as Bundle)).toEqual([]);
   });
 
   it('gives no Bundle for a training encounter, with the reason', () => {

@@ -29,7 +29,7 @@ import { stallRecovery } from '../../queue/stall-recovery.js';
 import { scrubUpstreamText } from '../../status/scrub.js';
 import type { UploadLocks } from './upload-lock.js';
 import type { SentRecords } from './sent-records.js';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Coverage } from '@medplum/fhirtypes';
 
 export const FHIR_QUEUE = 'fhir';
 
@@ -124,7 +124,8 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   const patientKey = patientKeyOf(encounter);
   const sent = await deps.locks.withLock(patientKey, async () => {
     // The patient's demographics follow their most recent encounter; an older one, resent, leaves them be.
-    const updatePatient = encounter.status !== 'entered-in-error' && (await deps.sent.isLatestForPatient(patientKey, encounter.occurredAt));
+    const withdrawn = encounter.status === 'entered-in-error';
+    const updatePatient = !withdrawn && (await deps.sent.isLatestForPatient(patientKey, encounter.occurredAt));
     const built = encounterToBundle(encounter, deps.terminology, { updatePatient });
     if (built.bundle === null) return { skipped: built.reason };
     const issues = validateFhirBundle(built.bundle);
@@ -133,10 +134,27 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
       await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
       throw new UnrecoverableError(reason);
     }
-    // Records an earlier version had and this one has not are deleted in the same transaction.
+    // Records an earlier version had and this one has not are deleted in the same transaction; a shared
+    // record (the Coverage) is never deleted: it is marked entered-in-error once no live encounter asserts it.
     const records = recordCriteria(built.bundle);
-    const dropped = (await deps.sent.criteria(ref)).filter((criteria) => !records.includes(criteria));
-    const bundle: Bundle = { ...built.bundle, entry: [...(built.bundle.entry ?? []), ...dropped.map((url) => ({ request: { method: 'DELETE' as const, url } }))] };
+    const sharedNow = sharedEntries(built.bundle);
+    const earlier = await deps.sent.criteria(ref);
+    const dropped = earlier.filter((criteria) => !records.includes(criteria) && !isSharedCriteria(criteria));
+    const released = earlier.filter((criteria) => isSharedCriteria(criteria) && !sharedNow.some((entry) => entry.request?.url === criteria));
+    const withdrawals: BundleEntry[] = [];
+    const patientEntry = (built.bundle.entry ?? []).find((entry) => entry.resource?.resourceType === 'Patient');
+    for (const criteria of released) {
+      const lastSent = await deps.sent.releaseShared<Coverage>(criteria, ref);
+      if (lastSent) {
+        const beneficiary = patientEntry?.fullUrl ? { reference: patientEntry.fullUrl } : lastSent.beneficiary;
+        withdrawals.push({ resource: { ...lastSent, status: 'entered-in-error', beneficiary }, request: { method: 'PUT', url: criteria } });
+      }
+    }
+    for (const entry of sharedNow) await deps.sent.assertShared(entry.request!.url, ref, entry.resource!);
+    const bundle: Bundle = {
+      ...built.bundle,
+      entry: [...(built.bundle.entry ?? []), ...withdrawals, ...dropped.map((url) => ({ request: { method: 'DELETE' as const, url } }))],
+    };
     try {
       await deps.client.transaction(bundle);
     } catch (error) {
@@ -158,6 +176,18 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   }
   await deps.store.setTargetState(ref, 'fhir', { state: 'delivered', at: at() });
   return 'delivered';
+}
+
+/** Records shared by several encounters of the patient (one Coverage per membership): never deleted by one. */
+const SHARED_TYPES = ['Coverage'];
+
+function isSharedCriteria(criteria: string): boolean {
+  return SHARED_TYPES.some((type) => criteria.startsWith(`${type}?`));
+}
+
+/** The shared records a bundle asserts (as conditional PUTs). */
+function sharedEntries(bundle: Bundle): BundleEntry[] {
+  return (bundle.entry ?? []).filter((entry) => entry.request?.method === 'PUT' && isSharedCriteria(entry.request.url) && entry.resource);
 }
 
 /**

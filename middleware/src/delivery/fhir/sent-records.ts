@@ -4,6 +4,10 @@
 // the same criteria, so the server holds what the latest version says and nothing the source withdrew.
 // Per patient, it also keeps when the encounter that last set the Patient's demographics happened, so only
 // a more recent encounter (or a correction of that one) replaces them.
+// Per shared record (a mutual-insurance Coverage), it keeps which encounters assert it and the resource last
+// sent, so the record is marked entered-in-error once no live encounter asserts it, and never deleted.
+import { createHash } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
 import type { Redis } from 'ioredis';
 import type { EncounterRef } from '../../ingest/encounter-store.js';
 
@@ -39,5 +43,25 @@ export class SentRecords {
 
   async recordLatestForPatient(patientKey: string, occurredAt: string): Promise<void> {
     await this.redis.set(this.patientKey(patientKey), String(Date.parse(occurredAt)));
+  }
+
+  private usersKey(criteria: string): string {
+    return `${this.prefix}:fhir:shared-users:${createHash('sha256').update(criteria).digest('hex').slice(0, 40)}`;
+  }
+
+  /** This encounter asserts the shared record (as `resource`, sent by `criteria`). */
+  async assertShared(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>, resource: Resource): Promise<void> {
+    const key = this.usersKey(criteria);
+    await this.redis.multi().sadd(key, `${ref.source}~${ref.id}`).hset(`${key}:resource`, 'json', JSON.stringify(resource)).exec();
+  }
+
+  /**
+   * This encounter no longer asserts the shared record. Returns the resource last sent when no encounter
+   * asserts it any more (so the caller marks it entered-in-error), else undefined.
+   */
+  async releaseShared<T extends Resource>(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>): Promise<T | undefined> {
+    const key = this.usersKey(criteria);
+    const [, [, remaining], [, json]] = (await this.redis.multi().srem(key, `${ref.source}~${ref.id}`).scard(key).hget(`${key}:resource`, 'json').exec()) as [unknown, [unknown, number], [unknown, string | null]];
+    return remaining === 0 && json !== null ? (JSON.parse(json) as T) : undefined;
   }
 }
