@@ -10,7 +10,7 @@ export const ROUTE_CODE = 'smc-bridge';
 export interface RouteSettings {
   /** Where DHIS2 reaches the middleware, e.g. http://middleware:8080 inside the compose network. */
   middlewareUrl: string;
-  /** A middleware API key (plain, as `keys new` prints it) for the source the app posts as. */
+  /** The app's middleware API key (plain, as `keys new dhis2-app --scope app` prints it). */
   apiKey: string;
   /** Authorities whose holders may run the route besides superusers (the app's own authority). */
   authorities: readonly string[];
@@ -22,8 +22,10 @@ export function routeDefinition(settings: RouteSettings): Record<string, unknown
     name: 'SMC bridge middleware',
     description: 'Encounters from the SMC app to the SMC bridge middleware; DHIS2 adds the API key.',
     disabled: false,
-    // A wildcard route: the app calls /api/routes/smc-bridge/run/encounters and so on.
-    url: `${settings.middlewareUrl.replace(/\/+$/, '')}/api/v1/**`,
+    // A wildcard route over the app's endpoints only (/api/routes/smc-bridge/run/encounters reaches
+    // /api/v1/app/encounters): every DHIS2 user allowed to run the route reaches these and nothing else, and
+    // the key it adds is an app-scoped key, which the middleware honours on these endpoints alone.
+    url: `${settings.middlewareUrl.replace(/\/+$/, '')}/api/v1/app/**`,
     auth: { type: 'api-headers', headers: { Authorization: `Bearer ${settings.apiKey}` } },
     authorities: [...settings.authorities],
     responseTimeoutSeconds: 30,

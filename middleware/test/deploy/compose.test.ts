@@ -101,6 +101,9 @@ test('the middleware containers set only variables the middleware reads, and sec
   const demanded = [...text.matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((match) => match[1] as string);
   const example = readFileSync(`${ROOT}docker/.env.example`, 'utf8');
   for (const variable of new Set(demanded)) expect([variable, example]).toEqual([variable, expect.stringMatching(new RegExp(`^${variable}=`, 'm'))]);
+  // … with no value: a secret default (DHIS2's admin/district, say) would end up in production.
+  const filled = example.split('\n').filter((line) => /^[A-Z0-9_]+=./.test(line));
+  expect(filled).toEqual([]);
   expect(execFileSync('git', ['check-ignore', 'docker/.env'], { cwd: ROOT }).toString().trim()).toBe('docker/.env');
 });
 
@@ -112,6 +115,10 @@ test('ports, healthchecks and scale-out match the middleware', () => {
   // Workers can be scaled: no fixed name, no published port.
   expect(services['worker']?.container_name).toBeUndefined();
   expect(services['worker']?.ports).toBeUndefined();
+  // Only what clients need is published: DHIS2 (users, the app) and the middleware API (clinic systems).
+  // HAPI FHIR has no authentication; the databases and Redis neither need nor may have a host port.
+  const published = Object.entries(services).filter(([, service]) => (service.ports ?? []).length > 0).map(([name]) => name).sort();
+  expect(published).toEqual(['dhis2', 'middleware']);
 });
 
 test('the image is built by a Dockerfile that runs as a non-root user with a healthcheck, and its commands exist', () => {

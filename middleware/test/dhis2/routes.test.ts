@@ -5,7 +5,7 @@ import { createApiKey } from '../../src/config/api-keys.js';
 
 let dhis2: Dhis2StandInServer;
 const auth = { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN };
-const { key } = createApiKey('dhis2-app');
+const { key } = createApiKey('dhis2-app', 'app');
 
 beforeAll(async () => {
   dhis2 = await startDhis2StandInServer({});
@@ -14,15 +14,15 @@ afterAll(async () => {
   await dhis2.close();
 });
 
-test('the route is created, then updated in place; its key is never returned', async () => {
+test('the route, over the app\'s endpoints only, is created, then updated in place; its key is never returned', async () => {
   const settings = { middlewareUrl: 'http://middleware:8080', apiKey: key, authorities: ['M_smc-clinic'] };
   expect(await ensureRoute(dhis2.url, auth, settings)).toBe('created');
   const [created] = [...dhis2.standIn.routesApi.routes.values()];
-  expect(created).toMatchObject({ code: ROUTE_CODE, url: 'http://middleware:8080/api/v1/**', authorities: ['M_smc-clinic'] });
+  expect(created).toMatchObject({ code: ROUTE_CODE, url: 'http://middleware:8080/api/v1/app/**', authorities: ['M_smc-clinic'] });
   expect(created?.auth).toEqual({ type: 'api-headers', headers: { Authorization: `Bearer ${key}` } });
 
   expect(await ensureRoute(dhis2.url, auth, { ...settings, middlewareUrl: 'https://bridge.example.org/' })).toBe('updated');
-  expect([...dhis2.standIn.routesApi.routes.values()]).toEqual([expect.objectContaining({ id: created?.id, url: 'https://bridge.example.org/api/v1/**' })]);
+  expect([...dhis2.standIn.routesApi.routes.values()]).toEqual([expect.objectContaining({ id: created?.id, url: 'https://bridge.example.org/api/v1/app/**' })]);
 
   const shown = await (await fetch(`${dhis2.url}/api/routes/${ROUTE_CODE}`, { headers: { authorization: `ApiToken ${DEFAULT_PERSONAL_ACCESS_TOKEN}` } })).text();
   expect(shown).toContain('api-headers');
