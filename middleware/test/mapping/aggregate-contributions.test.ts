@@ -128,3 +128,18 @@ test('every encounter counts once toward SMC_ENC; those of mutual-insurance memb
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC_MUTUAL/default/SRC_SMC_BRIDGE +1',
   ]);
 });
+
+test('a Td dose given at an antenatal visit counts under Pregnant, without the pregnant flag', () => {
+  const td = { doses: [{ vaccine: 'td' as const, doseNumber: 1 }] };
+  const tdCells = (encounter: Encounter) => cells(encounter).filter((cell) => cell.includes('EPI_TT'));
+  // An ANC visit that also records the Td dose: the ANC section says she is pregnant.
+  expect(tdCells(ancEncounter({ immunization: td }))).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1']);
+  // An immunization encounter that carries the ANC section of the same visit.
+  expect(tdCells(ancEncounter({ type: 'immunization', immunization: td }))).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1']);
+  // An ANC section outweighs a pregnant flag set to false: an antenatal client is pregnant.
+  expect(tdCells(ancEncounter({ immunization: { ...td, pregnant: false } }))).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1']);
+  // Without an ANC section or the flag, a woman's Td dose counts under Other.
+  const other: Encounter = { ...ancEncounter(), type: 'immunization', anc: undefined, immunization: td };
+  expect(tdCells(other)).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_OTHER/SRC_SMC_BRIDGE +1']);
+  expect(aggregateContributions(other, mappings).unplaced).toEqual([]);
+});
