@@ -143,3 +143,50 @@ test('a Td dose given at an antenatal visit counts under Pregnant, without the p
   expect(tdCells(other)).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_OTHER/SRC_SMC_BRIDGE +1']);
   expect(aggregateContributions(other, mappings).unplaced).toEqual([]);
 });
+
+describe('toolkit elements the contract carries directly', () => {
+  const only = (encounter: Encounter, element: string) => cells(encounter).filter((cell) => cell.includes(` ${element}/`));
+  const at = (element: string, combo: string, value: number) => `SMC_MONTHLY 202610 CM_NW_BAM_CSI001 ${element}/${combo}/SRC_SMC_BRIDGE +${value}`;
+  const delivery = (section: NonNullable<Encounter['delivery']>): Encounter => ({ ...ancEncounter(), type: 'delivery', anc: undefined, delivery: section });
+
+  test('ANC 8th visit: the eighth visit only', () => {
+    expect(only(ancEncounter({ anc: { visitNumber: 8, gestationalAgeWeeks: 38 } }), 'RMNCAH_ANC8')).toEqual([at('RMNCAH_ANC8', 'default', 1)]);
+    for (const visitNumber of [4, 7, 9]) expect(only(ancEncounter({ anc: { visitNumber, gestationalAgeWeeks: 38 } }), 'RMNCAH_ANC8')).toEqual([]);
+  });
+
+  test('an LLIN given at an ANC visit is a net distributed to a pregnant woman', () => {
+    expect(only(ancEncounter({ anc: { visitNumber: 1, gestationalAgeWeeks: 14, llinGiven: true } }), 'MAL_LLIN_DISTR_PW')).toEqual([at('MAL_LLIN_DISTR_PW', 'default', 1)]);
+    expect(only(ancEncounter({ anc: { visitNumber: 1, gestationalAgeWeeks: 14, llinGiven: false } }), 'MAL_LLIN_DISTR_PW')).toEqual([]);
+    expect(only(ancEncounter(), 'MAL_LLIN_DISTR_PW')).toEqual([]);
+  });
+
+  test('live births in facility with a documented birth weight: each weighed live-born baby, in facility only', () => {
+    const twins = delivery({
+      mode: 'normal',
+      place: 'facility',
+      outcomes: [{ outcome: 'live_birth', birthWeightGrams: 2400 }, { outcome: 'live_birth' }, { outcome: 'fresh_stillbirth', birthWeightGrams: 1900 }],
+    });
+    expect(only(twins, 'RMNCAH_LIVE_HF_DBW')).toEqual([at('RMNCAH_LIVE_HF_DBW', 'default', 1)]);
+    expect(only({ ...twins, delivery: { ...twins.delivery!, place: 'home' } }, 'RMNCAH_LIVE_HF_DBW')).toEqual([]);
+  });
+
+  test('pre-term births: babies born alive in facility before 37 completed weeks', () => {
+    const born = (gestationalAgeWeeks: number | undefined, outcomes: NonNullable<Encounter['delivery']>['outcomes']) =>
+      only(delivery({ mode: 'normal', place: 'facility', ...(gestationalAgeWeeks !== undefined ? { gestationalAgeWeeks } : {}), outcomes }), 'RMNCAH_BIRTH_PreTERM');
+    expect(born(34, [{ outcome: 'live_birth' }, { outcome: 'live_birth' }])).toEqual([at('RMNCAH_BIRTH_PreTERM', 'default', 2)]);
+    expect(born(36, [{ outcome: 'live_birth' }, { outcome: 'macerated_stillbirth' }])).toEqual([at('RMNCAH_BIRTH_PreTERM', 'default', 1)]);
+    expect(born(37, [{ outcome: 'live_birth' }])).toEqual([]);
+    expect(born(33, [{ outcome: 'fresh_stillbirth' }])).toEqual([]);
+    expect(born(undefined, [{ outcome: 'live_birth' }])).toEqual([]);
+  });
+
+  test('acute respiratory illness in children: J00–J22, pneumonia included; not in adults, not other chapters', () => {
+    for (const code of ['J00', 'J06.9', 'J09', 'J11.1', 'J18.9', 'J21.0', 'J22']) {
+      expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);
+    }
+    for (const code of ['J23', 'J30.4', 'J45.9', 'A09']) expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([]);
+    expect(only(child({ diagnoses: [{ code: 'J06.9' }], patient: { ...child({}).patient, birthDate: '1980-01-01' } }), 'RMNCAH_CWARI')).toEqual([]);
+    // One child with two respiratory diagnoses counts once.
+    expect(only(child({ diagnoses: [{ code: 'J06.9' }, { code: 'J18.9' }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);
+  });
+});
