@@ -6,7 +6,7 @@ import { ConfigError } from '../config/config.js';
 import { MappingFileError } from '../mapping/read-yaml.js';
 import { buildEncounterJsonSchema } from '@smc-bridge/contract';
 import { yesterday } from './yesterday.js';
-import { DEFAULT_MAPPINGS_DIRECTORY, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
+import { DEFAULT_MAPPINGS_DIRECTORY, mappingsCoverage, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
 import { buildMetadataPackage, checkMetadataPackage, pushMetadataPackage, DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from './metadata.js';
 import { runReplay } from './replay.js';
 import { runHealthCheck, runRouteEnsure, runSetup } from './deploy.js';
@@ -89,6 +89,16 @@ mappings
   .option('--write', 'write mappings/schemas/*.schema.json instead of printing')
   .description('the JSON Schemas of the mapping files')
   .action((options: { dir: string; write?: boolean }) => writeMappingSchemas(options.dir, options.write === true));
+mappings
+  .command('coverage')
+  .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
+  .option('--toolkit [dir]', 'read the WHO toolkit packages (*_COMPLETE_*.json) from this folder instead of mappings/who-toolkit-elements.json (default folder ../shared/reference/who-toolkit)')
+  .option('--write', 'write mappings/COVERAGE.md instead of printing')
+  .option('--write-elements', 'first write mappings/who-toolkit-elements.json from the toolkit packages (--toolkit, or the default folder)')
+  .description('which data elements of the WHO toolkit packages the rules map, and why each other one is not')
+  .action((options: { dir: string; toolkit?: string | true; write?: boolean; writeElements?: boolean }) =>
+    mappingsCoverage(options.dir, { ...(options.toolkit !== undefined ? { toolkit: options.toolkit } : {}), write: options.write === true, writeElements: options.writeElements === true }),
+  );
 
 const metadata = program.command('metadata').description('the DHIS2 metadata package in metadata/');
 metadata

@@ -36,6 +36,8 @@ export interface Category {
 
 export interface CategoryCombo {
   code: string;
+  /** The combo's name (the WHO toolkit's), when categories.yaml gives one. */
+  name?: string;
   categories: Category[];
   /** Option codes joined by "|", in category order → category option combo code. */
   comboByOptions: Map<string, string>;
@@ -145,7 +147,7 @@ export function loadMappings(directory: string): Mappings {
       if (comboByOptions.size !== expected) {
         fail([...at, 'categoryOptionCombos'], `lists ${comboByOptions.size} option combinations; the categories make ${expected}`);
       }
-      categoryCombos.set(combo.code, { code: combo.code, categories: comboCategories, comboByOptions });
+      categoryCombos.set(combo.code, { code: combo.code, ...(combo.name !== undefined ? { name: combo.name } : {}), categories: comboCategories, comboByOptions });
     });
   }
 

@@ -60,13 +60,31 @@ export const AggregateFileSchema = z.strictObject({
   rules: z.array(AggregateRuleSchema).min(1),
 });
 
+export const COVERAGE_REASON_KINDS = ['no-data', 'out-of-scope', 'planned'] as const;
+
+export const CoverageReasonsFileSchema = z.strictObject({
+  reasons: z
+    .record(
+      z.string().regex(/^[^\s]+$/, 'must be a data element code (or uid) without spaces'),
+      z.strictObject({
+        kind: z
+          .enum(COVERAGE_REASON_KINDS)
+          .describe('no-data: the encounter contract does not carry it; out-of-scope: not for the bridge to report; planned: expressible, not mapped yet'),
+        text: z.string().trim().min(1, 'must say why').max(400).describe('what is missing, or why it is out of scope'),
+      }),
+    )
+    .describe('WHO toolkit data element code (uid where it has none) → why no aggregate rule maps it'),
+});
+
 export type CategoriesFile = z.infer<typeof CategoriesFileSchema>;
 export type AggregateFile = z.infer<typeof AggregateFileSchema>;
 export type AggregateRule = z.infer<typeof AggregateRuleSchema>;
+export type CoverageReasonsFile = z.infer<typeof CoverageReasonsFileSchema>;
 
 export const MAPPING_FILE_SCHEMAS = {
   'categories.schema.json': CategoriesFileSchema,
   'aggregate.schema.json': AggregateFileSchema,
   'facilities.schema.json': FacilitiesFileSchema,
+  'coverage-reasons.schema.json': CoverageReasonsFileSchema,
   'fhir-terminology.schema.json': TerminologyFileSchema,
 } as const;

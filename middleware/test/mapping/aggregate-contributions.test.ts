@@ -54,9 +54,12 @@ test('a 3-year-old boy positive by RDT and treated with ACT, monthly and weekly'
   expect(cells(malaria)).toEqual([
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_SUSP_MAL_CASES/MAL_0_4Y/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_PRES_CONF/MAL_0_4Y/SRC_SMC_BRIDGE +1',
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_TEST_RDT/MAL_0_4Y_M/SRC_SMC_BRIDGE +1',
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_POS_RDT/MAL_0_4Y_M/SRC_SMC_BRIDGE +1',
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CONFIRMED_TREATED_ACT/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_ACTS_COURS_RECV_BY_PATIENTS/default/SRC_SMC_BRIDGE +1',
+    'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 MAL_CASES_TREAT_ANY_ANTIMAL/default/SRC_SMC_BRIDGE +1',
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 GEN_ALL-CAUSE_OPD_CASES/MAL_0_4Y/SRC_SMC_BRIDGE +1',
     'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_TESTED_W/default/SRC_SMC_BRIDGE +1',
     'SMC_WEEKLY 2026W40 CM_NW_BAM_CSI001 SMC_MAL_CONFIRMED_W/default/SRC_SMC_BRIDGE +1',
@@ -157,4 +160,66 @@ test('every encounter counts once toward SMC_ENC; those of mutual-insurance memb
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC/default/SRC_SMC_BRIDGE +1',
     'SMC_MONTHLY 202610 CM_NW_BAM_CSI001 SMC_ENC_MUTUAL/default/SRC_SMC_BRIDGE +1',
   ]);
+});
+
+test('a Td dose given at an antenatal visit counts under Pregnant, without the pregnant flag', () => {
+  const td = { doses: [{ vaccine: 'td' as const, doseNumber: 1 }] };
+  const tdCells = (encounter: Encounter) => cells(encounter).filter((cell) => cell.includes('EPI_TT'));
+  // An ANC visit that also records the Td dose: the ANC section says she is pregnant.
+  expect(tdCells(ancEncounter({ immunization: td }))).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1']);
+  // An immunization encounter that carries the ANC section of the same visit.
+  expect(tdCells(ancEncounter({ type: 'immunization', immunization: td }))).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1']);
+  // An ANC section outweighs a pregnant flag set to false: an antenatal client is pregnant.
+  expect(tdCells(ancEncounter({ immunization: { ...td, pregnant: false } }))).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_PREG/SRC_SMC_BRIDGE +1']);
+  // Without an ANC section or the flag, a woman's Td dose counts under Other.
+  const other: Encounter = { ...ancEncounter(), type: 'immunization', anc: undefined, immunization: td };
+  expect(tdCells(other)).toEqual(['SMC_MONTHLY 202610 CM_NW_BAM_CSI001 EPI_TT1_GIVEN/EPI_OTHER/SRC_SMC_BRIDGE +1']);
+  expect(aggregateContributions(other, mappings).unplaced).toEqual([]);
+});
+
+describe('toolkit elements the contract carries directly', () => {
+  const only = (encounter: Encounter, element: string) => cells(encounter).filter((cell) => cell.includes(` ${element}/`));
+  const at = (element: string, combo: string, value: number) => `SMC_MONTHLY 202610 CM_NW_BAM_CSI001 ${element}/${combo}/SRC_SMC_BRIDGE +${value}`;
+  const delivery = (section: NonNullable<Encounter['delivery']>): Encounter => ({ ...ancEncounter(), type: 'delivery', anc: undefined, delivery: section });
+
+  test('ANC 8th visit: the eighth visit only', () => {
+    expect(only(ancEncounter({ anc: { visitNumber: 8, gestationalAgeWeeks: 38 } }), 'RMNCAH_ANC8')).toEqual([at('RMNCAH_ANC8', 'default', 1)]);
+    for (const visitNumber of [4, 7, 9]) expect(only(ancEncounter({ anc: { visitNumber, gestationalAgeWeeks: 38 } }), 'RMNCAH_ANC8')).toEqual([]);
+  });
+
+  test('an LLIN given at an ANC visit is a net distributed to a pregnant woman', () => {
+    expect(only(ancEncounter({ anc: { visitNumber: 1, gestationalAgeWeeks: 14, llinGiven: true } }), 'MAL_LLIN_DISTR_PW')).toEqual([at('MAL_LLIN_DISTR_PW', 'default', 1)]);
+    expect(only(ancEncounter({ anc: { visitNumber: 1, gestationalAgeWeeks: 14, llinGiven: false } }), 'MAL_LLIN_DISTR_PW')).toEqual([]);
+    expect(only(ancEncounter(), 'MAL_LLIN_DISTR_PW')).toEqual([]);
+  });
+
+  test('live births in facility with a documented birth weight: each weighed live-born baby, in facility only', () => {
+    const twins = delivery({
+      mode: 'normal',
+      place: 'facility',
+      outcomes: [{ outcome: 'live_birth', birthWeightGrams: 2400 }, { outcome: 'live_birth' }, { outcome: 'fresh_stillbirth', birthWeightGrams: 1900 }],
+    });
+    expect(only(twins, 'RMNCAH_LIVE_HF_DBW')).toEqual([at('RMNCAH_LIVE_HF_DBW', 'default', 1)]);
+    expect(only({ ...twins, delivery: { ...twins.delivery!, place: 'home' } }, 'RMNCAH_LIVE_HF_DBW')).toEqual([]);
+  });
+
+  test('pre-term births: babies born alive in facility before 37 completed weeks', () => {
+    const born = (gestationalAgeWeeks: number | undefined, outcomes: NonNullable<Encounter['delivery']>['outcomes']) =>
+      only(delivery({ mode: 'normal', place: 'facility', ...(gestationalAgeWeeks !== undefined ? { gestationalAgeWeeks } : {}), outcomes }), 'RMNCAH_BIRTH_PreTERM');
+    expect(born(34, [{ outcome: 'live_birth' }, { outcome: 'live_birth' }])).toEqual([at('RMNCAH_BIRTH_PreTERM', 'default', 2)]);
+    expect(born(36, [{ outcome: 'live_birth' }, { outcome: 'macerated_stillbirth' }])).toEqual([at('RMNCAH_BIRTH_PreTERM', 'default', 1)]);
+    expect(born(37, [{ outcome: 'live_birth' }])).toEqual([]);
+    expect(born(33, [{ outcome: 'fresh_stillbirth' }])).toEqual([]);
+    expect(born(undefined, [{ outcome: 'live_birth' }])).toEqual([]);
+  });
+
+  test('acute respiratory illness in children: J00–J22, pneumonia included; not in adults, not other chapters', () => {
+    for (const code of ['J00', 'J06.9', 'J09', 'J11.1', 'J18.9', 'J21.0', 'J22']) {
+      expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);
+    }
+    for (const code of ['J23', 'J30.4', 'J45.9', 'A09']) expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([]);
+    expect(only(child({ diagnoses: [{ code: 'J06.9' }], patient: { ...child({}).patient, birthDate: '1980-01-01' } }), 'RMNCAH_CWARI')).toEqual([]);
+    // One child with two respiratory diagnoses counts once.
+    expect(only(child({ diagnoses: [{ code: 'J06.9' }, { code: 'J18.9' }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);
+  });
 });

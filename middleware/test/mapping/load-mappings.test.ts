@@ -41,8 +41,8 @@ test.each([
   {
     name: 'FHIRPath that does not parse',
     file: 'aggregate/malaria.yaml',
-    from: `when: "malaria.suspected = true"`,
-    to: `when: "malaria.suspected = = true"`,
+    from: `when: "malaria.suspected = true or`,
+    to: `when: "malaria.suspected = = true or`,
     path: 'rules[0].when',
     says: /FHIRPath does not parse/,
   },
