@@ -1,7 +1,7 @@
 // The `smc-bridge` command line.
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { createApiKey, SOURCE_PATTERN } from '../config/api-keys.js';
+import { createApiKey, KEY_SCOPES, SOURCE_PATTERN, type KeyScope } from '../config/api-keys.js';
 import { ConfigError } from '../config/config.js';
 import { MappingFileError } from '../mapping/read-yaml.js';
 import { buildEncounterJsonSchema } from '@smc-bridge/contract';
@@ -126,10 +126,11 @@ metadata
 
 program
   .command('replay')
-  .argument('[jobIds...]', 'the failed jobs to replay; all when none is given')
+  .argument('[jobIds...]', 'the failed jobs to replay')
+  .option('--all', 'replay every dead letter of every queue')
   .option('--list', 'only list the dead-letter list, with each failure reason')
-  .description('replay failed jobs (the dead-letter list) once their cause is fixed')
-  .action((jobIds: string[], options: { list?: boolean }) => runReplay(jobIds, { list: options.list === true }));
+  .description('replay failed jobs (the dead-letter list) once their cause is fixed: the ones named, or --all')
+  .action((jobIds: string[], options: { list?: boolean; all?: boolean }) => runReplay(jobIds, { list: options.list === true, all: options.all === true }));
 
 program
   .command('health')
@@ -152,11 +153,13 @@ route
 const keys = program.command('keys').description('API keys');
 keys
   .command('new')
-  .argument('<source>', 'the source the key may post encounters for, e.g. smc-platform')
-  .description('create an API key; prints the key once and the API_KEYS entry that admits it')
-  .action((source: string) => {
-    if (!SOURCE_PATTERN.test(source)) throw new Error('source must be lowercase letters, digits and "-"');
-    const { key, entry } = createApiKey(source);
+  .argument('<name>', 'the source a clinic or app key posts for (e.g. smc-platform, dhis2-app), or an operator key\'s name')
+  .option('--scope <scope>', `what the key may do: ${KEY_SCOPES.join(', ')} (clinic: post and read its own source; app: the DHIS2 Route's key, on the app's endpoints only; operator: every source's status and provenance, dead letters and replay)`, 'clinic')
+  .description('create an API key; prints the key once and the API_KEYS entry that admits it with its scope')
+  .action((name: string, options: { scope: string }) => {
+    if (!SOURCE_PATTERN.test(name)) throw new Error('the name must be lowercase letters, digits and "-"');
+    if (!(KEY_SCOPES as readonly string[]).includes(options.scope)) throw new Error(`--scope must be one of ${KEY_SCOPES.join(', ')}`);
+    const { key, entry } = createApiKey(name, options.scope as KeyScope);
     console.log(`key (give it to the client, it is not stored):  ${key}`);
     console.log(`API_KEYS entry (append, comma-separated):       ${entry}`);
   });

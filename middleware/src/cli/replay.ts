@@ -1,25 +1,28 @@
-// `smc-bridge replay [--list] [job ids…]`: shows the dead-letter list, or puts failed jobs back in their queues
-// once their cause is fixed.
+// `smc-bridge replay [--list] [--all] [job ids…]`: shows the dead-letter list, or puts failed jobs back in
+// their queues once their cause is fixed: the ones named, or every one with --all (never by default).
 import { loadConfig } from '../config/config.js';
 import { createPushQueue } from '../delivery/dhis2/push-queue.js';
 import { listDeadLetters, replayDeadLetters } from '../delivery/dead-letters.js';
+import { createFhirQueue } from '../delivery/fhir/fhir-queue.js';
 import { createIngestQueue } from '../ingest/ingest-queue.js';
 import { createRedis, waitUntilReady } from '../redis/connection.js';
 import { RedisKeys } from '../redis/keys.js';
 
-export async function runReplay(jobIds: string[], options: { list: boolean }): Promise<void> {
+export async function runReplay(jobIds: string[], options: { list: boolean; all: boolean }): Promise<void> {
+  if (!options.list && !options.all && jobIds.length === 0) throw new Error('name the jobs to replay (see --list), or give --all');
+  if (options.all && jobIds.length > 0) throw new Error('give either job ids or --all, not both');
   const config = loadConfig();
   const redis = createRedis(config.redisUrl, 'smc-bridge-replay', 'fail-fast');
   try {
     await waitUntilReady(redis, config.redisUrl);
     const prefix = new RedisKeys(config.redisPrefix).bullPrefix();
-    const queues = [createIngestQueue(redis, prefix), createPushQueue(redis, prefix)];
+    const queues = [createIngestQueue(redis, prefix), createPushQueue(redis, prefix), createFhirQueue(redis, prefix)];
     if (options.list) {
       const letters = await listDeadLetters(queues);
       if (letters.length === 0) console.log('The dead-letter list is empty.');
       for (const letter of letters) console.log(`${letter.queue} ${letter.jobId} (${letter.attempts} attempts, ${letter.failedAt ?? '?'}): ${letter.reason}`);
     } else {
-      const replayed = await replayDeadLetters(queues, jobIds.length > 0 ? jobIds : undefined);
+      const replayed = await replayDeadLetters(queues, options.all ? undefined : jobIds);
       console.log(`${replayed} job(s) put back in their queues.`);
     }
     await Promise.all(queues.map((queue) => queue.close()));
