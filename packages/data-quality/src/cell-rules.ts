@@ -8,7 +8,7 @@ import { baselineWindow, formatCount, join, rangeText, sizeAgainstUsual } from '
 import type { CellSeries } from './facility-history.js';
 import type { Bilingual, CellRuleId, Flag } from './flag.js';
 import { periodOf } from './periods.js';
-import { adjacentTranspositions, multiplicativeScore } from './outliers/digit-errors.js';
+import { adjacentTranspositions, multiplicativeOrigins, multiplicativeScore } from './outliers/digit-errors.js';
 import { expectedRange, outlierScore, poissonLambda, robustScale } from './outliers/robust-score.js';
 import { baselineAt, type Baseline } from './outliers/seasonal-baseline.js';
 
@@ -33,7 +33,11 @@ export function judgeCell(context: CellContext, minScore: number): CellVerdict[]
   if (value === null || value === undefined) return [];
   const baseline = baselineAt(cell.values, index, thresholds);
   if (!baseline) return [];
-  const score = outlierScore(value, baseline);
+  const seasonal = outlierScore(value, baseline);
+  const trailing = baseline.window === 'seasonal' ? baselineAt(cell.values, index, thresholds, 'trailing') : undefined;
+  // A level that moved since earlier years (a new health worker, a growing catchment) shifts every month
+  // against the seasonal window: the value must also stand out against the last twelve months.
+  const score = trailing ? { ...seasonal, z: Math.min(seasonal.z, outlierScore(value, trailing).z) } : seasonal;
   const direction = value >= score.usual ? 'rise' : 'fall';
   const verdicts: CellVerdict[] = [];
   let expected: { low: number; high: number } | undefined;
@@ -67,7 +71,10 @@ export function judgeCell(context: CellContext, minScore: number): CellVerdict[]
     join(usualText(), rangeText(range()), { en: 'Check the value against the register.', fr: 'Vérifiez la valeur dans le registre.' }),
   );
 
-  const multiplicative = multiplicativeScore(value, score.usual, thresholds.multiplicativeRatio, thresholds.multiplicativeMinDifference);
+  const fits = (origin: number) => outlierScore(origin, baseline).z <= thresholds.fitZ;
+  const byRatio = multiplicativeScore(value, score.usual, thresholds.multiplicativeRatio, thresholds.multiplicativeMinDifference);
+  const byEdit = score.z >= thresholds.keyingZ && multiplicativeOrigins(value).some(fits) ? score.z / thresholds.keyingZ : 0;
+  const multiplicative = Math.max(byRatio, byEdit);
   make('multiplicative-error', multiplicative, 'critical', () =>
     join(usualText(), rangeText(range()), {
       en: 'A digit too many or too few (×10, ÷10) is likely.',
@@ -76,7 +83,7 @@ export function judgeCell(context: CellContext, minScore: number): CellVerdict[]
   );
 
   if (score.z >= thresholds.transpositionZ) {
-    const fit = adjacentTranspositions(value).find((swapped) => outlierScore(swapped, baseline).z <= thresholds.fitZ);
+    const fit = adjacentTranspositions(value).find(fits);
     if (fit !== undefined) {
       make('digit-transposition', score.z / thresholds.transpositionZ, 'warning', () =>
         join(usualText(), rangeText(range()), {
@@ -143,7 +150,7 @@ function cumulativeMatch(values: readonly (number | null)[], index: number, star
   const value = values[index] as number;
   const expected = sinceJanuary + baseline.median;
   const noise = Math.max(robustScale(baseline), Math.sqrt(poissonLambda(baseline.median)));
-  const tolerance = Math.max(2.5 * noise, 0.15 * expected, 1);
+  const tolerance = Math.max(1.5 * noise, 0.1 * expected, 1);
   return Math.abs(value - expected) <= tolerance ? { sinceJanuary } : undefined;
 }
 

@@ -15,11 +15,15 @@ export const SCREENING_DEFAULTS = {
   /** x / usual ≥ ratio or ≤ 1 / ratio, and |x − usual| ≥ minDifference: a multiplicative (×10, ÷10) error. */
   multiplicativeRatio: 8,
   multiplicativeMinDifference: 10,
-  /** A moderate outlier (z ≥ this) that a swap of two adjacent digits brings within fitZ of the usual value. */
-  transpositionZ: 2.5,
-  fitZ: 1,
+  /**
+   * A moderate outlier (z ≥ this) that a keying edit (two adjacent digits swapped; ×10, ÷10, a doubled
+   * digit dropped) brings within fitZ of the usual value.
+   */
+  transpositionZ: 3,
+  keyingZ: 2.5,
+  fitZ: 0.75,
   /** A value above this z that matches the year-to-date sum plus a usual month. */
-  cumulativeZ: 2,
+  cumulativeZ: 3,
   /** The same non-zero value this many months running, when chance alone gives it less than the probability. */
   repeatRun: 3,
   repeatProbability: 0.001,

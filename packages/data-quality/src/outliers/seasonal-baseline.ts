@@ -18,7 +18,12 @@ export interface Baseline {
 
 export type BaselineOptions = Pick<ScreeningThresholds, 'seasonalYears' | 'minHistoryMonths' | 'trailingMonths' | 'minBaselineValues'>;
 
-export function baselineAt(series: readonly (number | null)[], index: number, options: BaselineOptions = SCREENING_DEFAULTS): Baseline | undefined {
+export function baselineAt(
+  series: readonly (number | null)[],
+  index: number,
+  options: BaselineOptions = SCREENING_DEFAULTS,
+  only?: 'trailing',
+): Baseline | undefined {
   let first = -1;
   for (let i = 0; i < index; i++) {
     if (series[i] !== null && series[i] !== undefined) {
@@ -27,7 +32,7 @@ export function baselineAt(series: readonly (number | null)[], index: number, op
     }
   }
   if (first < 0) return undefined;
-  if (index - first >= options.minHistoryMonths) {
+  if (only === undefined && index - first >= options.minHistoryMonths) {
     const values: number[] = [];
     let from = index;
     for (let year = 1; year <= options.seasonalYears; year++) {
