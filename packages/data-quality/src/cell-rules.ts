@@ -33,11 +33,13 @@ export function judgeCell(context: CellContext, minScore: number): CellVerdict[]
   if (value === null || value === undefined) return [];
   const baseline = baselineAt(cell.values, index, thresholds);
   if (!baseline) return [];
-  const seasonal = outlierScore(value, baseline);
-  const trailing = baseline.window === 'seasonal' ? baselineAt(cell.values, index, thresholds, 'trailing') : undefined;
-  // A level that moved since earlier years (a new health worker, a growing catchment) shifts every month
-  // against the seasonal window: the value must also stand out against the last twelve months.
-  const score = trailing ? { ...seasonal, z: Math.min(seasonal.z, outlierScore(value, trailing).z) } : seasonal;
+  // The value must stand out against both windows: against the last twelve months too, since a level that
+  // moved since earlier years (a new health worker, a growing catchment) shifts every month against the
+  // seasonal window; and, in a second year of history, against last year's same months too, since a
+  // malaria peak stands out against the trailing year.
+  const primary = outlierScore(value, baseline);
+  const other = baselineAt(cell.values, index, thresholds, baseline.window === 'seasonal' ? 'trailing' : 'seasonal');
+  const score = other ? { ...primary, z: Math.min(primary.z, outlierScore(value, other).z) } : primary;
   const direction = value >= score.usual ? 'rise' : 'fall';
   const verdicts: CellVerdict[] = [];
   let expected: { low: number; high: number } | undefined;
@@ -72,7 +74,8 @@ export function judgeCell(context: CellContext, minScore: number): CellVerdict[]
   );
 
   const fits = (origin: number) => outlierScore(origin, baseline).z <= thresholds.fitZ;
-  const byRatio = multiplicativeScore(value, score.usual, thresholds.multiplicativeRatio, thresholds.multiplicativeMinDifference);
+  const ratioAgainst = (usual: number) => multiplicativeScore(value, usual, thresholds.multiplicativeRatio, thresholds.multiplicativeMinDifference);
+  const byRatio = Math.min(ratioAgainst(score.usual), other ? ratioAgainst(other.median) : Infinity);
   const byEdit = score.z >= thresholds.keyingZ && multiplicativeOrigins(value).some(fits) ? score.z / thresholds.keyingZ : 0;
   const multiplicative = Math.max(byRatio, byEdit);
   make('multiplicative-error', multiplicative, 'critical', () =>

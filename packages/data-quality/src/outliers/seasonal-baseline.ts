@@ -1,7 +1,8 @@
 // The values a month is compared with: the same calendar month and the months either side of it in up to
 // five previous years (the C-SUM window of malaria epidemic thresholds), so that a July–November peak is
 // compared with earlier peaks, not with the dry season. With less than two years of history, or too few
-// reported values in that window, the trailing twelve months stand in.
+// reported values in that window, the trailing twelve months stand in. `only` asks for one window whatever
+// the history (the seasonal one then needs just the three months of last year).
 import { SCREENING_DEFAULTS, type ScreeningThresholds } from '../defaults.js';
 import { meanAbsoluteDeviation, median, medianAbsoluteDeviation } from '../statistics.js';
 
@@ -22,7 +23,7 @@ export function baselineAt(
   series: readonly (number | null)[],
   index: number,
   options: BaselineOptions = SCREENING_DEFAULTS,
-  only?: 'trailing',
+  only?: 'trailing' | 'seasonal',
 ): Baseline | undefined {
   let first = -1;
   for (let i = 0; i < index; i++) {
@@ -32,7 +33,7 @@ export function baselineAt(
     }
   }
   if (first < 0) return undefined;
-  if (only === undefined && index - first >= options.minHistoryMonths) {
+  if (only === 'seasonal' || (only === undefined && index - first >= options.minHistoryMonths)) {
     const values: number[] = [];
     let from = index;
     for (let year = 1; year <= options.seasonalYears; year++) {
@@ -45,7 +46,8 @@ export function baselineAt(
         from = Math.min(from, i);
       }
     }
-    if (values.length >= options.minBaselineValues) return summarise('seasonal', values, from, index - 11);
+    if (values.length >= (only === 'seasonal' ? 3 : options.minBaselineValues)) return summarise('seasonal', values, from, index - 11);
+    if (only === 'seasonal') return undefined;
   }
   const values: number[] = [];
   const from = Math.max(0, index - options.trailingMonths);
