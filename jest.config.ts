@@ -19,6 +19,7 @@ const config: Config = {
     esmTypeScript('contract', '<rootDir>/packages/contract'),
     esmTypeScript('generator', '<rootDir>/packages/generator'),
     esmTypeScript('stand-ins', '<rootDir>/packages/stand-ins'),
+    esmTypeScript('data-quality', '<rootDir>/packages/data-quality'),
     esmTypeScript('middleware', '<rootDir>/middleware'),
   ],
 };

@@ -1,0 +1,38 @@
+// The summary statistics the rules and the baselines are written in. Standard deviations are population
+// ones (divide by n), as DHIS2's outlier detection computes them (`stddev_pop`).
+
+export function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return values.length === 0 ? NaN : sum / values.length;
+}
+
+export function populationStandardDeviation(values: readonly number[]): number {
+  const middle = mean(values);
+  let squares = 0;
+  for (const value of values) squares += (value - middle) ** 2;
+  return values.length === 0 ? NaN : Math.sqrt(squares / values.length);
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+}
+
+/** Median absolute deviation from the median (not scaled). */
+export function medianAbsoluteDeviation(values: readonly number[], middle = median(values)): number {
+  return median(values.map((value) => Math.abs(value - middle)));
+}
+
+/** Mean absolute deviation from the median: the scale the modified z-score falls back on when the MAD is 0. */
+export function meanAbsoluteDeviation(values: readonly number[], middle = median(values)): number {
+  return mean(values.map((value) => Math.abs(value - middle)));
+}
+
+export function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
