@@ -21,7 +21,7 @@ import { indexFhirDefinitions } from './fhir/definitions.js';
 import { FhirClient } from './fhir/fhir-client.js';
 import { loadTerminology } from './fhir/terminology.js';
 import { skipTarget } from './ingest/skip-target.js';
-import { mapToLedger } from './mapping/mapping-step.js';
+import { mapToLedger } from './mapping/map-to-ledger.js';
 import { ServiceMetrics } from './http/metrics.js';
 import type { Logger } from './logging/logger.js';
 import { createRedis, waitUntilReady } from './redis/connection.js';

@@ -2,7 +2,7 @@
 // middleware, created or updated; the compose setup job runs it after the metadata import).
 import { loadConfig, type Config, type Dhis2Auth } from '../config/config.js';
 import { dhis2Authorization } from '../dhis2/dhis2-client.js';
-import { ensureRoute, type RouteSettings } from '../dhis2/routes.js';
+import { ensureRoute, type RouteSettings } from '../dhis2/route-setup.js';
 import { DEFAULT_PACKAGE_FILE, pushMetadataPackage } from './metadata.js';
 import { createRedis, redisAnswers } from '../redis/connection.js';
 

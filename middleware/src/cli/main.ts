@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createApiKey, KEY_SCOPES, SOURCE_PATTERN, type KeyScope } from '../config/api-keys.js';
 import { ConfigError } from '../config/config.js';
-import { MappingFileError } from '../mapping/read-yaml.js';
+import { MappingFileError } from '../mapping-files/read-yaml.js';
 import { buildEncounterJsonSchema } from '@smc-bridge/contract';
 import { yesterday } from './yesterday.js';
 import { DEFAULT_MAPPINGS_DIRECTORY, mappingsCoverage, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';

@@ -15,9 +15,9 @@ import {
   TOOLKIT_ELEMENTS_FILE,
   toolkitElementsText,
 } from '../mapping/coverage.js';
-import { buildMappingJsonSchemas } from '../mapping/json-schemas.js';
+import { buildMappingJsonSchemas } from '../mapping-files/published-schemas.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
-import { formatMappingError } from '../mapping/read-yaml.js';
+import { formatMappingError } from '../mapping-files/read-yaml.js';
 
 export { DEFAULT_MAPPINGS_DIR as DEFAULT_MAPPINGS_DIRECTORY } from '../config/config.js';
 

@@ -2,7 +2,7 @@
 // toolkit's codes, and sends whole cell groups with CREATE_AND_UPDATE. It also imports the metadata package.
 import axios, { type AxiosInstance } from 'axios';
 import type { Dhis2Auth } from '../config/config.js';
-import { readImportResponse, type ImportOutcome } from './import-summary.js';
+import { readImportResponse, type ImportOutcome } from './import-answer.js';
 
 export interface DataValue {
   dataElement: string;

@@ -34,7 +34,7 @@ import type {
 } from '@medplum/fhirtypes';
 import type { CellGroup, CellValue } from '../ledger/ledger.js';
 import { DEFAULT_CATEGORY_OPTION_COMBO, type Category, type CategoryCombo, type CategoryOption, type Mappings } from '../mapping/load-mappings.js';
-import { periodBounds } from '../mapping/periods.js';
+import { periodBounds } from '../mapping/period-ids.js';
 import type { FhirClient } from './fhir-client.js';
 import { fullUrlOf, identifierCriteria, systemUnder } from './record-identity.js';
 import type { ConceptEntry, Terminology } from './terminology.js';

@@ -7,8 +7,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ENCOUNTER_TYPES, FP_METHODS, VACCINES, type EncounterType } from '@smc-bridge/contract';
-import { loadFacilityTable, type FacilityTable } from '../mapping/facility-table.js';
-import { MappingFileError, pathText, readYaml, type Located, type MappingError } from '../mapping/read-yaml.js';
+import { loadFacilityTable, type FacilityTable } from '../mapping-files/facility-table.js';
+import { MappingFileError, pathText, readYaml, type Located, type MappingError } from '../mapping-files/read-yaml.js';
 import {
   CONDITION_KEYS,
   DELIVERY_MODES,
@@ -29,7 +29,7 @@ import {
   type ObservationEntry,
   type ObservationKey,
   type TerminologyFile,
-} from './terminology-files.js';
+} from '../mapping-files/terminology-file-schema.js';
 
 export type { CodingEntry, ConceptEntry, MedicationKey, ObservationKey };
 

@@ -4,7 +4,7 @@
 // what makes a crash between "stored" and "queued" harmless: the sweeper re-queues what stays in it. A
 // duplicate never queues anything, even when its original is still waiting in the inbox.
 import type { Redis } from 'ioredis';
-import { repliesOf } from '../redis/pipeline.js';
+import { repliesOf } from '../redis/replies.js';
 import type { Encounter } from '@smc-bridge/contract';
 import type { RedisKeys } from '../redis/keys.js';
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
-import { stallRecovery } from '../queue/stall-recovery.js';
+import { stallRecovery } from '../queues/stall-recovery.js';
 import type { EncounterRef, EncounterStore, StoredEncounter } from './encounter-store.js';
 
 export const INGEST_QUEUE = 'ingest';

@@ -11,7 +11,7 @@
 // set waits for both). One Lua script does the replacement, so a worker killed half-way leaves either the
 // old contributions or the new ones.
 import type { Redis } from 'ioredis';
-import { repliesOf } from '../redis/pipeline.js';
+import { repliesOf } from '../redis/replies.js';
 import type { Contribution } from '../mapping/aggregate-contributions.js';
 
 export interface CellGroup {

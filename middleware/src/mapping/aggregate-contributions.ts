@@ -10,7 +10,7 @@ import {
   type ExpressionEnvironment,
   type Mappings,
 } from './load-mappings.js';
-import { periodOf } from './periods.js';
+import { periodOf } from './period-ids.js';
 
 /** A DHIS2 cell: the data value's coordinates. */
 export interface Cell {

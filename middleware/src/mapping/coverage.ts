@@ -11,8 +11,8 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Mappings } from './load-mappings.js';
-import { CoverageReasonsFileSchema, COVERAGE_REASON_KINDS } from './mapping-files.js';
-import { readYaml, type MappingError } from './read-yaml.js';
+import { CoverageReasonsFileSchema, COVERAGE_REASON_KINDS } from '../mapping-files/rule-file-schemas.js';
+import { readYaml, type MappingError } from '../mapping-files/read-yaml.js';
 
 export const TOOLKIT_ELEMENTS_FILE = 'who-toolkit-elements.json';
 export const COVERAGE_REASONS_FILE = 'coverage-reasons.yaml';

@@ -7,10 +7,10 @@ import { join, relative } from 'node:path';
 import fhirpath from 'fhirpath';
 import { skipWhenDataAbsent } from './absent-data.js';
 import { parseAgeBand, type AgeBand } from './age-bands.js';
-import { loadFacilityTable, type FacilityTable } from './facility-table.js';
-import { AggregateFileSchema, CategoriesFileSchema } from './mapping-files.js';
-import type { PeriodType } from './periods.js';
-import { MappingFileError, readYaml, pathText, type MappingError } from './read-yaml.js';
+import { loadFacilityTable, type FacilityTable } from '../mapping-files/facility-table.js';
+import { AggregateFileSchema, CategoriesFileSchema } from '../mapping-files/rule-file-schemas.js';
+import type { PeriodType } from './period-ids.js';
+import { MappingFileError, readYaml, pathText, type MappingError } from '../mapping-files/read-yaml.js';
 
 /** Variables every expression may use besides the encounter itself. */
 export interface ExpressionEnvironment {

@@ -10,7 +10,7 @@ import { loadTerminology } from '../../src/fhir/terminology.js';
 import { validateFhirBundle } from '../../src/fhir/validate-resources.js';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { periodBounds } from '../../src/mapping/periods.js';
+import { periodBounds } from '../../src/mapping/period-ids.js';
 
 const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
 const mappings = loadMappings(MAPPINGS);

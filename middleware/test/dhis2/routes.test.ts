@@ -1,6 +1,6 @@
 // The DHIS2 Route to the middleware: created once, updated in place on every later run, key never shown back.
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
-import { ensureRoute, ROUTE_CODE } from '../../src/dhis2/routes.js';
+import { ensureRoute, ROUTE_CODE } from '../../src/dhis2/route-setup.js';
 import { createApiKey } from '../../src/config/api-keys.js';
 
 let dhis2: Dhis2StandInServer;

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Encounter } from '@smc-bridge/contract';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
-import { FacilityTable } from '../../src/mapping/facility-table.js';
+import { FacilityTable } from '../../src/mapping-files/facility-table.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { ancEncounter } from '../support/fixtures.js';
 

@@ -17,7 +17,7 @@ import {
   type Coverage,
 } from '../../src/mapping/coverage.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { formatMappingError } from '../../src/mapping/read-yaml.js';
+import { formatMappingError } from '../../src/mapping-files/read-yaml.js';
 import { MappingsCopy, refusalsOf, SHIPPED_MAPPINGS } from '../support/mappings-copy.js';
 
 jest.setTimeout(60_000);

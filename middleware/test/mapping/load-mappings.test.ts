@@ -1,7 +1,7 @@
 // The shipped mappings load; broken copies fail with the file, the line and the path of each problem.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMappingJsonSchemas } from '../../src/mapping/json-schemas.js';
+import { buildMappingJsonSchemas } from '../../src/mapping-files/published-schemas.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { MappingsCopy, refusalsOf, SHIPPED_MAPPINGS } from '../support/mappings-copy.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { isInAgeBand, parseAgeBand } from '../../src/mapping/age-bands.js';
-import { periodBounds, periodOf } from '../../src/mapping/periods.js';
+import { periodBounds, periodOf } from '../../src/mapping/period-ids.js';
 
 describe('periods', () => {
   test.each([

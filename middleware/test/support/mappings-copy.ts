@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@jest/globals';
-import { MappingFileError, type MappingError } from '../../src/mapping/read-yaml.js';
+import { MappingFileError, type MappingError } from '../../src/mapping-files/read-yaml.js';
 
 export const SHIPPED_MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
 

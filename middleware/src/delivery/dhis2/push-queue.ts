@@ -14,12 +14,12 @@ import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
-import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-summary.js';
+import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-answer.js';
 import type { EncounterStore, TargetState } from '../../ingest/encounter-store.js';
 import { cellKeyOf, groupKeyOf, type CellGroup, type CellValue, type EncounterVersion, type Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
-import { nextAttemptOf, type NextAttempt } from '../../queue/retry-timing.js';
-import { stallRecovery } from '../../queue/stall-recovery.js';
+import { nextAttemptOf, type NextAttempt } from '../../queues/retry-timing.js';
+import { stallRecovery } from '../../queues/stall-recovery.js';
 
 export const PUSH_QUEUE = 'dhis2-push';
 

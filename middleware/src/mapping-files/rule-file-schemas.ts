@@ -1,9 +1,9 @@
 // What integrators write in mappings/ (DESIGN.md §4), as zod schemas: the loader validates each YAML file
 // against them, and their JSON Schema is published in mappings/schemas/ for editors.
 import { z } from 'zod';
-import { TerminologyFileSchema } from '../fhir/terminology-files.js';
+import { TerminologyFileSchema } from './terminology-file-schema.js';
 import { FacilitiesFileSchema } from './facility-table.js';
-import { PERIOD_TYPES } from './periods.js';
+import { PERIOD_TYPES } from '../mapping/period-ids.js';
 
 const code = z.string().min(1).max(50).regex(/^[^\s]+$/, 'must have no spaces');
 const fhirPath = z.string().min(1).describe('FHIRPath expression evaluated over the encounter');

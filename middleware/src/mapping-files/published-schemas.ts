@@ -1,6 +1,6 @@
 // JSON Schemas of the mapping files, generated from their zod schemas, for editors and integrators.
 import { z } from 'zod';
-import { MAPPING_FILE_SCHEMAS } from './mapping-files.js';
+import { MAPPING_FILE_SCHEMAS } from './rule-file-schemas.js';
 
 export function buildMappingJsonSchemas(): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
