@@ -199,7 +199,6 @@ class DataValueSetImport {
 
     // Data-set-level validation: every check runs, any failure aborts.
     if (!this.dataSet && trimToNull(dataSetId) !== null) this.summary.abort('E7600', [dataSetId]);
-    if (!this.dataSet && this.strict.strictDataElements) this.summary.abort('E7602', []);
     if (!this.outerOrgUnit && orgUnitId !== null) this.summary.abort('E7603', [text(this.header.orgUnit), dataSetId]);
     if (!this.outerAttributeOptionCombo && trimToNull(aocId) !== null) this.summary.abort('E7604', [aocId, dataSetId]);
     if (this.summary.isAborted) return this.summaryJson('Import process was aborted', 'false');
@@ -355,9 +354,14 @@ class DataValueSetImport {
     if (this.strict.strictPeriods && !dataSets.some((dataSet) => dataSet.periodType === period.periodType)) {
       return this.conflict(context, 'E7632', entry.period, entry.dataElement);
     }
-    // strictDataElements without a data set aborted earlier (E7602), so the target is the payload's data set.
-    if (this.strict.strictDataElements && this.dataSet && !this.dataSet.dataSetElements.has(dataElement.id)) {
-      return this.conflict(context, 'E7633', entry.dataElement, this.dataSet.id);
+    // checkDataValueStrictDataElement (2.39–2.42, since DHIS2-14693 there is no E7602 abort): the targets
+    // are the payload's data set, else the element's own data sets, so then only an element in no data set
+    // fails, with an empty list of data sets.
+    if (this.strict.strictDataElements) {
+      const targets = this.dataSet ? [this.dataSet] : dataSets;
+      if (!targets.some((dataSet) => dataSet.dataSetElements.has(dataElement.id))) {
+        return this.conflict(context, 'E7633', entry.dataElement, targets.map((dataSet) => dataSet.id).join(','));
+      }
     }
     if (this.strict.strictCategoryOptionCombos && !metadata.optionCombosOfDataElement(dataElement).has(categoryOptionCombo.id)) {
       return this.conflict(context, 'E7634', entry.categoryOptionCombo, entry.dataElement);
