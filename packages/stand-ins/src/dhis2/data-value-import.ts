@@ -81,8 +81,12 @@ type ResolvedValue = Required<ValueContext>;
 
 class ImportFailure extends Error {}
 
+/**
+ * A string field as DHIS2's JSON mapper reads it: every mapper registers EmptyStringToNullStdDeserializer
+ * (JacksonObjectMapperConfig), so `""` is null; whitespace stays. Numbers and booleans come as their text.
+ */
 function text(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new ImportFailure(`Cannot deserialize value of type \`java.lang.String\` from ${Array.isArray(value) ? 'Array' : 'Object'} value`);

@@ -85,7 +85,7 @@ test('several periods or org units: no header; output by code on request', () =>
 
 test('deleted values are left out unless includeDeleted=true, which adds the deleted flag', () => {
   const standIn = seeded();
-  post(standIn, monthly([{ dataElement: ANC_VISITS, value: '' }]));
+  post(standIn, monthly([{ dataElement: ANC_VISITS, value: ' ' }]));
   const query = { dataSet: DATA_SET, period: '202611', orgUnit: BAMBUI };
   expect((get(standIn, '/api/dataValueSets', query).body.dataValues as unknown[]).length).toBe(1);
   const withDeleted = get(standIn, '/api/dataValueSets', { ...query, includeDeleted: 'true' }).body.dataValues as Record<string, unknown>[];
