@@ -47,6 +47,8 @@ export interface ImportEnvironment {
   user: Dhis2User;
   settings: SystemSettings;
   now: Date;
+  /** The DHIS2 minor version the stand-in plays (39 … 43); expiry locking changed in 2.42. */
+  minorVersion: number;
 }
 
 /** The `ImportSummary` object, keys in DHIS2's order, ready to serialise. */
@@ -444,23 +446,34 @@ class DataValueSetImport {
     return latest;
   }
 
-  /** `DataSet.isLocked`: past `expiryDays` after the period's end, unless the user may edit expired data. */
+  /**
+   * `DataSet.isLocked`, unless the user may edit expired data. The period locks from the day after
+   * end + expiryDays: 2.39–2.41 compare days (`Period.isDateInTimeFrame(null, end + expiryDays, now)`, an int
+   * expiryDays), 2.42 compares instants from the midnight after the end (`isDateWithTimeInTimeFrame(null,
+   * end + 1 + expiryDays, now)`, a double expiryDays). Either way the last allowed day still accepts.
+   */
   private isLocked(dataSet: DataSet, period: Period): boolean {
-    const { user } = this.environment;
-    if (dataSet.expiryDays <= 0 || user.authorities.includes('ALL') || user.authorities.includes('F_EDIT_EXPIRED')) return false;
-    return this.environment.now.getTime() > (period.endDay + dataSet.expiryDays) * 86_400_000;
+    const { user, now, minorVersion } = this.environment;
+    if (dataSet.expiryDays === 0 || user.authorities.includes('ALL') || user.authorities.includes('F_EDIT_EXPIRED')) return false;
+    if (minorVersion >= 42) return now.getTime() > (period.endDay + 1 + dataSet.expiryDays) * 86_400_000;
+    return dayOfDate(now) > period.endDay + Math.trunc(dataSet.expiryDays);
   }
 
-  /** `DataSet.isDataInputPeriodAndDateAllowed`: no input periods, or one for this period open now. */
+  /**
+   * `DataSet.isDataInputPeriodAndDateAllowed`: no input periods, or one for this period open today.
+   * `DataInputPeriod.isDateWithinOpenCloseDates` compares days (`Period.isDateInTimeFrame`), so the whole
+   * closing day is open.
+   */
   private isInputAllowed(dataSet: DataSet, period: Period): boolean {
     if (dataSet.dataInputPeriods.length === 0) return true;
-    const now = this.environment.now.getTime();
-    return dataSet.dataInputPeriods.some(
-      (dip) =>
-        parsePeriod(dip.period)?.iso === period.iso &&
-        (dip.openingDate === undefined || now >= Date.parse(dip.openingDate)) &&
-        (dip.closingDate === undefined || now <= Date.parse(dip.closingDate)),
-    );
+    const day = (date: string | undefined): number | null => (date === undefined ? null : parseDay(date.slice(0, 10)));
+    return dataSet.dataInputPeriods.some((dip) => {
+      const opening = day(dip.openingDate);
+      const closing = day(dip.closingDate);
+      return (
+        parsePeriod(dip.period)?.iso === period.iso && (opening === null || this.today >= opening) && (closing === null || this.today <= closing)
+      );
+    });
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -222,7 +222,7 @@ export class Dhis2StandIn {
       }
     }
     return importDataValueSet(
-      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock() },
+      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock(), minorVersion: this.minor },
       options,
       payload,
     );
