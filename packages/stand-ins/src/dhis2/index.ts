@@ -3,6 +3,9 @@
 export { Dhis2StandIn, type Dhis2StandInOptions, type DataValueLookup, type HandledRequest } from './stand-in.js';
 export { startDhis2StandInServer, toDhis2Request, type Dhis2StandInServer, type Dhis2StandInServerOptions } from './server.js';
 export { FaultInjector, type Dhis2Fault, type FaultMatch, type RandomFaults, type InjectedFault } from './faults.js';
+// A route run answers with a proxy plan; both transports carry it out with resolveProxy, and so can a caller
+// of `handle()` that has no transport.
+export { resolveProxy, type OutboundRequest, type ProxyPlan, type UpstreamOutcome } from '../http/outbound.js';
 export { DEFAULT_PERSONAL_ACCESS_TOKEN, DEFAULT_USER, basicAuthorization, type Dhis2User } from './auth.js';
 export {
   DEFAULT_CATEGORY,

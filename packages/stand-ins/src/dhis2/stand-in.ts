@@ -15,6 +15,7 @@ import { parsePeriod } from './periods.js';
 import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
 import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
 import { RoutesApi } from './routes-api.js';
+import { ROUTE_RUN_METHODS, ROUTE_RUN_PATH, runRoute } from './route-run.js';
 import type { DataValueKey, Dhis2MetadataPayload, Dhis2Request, Dhis2Response, StoredDataValue } from './types.js';
 import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
 
@@ -28,6 +29,11 @@ export interface Dhis2StandInOptions {
   systemSettings?: Partial<SystemSettings>;
   /** The server clock (period openness, expiry, timestamps). Default: the real time. */
   now?: () => Date;
+  /**
+   * dhis.conf `route.remote_servers_allowed` (2.42+): comma-separated globs of `protocol://host[:port]` a
+   * route may reach. Default DHIS2's `https://*`; tests with a local http upstream set e.g. `http://127.0.0.1:*`.
+   */
+  routeRemoteServersAllowed?: string;
 }
 
 /** A cell to look up; option combos default to the default COC, the period may be any ISO form. */
@@ -59,6 +65,7 @@ export class Dhis2StandIn {
   private readonly jobs = new ImportJobs();
   private readonly clock: () => Date;
   private readonly minor: number;
+  private readonly routeRemoteServersAllowed: string;
 
   constructor(options: Dhis2StandInOptions = {}) {
     this.version = fullVersion(options.version ?? '2.41');
@@ -66,6 +73,7 @@ export class Dhis2StandIn {
     this.users = (options.users ?? [DEFAULT_USER]).map((user) => ({ ...user }));
     this.settings = { ...DEFAULT_SYSTEM_SETTINGS, ...options.systemSettings };
     this.clock = options.now ?? (() => new Date());
+    this.routeRemoteServersAllowed = options.routeRemoteServersAllowed ?? 'https://*';
     if (options.metadata) this.loadMetadata(options.metadata);
   }
 
@@ -135,8 +143,22 @@ export class Dhis2StandIn {
   handle(request: Dhis2Request): Dhis2Response {
     const fault = this.faults.take(request);
     const response = fault ? applyFault(fault, () => this.route(request)) : this.route(request);
-    this.requests.push({ method: request.method.toUpperCase(), path: request.path, status: response.status, fault: fault?.kind });
-    return response;
+    const logged: HandledRequest = { method: request.method.toUpperCase(), path: request.path, status: response.status, fault: fault?.kind };
+    this.requests.push(logged);
+    const proxy = response.proxy;
+    if (!proxy) return response;
+    // A route run's status is known once the transport has the upstream's outcome.
+    return {
+      ...response,
+      proxy: {
+        request: proxy.request,
+        respond: (outcome) => {
+          const answer = proxy.respond(outcome);
+          logged.status = answer.status;
+          return answer;
+        },
+      },
+    };
   }
 
   private route(request: Dhis2Request): Dhis2Response {
@@ -173,8 +195,18 @@ export class Dhis2StandIn {
           ),
       },
     };
+    const run = ROUTE_RUN_PATH.exec(request.path);
+    if (run) {
+      if (!ROUTE_RUN_METHODS.includes(method)) return errorMessage(405, `Request method '${method}' is not supported`);
+      return runRoute(request, run, {
+        routes: this.routesApi,
+        user,
+        minorVersion: this.minor,
+        remoteServersAllowed: this.routeRemoteServersAllowed,
+      });
+    }
     const routeResource = /^routes(?:\/(.+))?$/.exec(resource);
-    if (routeResource) return this.routesApi.handle(method, routeResource[1] ?? '', request.query ?? {}, request.body);
+    if (routeResource) return this.routesApi.handle(method, routeResource[1] ?? '', request.query ?? {}, request.body, user);
     const job = /^system\/(tasks|taskSummaries)\/DATAVALUE_IMPORT\/(\w+)$/.exec(resource);
     if (job && method === 'GET') return job[1] === 'tasks' ? this.jobs.tasks(job[2] as string) : this.jobs.taskSummary(job[2] as string);
 
