@@ -26,7 +26,8 @@ const UID = /^[A-Za-z][A-Za-z0-9]{10}$/;
 const AUTH_TYPES = ['http-basic', 'api-token', 'api-headers', 'api-query-params', 'oauth2-client-credentials'];
 const ROUTE_KLASS = 'org.hisp.dhis.route.Route';
 
-function newUid(): string {
+/** A random DHIS2 uid (`CodeGenerator.generateUid`: a letter, then 10 letters or digits). */
+export function newUid(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   const bytes = randomBytes(11);
   return Array.from(bytes, (byte, i) => alphabet[byte % (i === 0 ? 52 : 62)]).join('');

@@ -14,7 +14,8 @@ import { importMetadata } from './metadata-import.js';
 import { parsePeriod } from './periods.js';
 import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
 import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
-import { RoutesApi } from './routes-api.js';
+import { Datastore } from './datastore.js';
+import { newUid, RoutesApi } from './routes-api.js';
 import { ROUTE_RUN_METHODS, ROUTE_RUN_PATH, runRoute } from './route-run.js';
 import type { DataValueKey, Dhis2MetadataPayload, Dhis2Request, Dhis2Response, StoredDataValue } from './types.js';
 import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
@@ -56,6 +57,8 @@ export class Dhis2StandIn {
   /** Routes created through /api/routes (deployment creates the `smc-bridge` route). */
   readonly routesApi = new RoutesApi();
   readonly faults = new FaultInjector();
+  /** /api/dataStore namespaces and entries. */
+  readonly dataStore = new Datastore();
   /** Every request handled, in order (method, path, status, fault), for assertions on retries. */
   readonly requests: HandledRequest[] = [];
   readonly version: string;
@@ -129,9 +132,10 @@ export class Dhis2StandIn {
     return this.store.allRegistrations();
   }
 
-  /** Forgets stored values, registrations, faults and the request log; metadata and users stay. */
+  /** Forgets stored values, registrations, data store entries, faults and the request log; metadata, users and routes stay. */
   reset(): void {
     this.store.clear();
+    this.dataStore.clear();
     this.faults.clear();
     this.faults.injected.length = 0;
     this.requests.length = 0;
@@ -204,6 +208,11 @@ export class Dhis2StandIn {
         minorVersion: this.minor,
         remoteServersAllowed: this.routeRemoteServersAllowed,
       });
+    }
+    const dataStore = /^dataStore(?:\/(.*))?$/.exec(resource);
+    if (dataStore) {
+      const segments = (dataStore[1] ?? '').split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment));
+      return this.dataStore.handle(method, segments, request, { user, now, minorVersion: this.minor, newUid });
     }
     const routeResource = /^routes(?:\/(.+))?$/.exec(resource);
     if (routeResource) return this.routesApi.handle(method, routeResource[1] ?? '', request.query ?? {}, request.body, user);
