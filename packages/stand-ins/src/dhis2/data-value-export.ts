@@ -136,10 +136,11 @@ export function exportDataValueSet(environment: ExportEnvironment, query: Query 
   const single = dataSets.length === 1 && periods.length === 1 && orgUnits.length === 1 && !children;
   if (!single) return jsonResponse(200, { dataValues });
   const [dataSet, period, orgUnit] = [dataSets[0], periods[0], orgUnits[0]] as [Identifiable, Period, Identifiable];
+  // DefaultDataValueSetService.getCompleteDate: the default combo's registration, written with toLongGmtDate.
   const registration = store.registration(dataSet.id, period.iso, orgUnit.id, DEFAULT_CATEGORY_OPTION_COMBO);
   return jsonResponse(200, {
     dataSet: name(dataSet, dataSet.id, schemes.dataSet),
-    completeDate: registration?.completeDate ?? null,
+    completeDate: registration ? longGmt(registration.date) : null,
     period: period.iso,
     orgUnit: name(orgUnit, orgUnit.id, schemes.orgUnit),
     dataValues,

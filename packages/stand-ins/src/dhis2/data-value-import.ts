@@ -244,15 +244,20 @@ class DataValueSetImport {
       return 'false';
     }
     const completeDate = formatDay(completeDay);
-    // Under dryRun "nothing is written" (§1.7), the registration included.
-    if (this.dryRun) return completeDate;
+    // DefaultDataValueSetService.handleComplete (2.39–2.42) registers even under dryRun (it never asks), for
+    // the outer attribute option combo or the default one, dated at the start of the complete day.
+    const { user, now } = this.environment;
     this.environment.store.register({
       dataSet: this.dataSet.id,
       period: this.outerPeriod.iso,
       orgUnit: this.outerOrgUnit.id,
-      attributeOptionCombo: DEFAULT_CATEGORY_OPTION_COMBO,
+      attributeOptionCombo: this.outerAttributeOptionCombo?.id ?? DEFAULT_CATEGORY_OPTION_COMBO,
       completeDate,
-      storedBy: this.environment.user.username,
+      date: `${completeDate}T00:00:00.000Z`,
+      storedBy: user.username,
+      lastUpdatedBy: user.username,
+      lastUpdated: now.toISOString(),
+      completed: true,
     });
     return completeDate;
   }
