@@ -6,6 +6,7 @@ import { authenticate, DEFAULT_USER, headerValue, type Dhis2User } from './auth.
 import { exportDataValueSet } from './data-value-export.js';
 import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
 import { DataValueStore, type CompleteRegistration } from './data-value-store.js';
+import { exportCompleteRegistrations, importCompleteRegistrations } from './complete-registrations.js';
 import { applyFault, FaultInjector } from './faults.js';
 import { ImportJobs } from './import-jobs.js';
 import { ImportOptionsError, importOptionsJson, parseImportOptions, type ImportOptions } from './import-options.js';
@@ -184,6 +185,11 @@ export class Dhis2StandIn {
         POST: () => this.postDataValueSet(request, user, apiVersion),
         GET: () => exportDataValueSet({ metadata: this.metadata, store: this.store, user }, request.query),
       },
+      completeDataSetRegistrations: {
+        POST: () => this.postCompleteRegistrations(request, user, apiVersion),
+        GET: () =>
+          exportCompleteRegistrations({ metadata: this.metadata, store: this.store, user, settings: this.settings, now }, request.query),
+      },
       me: { GET: () => jsonResponse(200, meJson(user, this.metadata)) },
       metadata: { POST: () => this.postMetadata(request) },
       'system/info': {
@@ -241,6 +247,28 @@ export class Dhis2StandIn {
     }
     const summary = this.runImport(request.body, options, user);
     if (options.async) return this.jobs.start(summary, importOptionsJson(options), this.clock());
+    return this.importSummaryResponse(summary, apiVersion);
+  }
+
+  /** `POST /api/completeDataSetRegistrations`: JSON only (the XML reader is not modelled), synchronous only. */
+  private postCompleteRegistrations(request: Dhis2Request, user: Dhis2User, apiVersion: number | undefined): Dhis2Response {
+    const contentType = headerValue(request.headers, 'content-type');
+    if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
+      return errorMessage(415, `Content type '${contentType}' not supported`);
+    }
+    let options: ImportOptions;
+    try {
+      options = parseImportOptions(request.query);
+    } catch (error) {
+      if (error instanceof ImportOptionsError) return errorMessage(400, error.message);
+      throw error;
+    }
+    if (options.async) return errorMessage(400, 'The stand-in does not model async complete data set registration imports');
+    const summary = importCompleteRegistrations(
+      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock() },
+      options,
+      request.body,
+    );
     return this.importSummaryResponse(summary, apiVersion);
   }
 
