@@ -1,7 +1,16 @@
 // The DHIS2 stand-in: a pure, in-memory core that answers `{ method, path, query, headers, body }` the way
 // a DHIS2 2.39–2.42 server does (or 2.43+ where reference/dhis2-web-api.md says behaviour changed), for
 // the routes the middleware uses. Transports (node:http in server.ts, msw in the tests) only carry
-// requests to `handle` and act on its answer.
+// requests to `handle` and act on its answer; for a route run the answer is a proxy plan they carry out.
+//
+// Endpoints (under `[/context]/api[/NN]/`; every one but system/ping needs Basic or ApiToken credentials):
+// - GET  system/ping, system/info, me
+// - POST dataValueSets (JSON; sync, or async with system/tasks|taskSummaries/DATAVALUE_IMPORT/{id})
+//   and GET dataValueSets (data-value-import.ts, data-value-export.ts; reference §1)
+// - POST metadata (JSON; metadata-import.ts, §5)
+// - POST, GET completeDataSetRegistrations (JSON; complete-registrations.ts)
+// - GET, POST, PUT, DELETE dataStore[/{namespace}[/{key}[/metaData]]] (datastore.ts, §6.1)
+// - routes CRUD (routes-api.ts) and GET|POST|PUT|DELETE|PATCH routes/{id-or-code}/run[/**] (route-run.ts, §6.2)
 import { authenticate, DEFAULT_USER, headerValue, type Dhis2User } from './auth.js';
 import { exportDataValueSet } from './data-value-export.js';
 import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
