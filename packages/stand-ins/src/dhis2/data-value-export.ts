@@ -58,6 +58,13 @@ export function exportDataValueSet(environment: ExportEnvironment, query: Query 
   const orgUnits = allValues(query, 'orgUnit')
     .map((id) => metadata.find('organisationUnit', id, inputScheme('inputOrgUnitIdScheme')))
     .filter((orgUnit) => orgUnit !== undefined);
+  // DefaultDataValueSetService.getFromUrl: attributeOptionCombo ids under the input id scheme; unknown ones
+  // are dropped, and when none is left there is no filter at all (DataExportParams.hasAttributeOptionCombos).
+  const attributeOptionComboIds = new Set(
+    allValues(query, 'attributeOptionCombo')
+      .map((id) => metadata.find('categoryOptionCombo', id, inputScheme('inputIdScheme'))?.id)
+      .filter((id) => id !== undefined),
+  );
   const children = bool(query, 'children');
   const includeDeleted = bool(query, 'includeDeleted');
 
@@ -92,6 +99,7 @@ export function exportDataValueSet(environment: ExportEnvironment, query: Query 
     .rowsIncludingDeleted()
     .filter((row) => dataElementIds.has(row.dataElement) && inOrgUnits(row.orgUnit) && inPeriods(row.period))
     .filter((row) => includeDeleted || !row.deleted)
+    .filter((row) => attributeOptionComboIds.size === 0 || attributeOptionComboIds.has(row.attributeOptionCombo))
     .sort(byPeriodThenIds);
 
   const name = (object: Identifiable | undefined, id: string, scheme: IdScheme): string =>
@@ -119,17 +127,20 @@ export function exportDataValueSet(environment: ExportEnvironment, query: Query 
     lastUpdated: longGmt(row.lastUpdated),
     comment: row.comment,
     followup: row.followup,
-    ...(includeDeleted ? { deleted: row.deleted } : {}),
+    // SpringDataValueSetStore.ResultSetDataValueEntry.getDeleted is `deleted ? true : null`, and
+    // JsonDataValueSetWriter writes the field only when it is not null.
+    ...(row.deleted ? { deleted: true } : {}),
   }));
 
   // One data set, one period and one org unit make a "single data value set" with a header.
   const single = dataSets.length === 1 && periods.length === 1 && orgUnits.length === 1 && !children;
   if (!single) return jsonResponse(200, { dataValues });
   const [dataSet, period, orgUnit] = [dataSets[0], periods[0], orgUnits[0]] as [Identifiable, Period, Identifiable];
+  // DefaultDataValueSetService.getCompleteDate: the default combo's registration, written with toLongGmtDate.
   const registration = store.registration(dataSet.id, period.iso, orgUnit.id, DEFAULT_CATEGORY_OPTION_COMBO);
   return jsonResponse(200, {
     dataSet: name(dataSet, dataSet.id, schemes.dataSet),
-    completeDate: registration?.completeDate ?? null,
+    completeDate: registration ? longGmt(registration.date) : null,
     period: period.iso,
     orgUnit: name(orgUnit, orgUnit.id, schemes.orgUnit),
     dataValues,

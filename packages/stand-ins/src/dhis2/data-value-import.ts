@@ -47,6 +47,8 @@ export interface ImportEnvironment {
   user: Dhis2User;
   settings: SystemSettings;
   now: Date;
+  /** The DHIS2 minor version the stand-in plays (39 … 43); expiry locking changed in 2.42. */
+  minorVersion: number;
 }
 
 /** The `ImportSummary` object, keys in DHIS2's order, ready to serialise. */
@@ -81,8 +83,12 @@ type ResolvedValue = Required<ValueContext>;
 
 class ImportFailure extends Error {}
 
+/**
+ * A string field as DHIS2's JSON mapper reads it: every mapper registers EmptyStringToNullStdDeserializer
+ * (JacksonObjectMapperConfig), so `""` is null; whitespace stays. Numbers and booleans come as their text.
+ */
 function text(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new ImportFailure(`Cannot deserialize value of type \`java.lang.String\` from ${Array.isArray(value) ? 'Array' : 'Object'} value`);
@@ -199,7 +205,6 @@ class DataValueSetImport {
 
     // Data-set-level validation: every check runs, any failure aborts.
     if (!this.dataSet && trimToNull(dataSetId) !== null) this.summary.abort('E7600', [dataSetId]);
-    if (!this.dataSet && this.strict.strictDataElements) this.summary.abort('E7602', []);
     if (!this.outerOrgUnit && orgUnitId !== null) this.summary.abort('E7603', [text(this.header.orgUnit), dataSetId]);
     if (!this.outerAttributeOptionCombo && trimToNull(aocId) !== null) this.summary.abort('E7604', [aocId, dataSetId]);
     if (this.summary.isAborted) return this.summaryJson('Import process was aborted', 'false');
@@ -239,15 +244,20 @@ class DataValueSetImport {
       return 'false';
     }
     const completeDate = formatDay(completeDay);
-    // Under dryRun "nothing is written" (§1.7), the registration included.
-    if (this.dryRun) return completeDate;
+    // DefaultDataValueSetService.handleComplete (2.39–2.42) registers even under dryRun (it never asks), for
+    // the outer attribute option combo or the default one, dated at the start of the complete day.
+    const { user, now } = this.environment;
     this.environment.store.register({
       dataSet: this.dataSet.id,
       period: this.outerPeriod.iso,
       orgUnit: this.outerOrgUnit.id,
-      attributeOptionCombo: DEFAULT_CATEGORY_OPTION_COMBO,
+      attributeOptionCombo: this.outerAttributeOptionCombo?.id ?? DEFAULT_CATEGORY_OPTION_COMBO,
       completeDate,
-      storedBy: this.environment.user.username,
+      date: `${completeDate}T00:00:00.000Z`,
+      storedBy: user.username,
+      lastUpdatedBy: user.username,
+      lastUpdated: now.toISOString(),
+      completed: true,
     });
     return completeDate;
   }
@@ -355,9 +365,14 @@ class DataValueSetImport {
     if (this.strict.strictPeriods && !dataSets.some((dataSet) => dataSet.periodType === period.periodType)) {
       return this.conflict(context, 'E7632', entry.period, entry.dataElement);
     }
-    // strictDataElements without a data set aborted earlier (E7602), so the target is the payload's data set.
-    if (this.strict.strictDataElements && this.dataSet && !this.dataSet.dataSetElements.has(dataElement.id)) {
-      return this.conflict(context, 'E7633', entry.dataElement, this.dataSet.id);
+    // checkDataValueStrictDataElement (2.39–2.42, since DHIS2-14693 there is no E7602 abort): the targets
+    // are the payload's data set, else the element's own data sets, so then only an element in no data set
+    // fails, with an empty list of data sets.
+    if (this.strict.strictDataElements) {
+      const targets = this.dataSet ? [this.dataSet] : dataSets;
+      if (!targets.some((dataSet) => dataSet.dataSetElements.has(dataElement.id))) {
+        return this.conflict(context, 'E7633', entry.dataElement, targets.map((dataSet) => dataSet.id).join(','));
+      }
     }
     if (this.strict.strictCategoryOptionCombos && !metadata.optionCombosOfDataElement(dataElement).has(categoryOptionCombo.id)) {
       return this.conflict(context, 'E7634', entry.categoryOptionCombo, entry.dataElement);
@@ -436,23 +451,34 @@ class DataValueSetImport {
     return latest;
   }
 
-  /** `DataSet.isLocked`: past `expiryDays` after the period's end, unless the user may edit expired data. */
+  /**
+   * `DataSet.isLocked`, unless the user may edit expired data. The period locks from the day after
+   * end + expiryDays: 2.39–2.41 compare days (`Period.isDateInTimeFrame(null, end + expiryDays, now)`, an int
+   * expiryDays), 2.42 compares instants from the midnight after the end (`isDateWithTimeInTimeFrame(null,
+   * end + 1 + expiryDays, now)`, a double expiryDays). Either way the last allowed day still accepts.
+   */
   private isLocked(dataSet: DataSet, period: Period): boolean {
-    const { user } = this.environment;
-    if (dataSet.expiryDays <= 0 || user.authorities.includes('ALL') || user.authorities.includes('F_EDIT_EXPIRED')) return false;
-    return this.environment.now.getTime() > (period.endDay + dataSet.expiryDays) * 86_400_000;
+    const { user, now, minorVersion } = this.environment;
+    if (dataSet.expiryDays === 0 || user.authorities.includes('ALL') || user.authorities.includes('F_EDIT_EXPIRED')) return false;
+    if (minorVersion >= 42) return now.getTime() > (period.endDay + 1 + dataSet.expiryDays) * 86_400_000;
+    return dayOfDate(now) > period.endDay + Math.trunc(dataSet.expiryDays);
   }
 
-  /** `DataSet.isDataInputPeriodAndDateAllowed`: no input periods, or one for this period open now. */
+  /**
+   * `DataSet.isDataInputPeriodAndDateAllowed`: no input periods, or one for this period open today.
+   * `DataInputPeriod.isDateWithinOpenCloseDates` compares days (`Period.isDateInTimeFrame`), so the whole
+   * closing day is open.
+   */
   private isInputAllowed(dataSet: DataSet, period: Period): boolean {
     if (dataSet.dataInputPeriods.length === 0) return true;
-    const now = this.environment.now.getTime();
-    return dataSet.dataInputPeriods.some(
-      (dip) =>
-        parsePeriod(dip.period)?.iso === period.iso &&
-        (dip.openingDate === undefined || now >= Date.parse(dip.openingDate)) &&
-        (dip.closingDate === undefined || now <= Date.parse(dip.closingDate)),
-    );
+    const day = (date: string | undefined): number | null => (date === undefined ? null : parseDay(date.slice(0, 10)));
+    return dataSet.dataInputPeriods.some((dip) => {
+      const opening = day(dip.openingDate);
+      const closing = day(dip.closingDate);
+      return (
+        parsePeriod(dip.period)?.iso === period.iso && (opening === null || this.today >= opening) && (closing === null || this.today <= closing)
+      );
+    });
   }
 
   // -------------------------------------------------------------------------------------------------

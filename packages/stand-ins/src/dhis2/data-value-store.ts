@@ -1,6 +1,7 @@
 // The stand-in's datavalue table: one row per (dataElement, period, orgUnit, categoryOptionCombo,
 // attributeOptionCombo), all UIDs, with soft delete as DHIS2 keeps it (reference/dhis2-web-api.md §1.7),
-// plus the complete data set registrations an import with `completeDate` makes.
+// plus the completedatasetregistration table: one row per (dataSet, period, orgUnit, attributeOptionCombo),
+// written by a data value import with `completeDate` and by POST /api/completeDataSetRegistrations.
 import type { DataValueKey, StoredDataValue } from './types.js';
 
 export function keyOf(key: DataValueKey): string {
@@ -12,8 +13,15 @@ export interface CompleteRegistration {
   period: string;
   orgUnit: string;
   attributeOptionCombo: string;
+  /** The registration's date as a day, `yyyy-MM-dd`. */
   completeDate: string;
+  /** The same date as an instant (ISO); DHIS2 keeps a timestamp. */
+  date: string;
   storedBy: string | null;
+  lastUpdatedBy: string | null;
+  lastUpdated: string;
+  /** False for a registration posted with `completed: false` (kept, but not complete). */
+  completed: boolean;
 }
 
 export class DataValueStore {
@@ -43,6 +51,10 @@ export class DataValueStore {
       [registration.dataSet, registration.period, registration.orgUnit, registration.attributeOptionCombo].join('|'),
       { ...registration },
     );
+  }
+
+  unregister(dataSet: string, period: string, orgUnit: string, attributeOptionCombo: string): boolean {
+    return this.registrations.delete([dataSet, period, orgUnit, attributeOptionCombo].join('|'));
   }
 
   registration(dataSet: string, period: string, orgUnit: string, attributeOptionCombo: string): CompleteRegistration | undefined {

@@ -1,6 +1,12 @@
 // The ImportSummary of a data value import and its conflicts: the catalogue of error codes with their
 // exact messages, payload property and object types (reference/dhis2-web-api.md §1.3, §1.4), and the
 // merging DHIS2 does (same errorCode and objects → one conflict, indexes appended).
+// The descriptors are dhis2-core's DataValueImportConflict / DataValueSetImportConflict; the messages are
+// ErrorCode.java; building a conflict follows ImportConflict.createConflict (2.39–2.42): an identifiable
+// argument goes into `objects` under its schema singular name, an I18n argument goes into `objects` under
+// the conflict's property (putIfAbsent) and is translated for the message, and null entries of `objects`
+// are not written (JacksonObjectMapperConfig: setDefaultPropertyInclusion(NON_NULL) covers map contents).
+import { translate } from './i18n.js';
 
 export type ImportStatus = 'SUCCESS' | 'WARNING' | 'ERROR';
 
@@ -17,7 +23,6 @@ export const CONFLICTS = {
   // Data-set level: any of these aborts the import.
   E7600: { property: 'dataSet', objectTypes: ['dataSet'], message: 'Data set not found or not accessible: `{0}`' },
   E7601: { property: 'dataSet', objectTypes: ['dataSet'], message: 'User does not have write access for DataSet: `{0}`' },
-  E7602: { property: 'dataSet', objectTypes: [], message: 'A valid dataset is required' },
   E7603: { property: 'orgUnit', objectTypes: ['organisationUnit', 'dataSet'], message: 'Org unit not found or not accessible: `{0}`' },
   E7604: {
     property: 'attributeOptionCombo',
@@ -73,7 +78,7 @@ export const CONFLICTS = {
   },
   E7641: {
     property: 'period',
-    objectTypes: ['period', 'dataElement'],
+    objectTypes: ['period', 'dataElement', 'dataSet'],
     message: 'Period: `{0}` is after latest open future period: `{3}` for data element: `{1}` and data set: `{2}`',
   },
   E7643: { property: 'period', objectTypes: ['period', 'dataSet'], message: 'Period: `{0}` is not open for this data set at this time: `{1}`' },
@@ -82,10 +87,13 @@ export const CONFLICTS = {
 
 export type ConflictCode = keyof typeof CONFLICTS;
 
-/** An ImportConflict as DHIS2 serialises it: object, objects, value, errorCode, property, indexes. */
+/**
+ * An ImportConflict as DHIS2 serialises it: object, objects, value, errorCode, property, indexes (the
+ * order of its @JsonCreator, which Jackson puts first). Null fields and null `objects` entries are left out.
+ */
 export interface ImportConflict {
   object?: string;
-  objects?: Record<string, string | null>;
+  objects?: Record<string, string>;
   value: string;
   errorCode?: ConflictCode;
   property?: string;
@@ -115,22 +123,33 @@ export class ImportSummaryBuilder {
   /** Adds a catalogued conflict; `index` is the value's position, or undefined for data-set-level ones. */
   add(code: ConflictCode, index: number | undefined, args: readonly (string | null | undefined)[]): void {
     const descriptor: ConflictDescriptor = CONFLICTS[code];
-    const objects: Record<string, string | null> = {};
+    // The LinkedHashMap of ImportConflict.createConflict, null values included (they still take part in
+    // `object` and the grouping key; only serialisation leaves them out).
+    const objects = new Map<string, string | null>();
+    const messageArgs = args.map((arg) => arg ?? null);
     descriptor.objectTypes.forEach((type, position) => {
-      if (type !== 'i18n') objects[type] = args[position] ?? null;
+      const arg = messageArgs[position] ?? null;
+      if (type === 'i18n') {
+        if (descriptor.property !== undefined && (objects.get(descriptor.property) ?? null) === null) objects.set(descriptor.property, arg);
+        messageArgs[position] = arg === null ? null : translate(arg);
+      } else {
+        objects.set(type, arg);
+      }
     });
     this.occurrenceCount++;
-    const groupingKey = `${code}:${Object.values(objects).join(':')}`;
+    // String.join(":", objects.values()) prints a null as "null".
+    const groupingKey = `${code}:${[...objects.values()].map((value) => String(value)).join(':')}`;
     const existing = this.conflicts.get(groupingKey);
     if (existing) {
       if (index !== undefined) existing.indexes = [...(existing.indexes ?? []), index];
       return;
     }
+    const first = objects.size === 0 ? null : ([...objects.values()][0] ?? null);
     this.conflicts.set(groupingKey, {
-      // `object` is the first of `objects`; a null one is omitted like every null field (@JsonInclude NON_NULL).
-      object: Object.values(objects)[0] ?? undefined,
-      objects,
-      value: format(descriptor.message, args),
+      // `object` is the first value of `objects`, even a null one (then omitted like every null field).
+      object: first ?? undefined,
+      objects: Object.fromEntries([...objects].filter((entry): entry is [string, string] => entry[1] !== null)),
+      value: format(descriptor.message, messageArgs),
       errorCode: code,
       property: descriptor.property,
       indexes: index === undefined ? undefined : [index],

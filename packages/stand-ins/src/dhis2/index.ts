@@ -3,6 +3,12 @@
 export { Dhis2StandIn, type Dhis2StandInOptions, type DataValueLookup, type HandledRequest } from './stand-in.js';
 export { startDhis2StandInServer, toDhis2Request, type Dhis2StandInServer, type Dhis2StandInServerOptions } from './server.js';
 export { FaultInjector, type Dhis2Fault, type FaultMatch, type RandomFaults, type InjectedFault } from './faults.js';
+export type { CompleteRegistration } from './data-value-store.js';
+export type { Datastore } from './datastore.js';
+export type { RoutesApi, StoredRoute } from './routes-api.js';
+// A route run answers with a proxy plan; both transports carry it out with resolveProxy, and so can a caller
+// of `handle()` that has no transport.
+export { resolveProxy, type OutboundRequest, type ProxyPlan, type UpstreamOutcome } from '../http/outbound.js';
 export { DEFAULT_PERSONAL_ACCESS_TOKEN, DEFAULT_USER, basicAuthorization, type Dhis2User } from './auth.js';
 export {
   DEFAULT_CATEGORY,

@@ -1,8 +1,11 @@
 // msw 2 handlers that answer DHIS2 Web API calls from the stand-in core (this folder, which follows
 // shared/reference/dhis2-web-api.md), so unit tests of the DHIS2 client need no server. Transport faults
-// become what a client sees on the wire: a network error for a reset, no answer for a hang.
+// become what a client sees on the wire: a network error for a reset, no answer for a hang. A route run's
+// proxy plan is carried out with node:http, as the HTTP server does (its upstream is a real server; requests
+// msw does not handle pass through).
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
+import { resolveProxy } from '../http/outbound.js';
 import { Dhis2StandIn, type Dhis2StandInOptions } from './stand-in.js';
 import type { Dhis2Request } from './types.js';
 
@@ -16,19 +19,27 @@ async function toDhis2Request(request: Request): Promise<Dhis2Request> {
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-  return { method: request.method, path: url.pathname, query, headers, body: body === '' ? undefined : body };
+  const bytes = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await request.arrayBuffer());
+  const present = bytes !== undefined && bytes.length > 0;
+  return {
+    method: request.method,
+    path: url.pathname,
+    query,
+    headers,
+    body: present ? new TextDecoder().decode(bytes) : undefined,
+    ...(present ? { rawBody: bytes } : {}),
+  };
 }
 
 /** Handlers for every `/api/...` route under `baseUrl`, answered by `standIn`. */
 export function dhis2Handlers(standIn: Dhis2StandIn, baseUrl: string = DHIS2_TEST_URL): HttpHandler[] {
   const answer = async ({ request }: { request: Request }): Promise<Response> => {
-    const response = standIn.handle(await toDhis2Request(request));
+    const response = await resolveProxy(standIn.handle(await toDhis2Request(request)));
     const transport = response.transport;
     if (transport?.kind === 'reset') return HttpResponse.error();
     if (transport?.kind === 'hang') await delay('infinite');
     if (transport?.kind === 'delay') await delay(transport.ms);
-    return new HttpResponse(response.body, { status: response.status, headers: response.headers });
+    return new HttpResponse(response.rawBody ?? response.body, { status: response.status, headers: response.headers });
   };
   return [
     http.post(`${baseUrl}/api/dataValueSets`, answer),

@@ -1,7 +1,9 @@
 // DHIS2's Routes API (2.40+, reference/dhis2-web-api.md §6.2) as far as deployment needs it: the standard
 // metadata CRUD at /api/routes. Listing honours `filter=code:eq:…` and `fields`; creating answers 201 with an
 // ObjectReport; updating needs an existing id (PUT never creates). Secrets are kept but never returned.
-// Running a route (/api/routes/{id}/run) is not modelled: the stand-in has no upstream to proxy to.
+// Running a route (/api/routes/{id}/run[/**]) is route-run.ts; this keeps what it needs besides the route
+// itself: who created it (a route is shared with its creator only, AccessStringHelper.DEFAULT) and the
+// internal numeric id DHIS2 prints in one of its messages.
 import { randomBytes } from 'node:crypto';
 import type { Dhis2Response } from './types.js';
 import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
@@ -16,13 +18,16 @@ export interface StoredRoute {
   auth?: Record<string, unknown>;
   authorities?: string[];
   responseTimeoutSeconds?: number;
+  /** DHIS2 sharing as posted (`public` access string, `users` / `userGroups` by uid); absent: `--------`. */
+  sharing?: { public?: string; users?: Record<string, { access?: string }> };
 }
 
 const UID = /^[A-Za-z][A-Za-z0-9]{10}$/;
 const AUTH_TYPES = ['http-basic', 'api-token', 'api-headers', 'api-query-params', 'oauth2-client-credentials'];
 const ROUTE_KLASS = 'org.hisp.dhis.route.Route';
 
-function newUid(): string {
+/** A random DHIS2 uid (`CodeGenerator.generateUid`: a letter, then 10 letters or digits). */
+export function newUid(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   const bytes = randomBytes(11);
   return Array.from(bytes, (byte, i) => alphabet[byte % (i === 0 ? 52 : 62)]).join('');
@@ -36,11 +41,40 @@ function publicView(route: StoredRoute): Record<string, unknown> {
 
 export class RoutesApi {
   readonly routes = new Map<string, StoredRoute>();
+  /** Route uid → uid of the user who created it (its sharing owner). */
+  private readonly owners = new Map<string, string>();
+  /** Route uid → the database id (`BaseIdentifiableObject.getId()`). */
+  private readonly internalIds = new Map<string, number>();
+  private nextInternalId = 1001;
 
-  handle(method: string, subPath: string, query: Record<string, string | readonly string[] | undefined>, body: unknown): Dhis2Response {
+  /** `RouteStore.getByUidNoAcl`, then `getByCodeNoAcl`. */
+  find(idOrCode: string): StoredRoute | undefined {
+    return this.routes.get(idOrCode) ?? [...this.routes.values()].find((route) => route.code === idOrCode);
+  }
+
+  ownerOf(id: string): string | undefined {
+    return this.owners.get(id);
+  }
+
+  internalIdOf(id: string): number {
+    let internal = this.internalIds.get(id);
+    if (internal === undefined) {
+      internal = this.nextInternalId++;
+      this.internalIds.set(id, internal);
+    }
+    return internal;
+  }
+
+  handle(
+    method: string,
+    subPath: string,
+    query: Record<string, string | readonly string[] | undefined>,
+    body: unknown,
+    user?: { id: string },
+  ): Dhis2Response {
     const id = subPath === '' ? undefined : subPath;
     if (id === undefined && method === 'GET') return this.list(query);
-    if (id === undefined && method === 'POST') return this.save(undefined, body);
+    if (id === undefined && method === 'POST') return this.save(undefined, body, user);
     if (id !== undefined && method === 'GET') {
       const route = this.find(id);
       return route ? jsonResponse(200, publicView(route)) : errorMessage(404, `Route with id ${id} could not be found.`);
@@ -53,13 +87,10 @@ export class RoutesApi {
       const route = this.find(id);
       if (!route) return errorMessage(404, `Route with id ${id} could not be found.`);
       this.routes.delete(route.id);
+      this.owners.delete(route.id);
       return webMessageResponse({ httpStatusCode: 200, status: 'OK', response: { responseType: 'ObjectReport', uid: route.id, klass: ROUTE_KLASS, errorReports: [] } });
     }
     return errorMessage(405, `Request method '${method}' is not supported`);
-  }
-
-  private find(idOrCode: string): StoredRoute | undefined {
-    return this.routes.get(idOrCode) ?? [...this.routes.values()].find((route) => route.code === idOrCode);
   }
 
   private list(query: Record<string, string | readonly string[] | undefined>): Dhis2Response {
@@ -77,7 +108,7 @@ export class RoutesApi {
     return jsonResponse(200, { pager: { page: 1, total: shown.length, pageSize: 50, pageCount: 1 }, routes: shown });
   }
 
-  private save(existingId: string | undefined, body: unknown): Dhis2Response {
+  private save(existingId: string | undefined, body: unknown, user?: { id: string }): Dhis2Response {
     let input: Record<string, unknown>;
     try {
       input = (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
@@ -104,6 +135,8 @@ export class RoutesApi {
     }
     const report = { responseType: 'ObjectReport', uid: id, klass: ROUTE_KLASS, errorReports: errors.map((e) => ({ ...e, mainKlass: ROUTE_KLASS })) };
     if (errors.length > 0) return webMessageResponse({ httpStatusCode: 409, status: 'ERROR', message: 'One or more errors occurred, please see full details in import report.', response: report });
+    if (existingId === undefined && user) this.owners.set(id, user.id);
+    this.internalIdOf(id);
     this.routes.set(id, {
       id,
       name: input['name'] as string,
@@ -114,6 +147,7 @@ export class RoutesApi {
       ...(auth !== undefined ? { auth } : {}),
       ...(Array.isArray(input['authorities']) ? { authorities: input['authorities'] as string[] } : {}),
       ...(typeof input['responseTimeoutSeconds'] === 'number' ? { responseTimeoutSeconds: input['responseTimeoutSeconds'] } : {}),
+      ...(typeof input['sharing'] === 'object' && input['sharing'] !== null ? { sharing: input['sharing'] as StoredRoute['sharing'] } : {}),
     });
     return existingId === undefined
       ? webMessageResponse({ httpStatusCode: 201, status: 'OK', response: report }, { location: `/api/routes/${id}` })

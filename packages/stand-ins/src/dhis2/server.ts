@@ -23,7 +23,7 @@ export interface Dhis2StandInServer {
 export function toDhis2Request(request: PlainRequest): Dhis2Request {
   const query: Record<string, string[]> = {};
   for (const [name, value] of request.url.searchParams) (query[name] ??= []).push(value);
-  return { method: request.method, path: request.url.pathname, query, headers: request.headers, body: request.body };
+  return { method: request.method, path: request.url.pathname, query, headers: request.headers, body: request.body, rawBody: request.rawBody };
 }
 
 export async function startDhis2StandInServer(options: Dhis2StandInServerOptions = {}): Promise<Dhis2StandInServer> {

@@ -1,11 +1,21 @@
 // The DHIS2 stand-in: a pure, in-memory core that answers `{ method, path, query, headers, body }` the way
 // a DHIS2 2.39–2.42 server does (or 2.43+ where reference/dhis2-web-api.md says behaviour changed), for
 // the routes the middleware uses. Transports (node:http in server.ts, msw in the tests) only carry
-// requests to `handle` and act on its answer.
+// requests to `handle` and act on its answer; for a route run the answer is a proxy plan they carry out.
+//
+// Endpoints (under `[/context]/api[/NN]/`; every one but system/ping needs Basic or ApiToken credentials):
+// - GET  system/ping, system/info, me
+// - POST dataValueSets (JSON; sync, or async with system/tasks|taskSummaries/DATAVALUE_IMPORT/{id})
+//   and GET dataValueSets (data-value-import.ts, data-value-export.ts; reference §1)
+// - POST metadata (JSON; metadata-import.ts, §5)
+// - POST, GET completeDataSetRegistrations (JSON; complete-registrations.ts)
+// - GET, POST, PUT, DELETE dataStore[/{namespace}[/{key}[/metaData]]] (datastore.ts, §6.1)
+// - routes CRUD (routes-api.ts) and GET|POST|PUT|DELETE|PATCH routes/{id-or-code}/run[/**] (route-run.ts, §6.2)
 import { authenticate, DEFAULT_USER, headerValue, type Dhis2User } from './auth.js';
 import { exportDataValueSet } from './data-value-export.js';
 import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
 import { DataValueStore, type CompleteRegistration } from './data-value-store.js';
+import { exportCompleteRegistrations, importCompleteRegistrations } from './complete-registrations.js';
 import { applyFault, FaultInjector } from './faults.js';
 import { ImportJobs } from './import-jobs.js';
 import { ImportOptionsError, importOptionsJson, parseImportOptions, type ImportOptions } from './import-options.js';
@@ -14,7 +24,9 @@ import { importMetadata } from './metadata-import.js';
 import { parsePeriod } from './periods.js';
 import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
 import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
-import { RoutesApi } from './routes-api.js';
+import { Datastore } from './datastore.js';
+import { newUid, RoutesApi } from './routes-api.js';
+import { ROUTE_RUN_METHODS, ROUTE_RUN_PATH, runRoute } from './route-run.js';
 import type { DataValueKey, Dhis2MetadataPayload, Dhis2Request, Dhis2Response, StoredDataValue } from './types.js';
 import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
 
@@ -28,6 +40,11 @@ export interface Dhis2StandInOptions {
   systemSettings?: Partial<SystemSettings>;
   /** The server clock (period openness, expiry, timestamps). Default: the real time. */
   now?: () => Date;
+  /**
+   * dhis.conf `route.remote_servers_allowed` (2.42+): comma-separated globs of `protocol://host[:port]` a
+   * route may reach. Default DHIS2's `https://*`; tests with a local http upstream set e.g. `http://127.0.0.1:*`.
+   */
+  routeRemoteServersAllowed?: string;
 }
 
 /** A cell to look up; option combos default to the default COC, the period may be any ISO form. */
@@ -50,6 +67,8 @@ export class Dhis2StandIn {
   /** Routes created through /api/routes (deployment creates the `smc-bridge` route). */
   readonly routesApi = new RoutesApi();
   readonly faults = new FaultInjector();
+  /** /api/dataStore namespaces and entries. */
+  readonly dataStore = new Datastore();
   /** Every request handled, in order (method, path, status, fault), for assertions on retries. */
   readonly requests: HandledRequest[] = [];
   readonly version: string;
@@ -59,6 +78,7 @@ export class Dhis2StandIn {
   private readonly jobs = new ImportJobs();
   private readonly clock: () => Date;
   private readonly minor: number;
+  private readonly routeRemoteServersAllowed: string;
 
   constructor(options: Dhis2StandInOptions = {}) {
     this.version = fullVersion(options.version ?? '2.41');
@@ -66,6 +86,7 @@ export class Dhis2StandIn {
     this.users = (options.users ?? [DEFAULT_USER]).map((user) => ({ ...user }));
     this.settings = { ...DEFAULT_SYSTEM_SETTINGS, ...options.systemSettings };
     this.clock = options.now ?? (() => new Date());
+    this.routeRemoteServersAllowed = options.routeRemoteServersAllowed ?? 'https://*';
     if (options.metadata) this.loadMetadata(options.metadata);
   }
 
@@ -121,9 +142,10 @@ export class Dhis2StandIn {
     return this.store.allRegistrations();
   }
 
-  /** Forgets stored values, registrations, faults and the request log; metadata and users stay. */
+  /** Forgets stored values, registrations, data store entries, faults and the request log; metadata, users and routes stay. */
   reset(): void {
     this.store.clear();
+    this.dataStore.clear();
     this.faults.clear();
     this.faults.injected.length = 0;
     this.requests.length = 0;
@@ -135,8 +157,22 @@ export class Dhis2StandIn {
   handle(request: Dhis2Request): Dhis2Response {
     const fault = this.faults.take(request);
     const response = fault ? applyFault(fault, () => this.route(request)) : this.route(request);
-    this.requests.push({ method: request.method.toUpperCase(), path: request.path, status: response.status, fault: fault?.kind });
-    return response;
+    const logged: HandledRequest = { method: request.method.toUpperCase(), path: request.path, status: response.status, fault: fault?.kind };
+    this.requests.push(logged);
+    const proxy = response.proxy;
+    if (!proxy) return response;
+    // A route run's status is known once the transport has the upstream's outcome.
+    return {
+      ...response,
+      proxy: {
+        request: proxy.request,
+        respond: (outcome) => {
+          const answer = proxy.respond(outcome);
+          logged.status = answer.status;
+          return answer;
+        },
+      },
+    };
   }
 
   private route(request: Dhis2Request): Dhis2Response {
@@ -158,6 +194,11 @@ export class Dhis2StandIn {
         POST: () => this.postDataValueSet(request, user, apiVersion),
         GET: () => exportDataValueSet({ metadata: this.metadata, store: this.store, user }, request.query),
       },
+      completeDataSetRegistrations: {
+        POST: () => this.postCompleteRegistrations(request, user, apiVersion),
+        GET: () =>
+          exportCompleteRegistrations({ metadata: this.metadata, store: this.store, user, settings: this.settings, now }, request.query),
+      },
       me: { GET: () => jsonResponse(200, meJson(user, this.metadata)) },
       metadata: { POST: () => this.postMetadata(request) },
       'system/info': {
@@ -173,8 +214,23 @@ export class Dhis2StandIn {
           ),
       },
     };
+    const run = ROUTE_RUN_PATH.exec(request.path);
+    if (run) {
+      if (!ROUTE_RUN_METHODS.includes(method)) return errorMessage(405, `Request method '${method}' is not supported`);
+      return runRoute(request, run, {
+        routes: this.routesApi,
+        user,
+        minorVersion: this.minor,
+        remoteServersAllowed: this.routeRemoteServersAllowed,
+      });
+    }
+    const dataStore = /^dataStore(?:\/(.*))?$/.exec(resource);
+    if (dataStore) {
+      const segments = (dataStore[1] ?? '').split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment));
+      return this.dataStore.handle(method, segments, request, { user, now, minorVersion: this.minor, newUid });
+    }
     const routeResource = /^routes(?:\/(.+))?$/.exec(resource);
-    if (routeResource) return this.routesApi.handle(method, routeResource[1] ?? '', request.query ?? {}, request.body);
+    if (routeResource) return this.routesApi.handle(method, routeResource[1] ?? '', request.query ?? {}, request.body, user);
     const job = /^system\/(tasks|taskSummaries)\/DATAVALUE_IMPORT\/(\w+)$/.exec(resource);
     if (job && method === 'GET') return job[1] === 'tasks' ? this.jobs.tasks(job[2] as string) : this.jobs.taskSummary(job[2] as string);
 
@@ -203,6 +259,28 @@ export class Dhis2StandIn {
     return this.importSummaryResponse(summary, apiVersion);
   }
 
+  /** `POST /api/completeDataSetRegistrations`: JSON only (the XML reader is not modelled), synchronous only. */
+  private postCompleteRegistrations(request: Dhis2Request, user: Dhis2User, apiVersion: number | undefined): Dhis2Response {
+    const contentType = headerValue(request.headers, 'content-type');
+    if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
+      return errorMessage(415, `Content type '${contentType}' not supported`);
+    }
+    let options: ImportOptions;
+    try {
+      options = parseImportOptions(request.query);
+    } catch (error) {
+      if (error instanceof ImportOptionsError) return errorMessage(400, error.message);
+      throw error;
+    }
+    if (options.async) return errorMessage(400, 'The stand-in does not model async complete data set registration imports');
+    const summary = importCompleteRegistrations(
+      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock() },
+      options,
+      request.body,
+    );
+    return this.importSummaryResponse(summary, apiVersion);
+  }
+
   /** `POST /api/metadata` (§5): JSON only, as the stand-in models no CSV or GML reader. */
   private postMetadata(request: Dhis2Request): Dhis2Response {
     const contentType = headerValue(request.headers, 'content-type');
@@ -222,7 +300,7 @@ export class Dhis2StandIn {
       }
     }
     return importDataValueSet(
-      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock() },
+      { metadata: this.metadata, store: this.store, user, settings: this.settings, now: this.clock(), minorVersion: this.minor },
       options,
       payload,
     );

@@ -13,6 +13,8 @@ export interface Dhis2Request {
   headers?: Record<string, string | undefined>;
   /** Raw text (parsed as JSON by the stand-in, as DHIS2 reads the stream itself) or an already-parsed value. */
   body?: unknown;
+  /** The body's bytes when the transport has them; passed on untouched where DHIS2 streams (route runs). */
+  rawBody?: Uint8Array;
 }
 
 /** What a transport must do instead of (or before) answering; see faults.ts. */

@@ -45,16 +45,48 @@ function isInteger(value: string): boolean {
   return INT_PATTERN.test(value) && fitsInt(value);
 }
 
-function isDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**
- * `ValidationUtils.valueIsValid`: null when valid, else the i18n key DHIS2 puts in E7619. Empty values are
- * valid here; whether they are allowed at all is decided elsewhere (E7618, and delete semantics).
+ * `DateUtils.dateIsValid`: DEFAULT_DATE_REGEX `\b(?<year>\d{4})-(?<month>0[1-9]|1[0-2])-(?<day>0[1-9]|[1-2][0-9]|3[0-2])(?<time>.*)\b`
+ * matched in full, then the ISO calendar's day check. Anything may follow the date as long as the text ends
+ * on a word character (`2026-11-05T10:00` is a valid DATE; `2026-11-05 ` is not).
+ */
+function isDate(value: string): boolean {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[0-2])(.*)$/u.exec(value);
+  if (!match || !/[\p{L}\p{Nd}_]$/u.test(value)) return false;
+  return isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+const TIME_ZONE = '(?:Z|[+-]\\d{2}:?\\d{2})';
+const DATE_TIME_PATTERNS = [
+  new RegExp(`^(\\d{4})-(\\d{1,2})-(\\d{1,2})T(\\d{1,2})(?::(\\d{1,2})(?::(\\d{1,2})(?:\\.\\d{1,9})?)?)?${TIME_ZONE}?$`),
+  new RegExp(`^(\\d{4})-(\\d{1,2})-(\\d{1,2}) (\\d{1,2}):(\\d{1,2}):(\\d{1,2})${TIME_ZONE}$`),
+];
+
+/**
+ * `DateUtils.dateTimeIsValid`: one of the Joda parsers of SUPPORTED_DATE_TIME_FORMAT_PARSERS
+ * (`yyyy-MM-dd'T'HH[:mm[:ss[.S…]]][Z]`, `yyyy-MM-dd HH:mm:ssZ`) takes the whole text and the fields are in
+ * range. A date alone is not a datetime. (An approximation of Joda's lenient digit counts.)
+ */
+function isDateTime(value: string): boolean {
+  for (const pattern of DATE_TIME_PATTERNS) {
+    const match = pattern.exec(value);
+    if (!match) continue;
+    const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.slice(1).map((part) => Number(part ?? 0));
+    return isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 60;
+  }
+  return false;
+}
+
+/**
+ * `ValidationUtils.valueIsValid`: null when valid, else the i18n key DHIS2 puts in E7619 (translated there
+ * through i18n.ts). Empty values are valid here; whether they are allowed at all is decided elsewhere (E7618,
+ * and delete semantics). Value types the stand-in does not check (TIME, EMAIL, URL, …) always pass.
  */
 export function valueTypeError(value: string | null, valueType: string): string | null {
   if (value === null || value.trim() === '') return null;
@@ -82,6 +114,8 @@ export function valueTypeError(value: string | null, valueType: string): string 
       return value.toLowerCase() === 'true' ? null : 'value_not_true_only';
     case 'DATE':
       return isDate(value) ? null : 'value_not_valid_date';
+    case 'DATETIME':
+      return isDateTime(value) ? null : 'value_not_valid_datetime';
     default:
       return null;
   }

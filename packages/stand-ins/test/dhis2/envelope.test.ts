@@ -183,13 +183,24 @@ test('completeDate with a data set, period and org unit registers completeness',
   const standIn = newStandIn();
   const summary = summaryOf(post(standIn, { ...good, completeDate: '2026-12-01' }));
   expect(summary.dataSetComplete).toBe('2026-12-01');
-  expect(standIn.completeRegistrations()).toEqual([
-    { dataSet: DATA_SET, period: '202611', orgUnit: BAMBUI, attributeOptionCombo: 'HllvX50cXC0', completeDate: '2026-12-01', storedBy: 'admin' },
-  ]);
-  // Under dryRun the summary says so but nothing is registered.
+  const registration = {
+    dataSet: DATA_SET,
+    period: '202611',
+    orgUnit: BAMBUI,
+    attributeOptionCombo: 'HllvX50cXC0',
+    completeDate: '2026-12-01',
+    date: '2026-12-01T00:00:00.000Z',
+    storedBy: 'admin',
+    lastUpdatedBy: 'admin',
+    lastUpdated: '2026-12-15T10:00:00.000Z',
+    completed: true,
+  };
+  expect(standIn.completeRegistrations()).toEqual([registration]);
+  // DefaultDataValueSetService.handleComplete does not look at dryRun: the registration is made all the same.
   const dry = newStandIn();
   expect(summaryOf(post(dry, { ...good, completeDate: '2026-12-01' }, { dryRun: 'true' })).dataSetComplete).toBe('2026-12-01');
-  expect(dry.completeRegistrations()).toEqual([]);
+  expect(dry.completeRegistrations()).toEqual([registration]);
+  expect(dry.allValues()).toEqual([]);
   // A future date is clamped to today.
   expect(summaryOf(post(newStandIn(), { ...good, completeDate: '2027-01-05' })).dataSetComplete).toBe('2026-12-15');
 });

@@ -85,14 +85,45 @@ test('several periods or org units: no header; output by code on request', () =>
 
 test('deleted values are left out unless includeDeleted=true, which adds the deleted flag', () => {
   const standIn = seeded();
-  post(standIn, monthly([{ dataElement: ANC_VISITS, value: '' }]));
+  post(standIn, monthly([{ dataElement: ANC_VISITS, value: ' ' }]));
   const query = { dataSet: DATA_SET, period: '202611', orgUnit: BAMBUI };
   expect((get(standIn, '/api/dataValueSets', query).body.dataValues as unknown[]).length).toBe(1);
   const withDeleted = get(standIn, '/api/dataValueSets', { ...query, includeDeleted: 'true' }).body.dataValues as Record<string, unknown>[];
   expect(withDeleted.map((v) => [v.dataElement, v.deleted])).toEqual([
     [ANC_VISITS, true],
-    [MALARIA_CASES, false],
+    [MALARIA_CASES, undefined],
   ]);
+  // `deleted` is written only when true (ResultSetDataValueEntry.getDeleted: `deleted ? true : null`).
+  expect(Object.keys(withDeleted[1] as object)).not.toContain('deleted');
+});
+
+test('attributeOptionCombo filters the export; unknown ones are dropped, and none left means no filter', () => {
+  const standIn = seeded();
+  standIn.loadMetadata({
+    categoryOptions: [{ id: 'FundOpt0001', name: 'Donor A', shortName: 'Donor A' }],
+    categories: [{ id: 'FundCat0001', name: 'Funding', dataDimensionType: 'ATTRIBUTE', categoryOptions: [{ id: 'FundOpt0001' }] }],
+    categoryCombos: [{ id: 'FundCombo01', name: 'Funding', dataDimensionType: 'ATTRIBUTE', categories: [{ id: 'FundCat0001' }] }],
+    categoryOptionCombos: [{ id: 'FundAoc0001', code: 'DONOR_A', name: 'Donor A', categoryCombo: { id: 'FundCombo01' }, categoryOptions: [{ id: 'FundOpt0001' }] }],
+  });
+  post(standIn, { period: '202611', orgUnit: BAMBUI, dataValues: [{ dataElement: ANC_VISITS, attributeOptionCombo: 'FundAoc0001', value: '7' }] });
+  const query = { dataSet: DATA_SET, period: '202611', orgUnit: BAMBUI };
+  const values = (extra: Record<string, string>) =>
+    (get(standIn, '/api/dataValueSets', { ...query, ...extra }).body.dataValues as Record<string, unknown>[]).map((v) => [
+      v.dataElement,
+      v.attributeOptionCombo,
+      v.value,
+    ]);
+  expect(values({})).toHaveLength(3);
+  expect(values({ attributeOptionCombo: 'FundAoc0001' })).toEqual([[ANC_VISITS, 'FundAoc0001', '7']]);
+  expect(values({ attributeOptionCombo: DEFAULT_COC })).toEqual([
+    [ANC_VISITS, DEFAULT_COC, '4'],
+    [MALARIA_CASES, DEFAULT_COC, '12'],
+  ]);
+  // The input id scheme (IdSchemes.getAttributeOptionComboIdScheme falls back to inputIdScheme) applies to all.
+  expect(
+    values({ dataSet: 'SMC_MONTHLY', orgUnit: 'CM_NW_BAM_CSI001', attributeOptionCombo: 'DONOR_A', inputIdScheme: 'CODE' }),
+  ).toEqual([[ANC_VISITS, 'FundAoc0001', '7']]);
+  expect(values({ attributeOptionCombo: 'NoSuchAoc01' })).toHaveLength(3);
 });
 
 test('startDate/endDate select the periods inside the range', () => {

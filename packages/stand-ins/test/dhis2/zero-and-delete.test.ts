@@ -49,17 +49,48 @@ describe('zeros (zeroIsSignificant)', () => {
 });
 
 describe('empty values', () => {
-  test('an empty value deletes a stored one', () => {
+  test('a JSON "" is read as null: E7618, ignored and rejected, and the stored value stays', () => {
+    // JacksonObjectMapperConfig registers EmptyStringToNullStdDeserializer for String on every mapper.
     const standIn = newStandIn();
     importOf(standIn, [anc('4')]);
-    const summary = importOf(standIn, [anc('')]);
+    const answer = post(standIn, monthly([anc('')]));
+    expect(answer.status).toBe(409);
+    const summary = summaryOf(answer);
+    expect(summary.status).toBe('WARNING');
+    expect(summary.importCount).toEqual({ imported: 0, updated: 0, ignored: 1, deleted: 0 });
+    expect(summary.rejectedIndexes).toEqual([0]);
+    expect(summary.conflicts).toEqual([
+      {
+        object: ANC_VISITS,
+        objects: { dataElement: ANC_VISITS },
+        value: `Data value or comment not specified for data element: \`${ANC_VISITS}\``,
+        errorCode: 'E7618',
+        property: 'value',
+        indexes: [0],
+      },
+    ]);
+    expect(standIn.valueOf(ancCell)).toBe('4');
+  });
+
+  test('"" with a comment is a comment-only value; "" under DELETE deletes', () => {
+    const standIn = newStandIn();
+    importOf(standIn, [anc('4')]);
+    expect(importOf(standIn, [{ ...anc(''), comment: 'no register' }]).importCount.updated).toBe(1);
+    expect(standIn.rowOf(ancCell)).toMatchObject({ value: null, comment: 'no register', deleted: false });
+    expect(importOf(standIn, [anc('')], { importStrategy: 'DELETE' }).importCount.deleted).toBe(1);
+  });
+
+  test('a whitespace value deletes a stored one (trimToNull makes it a null value)', () => {
+    const standIn = newStandIn();
+    importOf(standIn, [anc('4')]);
+    const summary = importOf(standIn, [anc('  ')]);
     expect(summary.importCount).toEqual({ imported: 0, updated: 0, ignored: 0, deleted: 1 });
     expect(summary.conflicts).toEqual([]);
     expect(standIn.valueOf(ancCell)).toBeUndefined();
   });
 
-  test('an empty value with nothing stored is ignored without a conflict or a rejected index', () => {
-    const summary = importOf(newStandIn(), [anc('')]);
+  test('a whitespace value with nothing stored is ignored without a conflict or a rejected index', () => {
+    const summary = importOf(newStandIn(), [anc(' ')]);
     expect(summary.status).toBe('SUCCESS');
     expect(summary.importCount).toEqual({ imported: 0, updated: 0, ignored: 1, deleted: 0 });
     expect(summary.rejectedIndexes).toEqual([]);
@@ -121,7 +152,7 @@ describe('import strategies', () => {
   test('a value onto a soft-deleted row revives it and counts as imported', () => {
     const standIn = newStandIn();
     importOf(standIn, [anc('4')]);
-    importOf(standIn, [anc('')]);
+    importOf(standIn, [anc(' ')]);
     const summary = importOf(standIn, [anc('6')]);
     expect(summary.importCount).toEqual({ imported: 1, updated: 0, ignored: 0, deleted: 0 });
     expect(standIn.valueOf(ancCell)).toBe('6');
@@ -146,7 +177,7 @@ describe('dryRun', () => {
     expect(standIn.allValues()).toHaveLength(1);
     expect(standIn.valueOf(ancCell)).toBe('4');
 
-    expect(importOf(standIn, [anc('')], { dryRun: 'true' }).importCount.deleted).toBe(1);
+    expect(importOf(standIn, [anc(' ')], { dryRun: 'true' }).importCount.deleted).toBe(1);
     expect(standIn.valueOf(ancCell)).toBe('4');
   });
 });
