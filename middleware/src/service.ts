@@ -14,7 +14,6 @@ import { Dhis2Client } from './dhis2/dhis2-client.js';
 import { addPushJobs, createPushQueue, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
 import { loadMappings } from './mapping/load-mappings.js';
 import { addMeasureReportJob, createFhirQueue, initFhirWorker, queueFhirDelivery } from './delivery/fhir/fhir-queue.js';
-import type { CellGroup } from './ledger/ledger.js';
 import { UploadLocks } from './delivery/fhir/upload-lock.js';
 import { SentRecords } from './delivery/fhir/sent-records.js';
 import { indexFhirDefinitions } from './fhir/definitions.js';
@@ -27,6 +26,7 @@ import type { Logger } from './logging/logger.js';
 import { createRedis, waitUntilReady } from './redis/connection.js';
 import { checkRedisDurability } from './redis/durability.js';
 import { RedisKeys } from './redis/keys.js';
+import type { CellGroup } from './domain/cells.js';
 
 /** How often groups left dirty (a push that ran out of attempts, a change during a push) are queued again. */
 const DIRTY_SWEEP_EVERY_MS = 5000;

@@ -32,13 +32,13 @@ import type {
   Organization,
   Reference,
 } from '@medplum/fhirtypes';
-import type { CellGroup, CellValue } from '../ledger/ledger.js';
 import { DEFAULT_CATEGORY_OPTION_COMBO, type Category, type CategoryCombo, type CategoryOption, type Mappings } from '../mapping/load-mappings.js';
 import { periodBounds } from '../mapping/period-ids.js';
 import type { FhirClient } from './fhir-client.js';
 import { fullUrlOf, identifierCriteria, systemUnder } from './record-identity.js';
 import type { ConceptEntry, Terminology } from './terminology.js';
 import { describeIssues, validateFhirResource } from './validate-resources.js';
+import type { CellGroup, CellValue } from '../domain/cells.js';
 
 /** A cell group that cannot become a MeasureReport; the message names the group and what to fix. */
 export class MeasureReportError extends Error {

@@ -6,6 +6,8 @@
 import type { Redis } from 'ioredis';
 import { repliesOf } from '../redis/replies.js';
 import type { Encounter } from '@smc-bridge/contract';
+import type { EncounterRef } from '../domain/encounter-ref.js';
+import { TARGETS, type TargetName, type TargetState } from '../domain/target-state.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 export type AcceptOutcome =
@@ -13,25 +15,6 @@ export type AcceptOutcome =
   | { outcome: 'duplicate' }
   | { outcome: 'stale'; currentVersion: number }
   | { outcome: 'conflict'; currentVersion: number };
-
-export interface EncounterRef {
-  source: string;
-  id: string;
-  version: number;
-}
-
-export type TargetName = 'dhis2' | 'fhir';
-export const TARGETS: readonly TargetName[] = ['dhis2', 'fhir'];
-
-export interface TargetState {
-  state: 'accepted' | 'mapped' | 'retrying' | 'delivered' | 'failed' | 'skipped';
-  version: number;
-  reason?: string;
-  at: string;
-  /** While retrying: attempts made so far, and when the next one is due. */
-  attempt?: number;
-  nextAttemptAt?: string;
-}
 
 export interface StoredEncounter {
   encounter: Encounter;

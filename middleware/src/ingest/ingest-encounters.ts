@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { validateEncounter, type Encounter, type FieldError } from '@smc-bridge/contract';
 import { jsonPointer } from '@smc-bridge/contract';
-import type { AcceptOutcome, EncounterRef, EncounterStore } from './encounter-store.js';
+import type { AcceptOutcome, EncounterStore } from './encounter-store.js';
+import type { EncounterRef } from '../domain/encounter-ref.js';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'stale' | 'rejected';
 

@@ -10,7 +10,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
 import { stallRecovery } from '../queues/stall-recovery.js';
-import type { EncounterRef, EncounterStore, StoredEncounter } from './encounter-store.js';
+import type { EncounterStore, StoredEncounter } from './encounter-store.js';
+import type { EncounterRef } from '../domain/encounter-ref.js';
 
 export const INGEST_QUEUE = 'ingest';
 

@@ -12,40 +12,8 @@
 // old contributions or the new ones.
 import type { Redis } from 'ioredis';
 import { repliesOf } from '../redis/replies.js';
-import type { Contribution } from '../mapping/aggregate-contributions.js';
+import { cellInGroupKeyOf, groupKeyOf, groupOfKey, type CellGroup, type CellValue, type Contribution, type EncounterShare } from '../domain/cells.js';
 
-export interface CellGroup {
-  dataSet: string;
-  orgUnit: string;
-  period: string;
-  attributeOptionCombo: string;
-}
-
-export interface CellValue {
-  dataElement: string;
-  categoryOptionCombo: string;
-  value: number;
-}
-
-export interface EncounterShare {
-  source: string;
-  id: string;
-  value: number;
-}
-
-export function groupKeyOf(group: CellGroup): string {
-  return JSON.stringify([group.dataSet, group.orgUnit, group.period, group.attributeOptionCombo]);
-}
-
-/** The key of a cell within its group: its data element and category option combo. */
-export function cellKeyOf(cell: { dataElement: string; categoryOptionCombo: string }): string {
-  return JSON.stringify([cell.dataElement, cell.categoryOptionCombo]);
-}
-
-export function groupOfKey(key: string): CellGroup {
-  const [dataSet, orgUnit, period, attributeOptionCombo] = JSON.parse(key) as string[];
-  return { dataSet, orgUnit, period, attributeOptionCombo } as CellGroup;
-}
 
 // KEYS: the encounter's ledger hash, the dirty set, the encounter's unconfirmed groups. ARGV: version, cells by
 // group (JSON), group key prefix, left key prefix, the encounter as a left-hash field.
@@ -276,7 +244,7 @@ export class Ledger {
   async cellsOf(group: CellGroup): Promise<CellValue[]> {
     const sums = new Map<string, CellValue>();
     for (const share of await this.sharesOf(group)) {
-      const key = cellKeyOf(share);
+      const key = cellInGroupKeyOf(share);
       const cell = sums.get(key) ?? { dataElement: share.dataElement, categoryOptionCombo: share.categoryOptionCombo, value: 0 };
       cell.value += share.value;
       sums.set(key, cell);
@@ -311,7 +279,7 @@ export class Ledger {
     const key = this.pushedKey(group);
     const pipeline = this.redis.pipeline();
     for (const cell of cells) {
-      const field = cellKeyOf(cell);
+      const field = cellInGroupKeyOf(cell);
       if (cell.value === 0) pipeline.hdel(key, field);
       else pipeline.hset(key, field, String(cell.value));
     }
@@ -324,7 +292,7 @@ export class Ledger {
     for (const share of await this.sharesOf(group)) {
       const key = JSON.stringify([share.source, share.id]);
       const entry = byEncounter.get(key) ?? { source: share.source, id: share.id, version: 0, cells: [] };
-      entry.cells.push(cellKeyOf(share));
+      entry.cells.push(cellInGroupKeyOf(share));
       byEncounter.set(key, entry);
     }
     const entries = [...byEncounter.values()];

@@ -2,6 +2,7 @@
 // the same encounter and mappings always give the same contributions, which is what lets the ledger replace
 // a version's contributions wholesale and recompute any cell from scratch.
 import { ageAt, type Encounter } from '@smc-bridge/contract';
+import type { Contribution } from '../domain/cells.js';
 import { isInAgeBand } from './age-bands.js';
 import {
   DEFAULT_CATEGORY_OPTION_COMBO,
@@ -11,21 +12,6 @@ import {
   type Mappings,
 } from './load-mappings.js';
 import { periodOf } from './period-ids.js';
-
-/** A DHIS2 cell: the data value's coordinates. */
-export interface Cell {
-  dataSet: string;
-  orgUnit: string;
-  period: string;
-  attributeOptionCombo: string;
-  dataElement: string;
-  categoryOptionCombo: string;
-}
-
-export interface Contribution extends Cell {
-  value: number;
-  rule: string;
-}
 
 /** A rule whose condition held but that could not place the encounter in a cell, and why. */
 export interface Unplaced {

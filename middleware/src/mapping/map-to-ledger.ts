@@ -3,11 +3,13 @@
 // Safe to run twice: the ledger ignores a version it already holds and remembers what that version did, so a
 // re-run after a crash sets the same states. A training encounter is put into the ledger with no
 // contributions too, so a practice record that replaced a real one takes its counts away.
-import type { EncounterStore, TargetState } from '../ingest/encounter-store.js';
+import type { EncounterStore } from '../ingest/encounter-store.js';
 import type { EncounterStep } from '../ingest/ingest-queue.js';
-import type { CellGroup, Ledger, ReplaceOutcome } from '../ledger/ledger.js';
+import type { Ledger, ReplaceOutcome } from '../ledger/ledger.js';
 import { aggregateContributions, type AggregateMapping } from './aggregate-contributions.js';
 import type { Mappings } from './load-mappings.js';
+import type { TargetState } from '../domain/target-state.js';
+import type { CellGroup } from '../domain/cells.js';
 
 export function mapToLedger(options: {
   mappings: Mappings;

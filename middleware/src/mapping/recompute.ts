@@ -1,7 +1,8 @@
 // The from-scratch answer the delivered values must equal: the latest version of every encounter, mapped,
 // summed per cell. Independent of the ledger and of delivery, which is what makes it a check on them.
 import type { Encounter } from '@smc-bridge/contract';
-import { aggregateContributions, type Cell, type Contribution } from './aggregate-contributions.js';
+import { cellKeyOf, type Cell, type Contribution } from '../domain/cells.js';
+import { aggregateContributions } from './aggregate-contributions.js';
 import type { Mappings } from './load-mappings.js';
 
 /** The latest version of every encounter (by source and id), in the order each was first seen. */
@@ -28,9 +29,6 @@ export function recomputeCells(encounters: Iterable<Encounter>, mappings: Mappin
   return cells;
 }
 
-export function cellKeyOf(cell: Cell): string {
-  return JSON.stringify([cell.dataSet, cell.orgUnit, cell.period, cell.attributeOptionCombo, cell.dataElement, cell.categoryOptionCombo]);
-}
 
 function withoutValue(c: Contribution): Cell {
   const { dataSet, orgUnit, period, attributeOptionCombo, dataElement, categoryOptionCombo } = c;

@@ -21,13 +21,14 @@ import { byUid, nonZeroValues, standInMetadata } from '@smc-bridge/stand-ins';
 import { EncounterStore } from '../../src/ingest/encounter-store.js';
 import { execIngestJob } from '../../src/ingest/ingest-queue.js';
 import { skipTrainingEncounters } from '../../src/ingest/training-step.js';
-import { Ledger, groupKeyOf, type CellGroup } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/ledger/ledger.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { mapToLedger } from '../../src/mapping/map-to-ledger.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
 import { deleteKeysWithPrefix, RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '@smc-bridge/generator';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { type CellGroup, groupKeyOf } from '../../src/domain/cells.js';
 
 const RUNS = Number(process.env['PIPELINE_PROPERTY_RUNS'] ?? 1000);
 jest.setTimeout(Math.max(300_000, RUNS * 150));

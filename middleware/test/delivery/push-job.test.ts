@@ -6,13 +6,15 @@ import type { Encounter } from '@smc-bridge/contract';
 import { execPushJob, type PushDeps } from '../../src/delivery/dhis2/push-queue.js';
 import type { DataValue } from '../../src/dhis2/dhis2-client.js';
 import type { ImportOutcome } from '../../src/dhis2/import-answer.js';
-import { EncounterStore, type TargetState } from '../../src/ingest/encounter-store.js';
-import { Ledger, type CellGroup } from '../../src/ledger/ledger.js';
+import { EncounterStore } from '../../src/ingest/encounter-store.js';
+import { Ledger } from '../../src/ledger/ledger.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { mapToLedger } from '../../src/mapping/map-to-ledger.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { ancEncounter } from '../support/fixtures.js';
 import { deleteKeysOf, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import type { TargetState } from '../../src/domain/target-state.js';
+import type { CellGroup } from '../../src/domain/cells.js';
 
 const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
 const prefix = uniquePrefix('push-job');

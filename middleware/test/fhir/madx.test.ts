@@ -21,11 +21,11 @@ import { identifierCriteria } from '../../src/fhir/record-identity.js';
 import { loadTerminology, type Terminology } from '../../src/fhir/terminology.js';
 import { validateFhirBundle, validateFhirResource, describeIssues } from '../../src/fhir/validate-resources.js';
 import { startFhirStandInServer, type FhirStandInServer } from '@smc-bridge/stand-ins';
-import { groupKeyOf, groupOfKey, type CellGroup, type CellValue } from '../../src/ledger/ledger.js';
 import { DEFAULT_CATEGORY_OPTION_COMBO, loadMappings, type Mappings } from '../../src/mapping/load-mappings.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
 import { generateEncounters } from '@smc-bridge/generator';
 import { fullEncounter } from '../support/fhir-fixtures.js';
+import { type CellGroup, type CellValue, groupKeyOf, groupOfKey } from '../../src/domain/cells.js';
 
 const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
 let mappings: Mappings;

@@ -6,12 +6,13 @@ import fc from 'fast-check';
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
-import { Ledger, groupKeyOf, type CellGroup } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/ledger/ledger.js';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { deleteKeysWithPrefix } from '../../src/redis/keys.js';
 import { generateEncounters } from '@smc-bridge/generator';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { type CellGroup, groupKeyOf } from '../../src/domain/cells.js';
 
 const RUNS = Number(process.env['LEDGER_PROPERTY_RUNS'] ?? 1000);
 jest.setTimeout(Math.max(120_000, RUNS * 60));

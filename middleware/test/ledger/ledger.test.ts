@@ -1,9 +1,9 @@
 // Ledger behaviour case by case: replacement, stale versions, removal, dirty groups, provenance.
 import { Redis } from 'ioredis';
-import { Ledger, type CellGroup } from '../../src/ledger/ledger.js';
-import type { Contribution } from '../../src/mapping/aggregate-contributions.js';
+import { Ledger } from '../../src/ledger/ledger.js';
 import { deleteKeysWithPrefix } from '../../src/redis/keys.js';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import type { CellGroup, Contribution } from '../../src/domain/cells.js';
 
 const prefix = uniquePrefix('ledger');
 let redis: Redis;

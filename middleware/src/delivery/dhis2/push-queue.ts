@@ -15,11 +15,13 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
 import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-answer.js';
-import type { EncounterStore, TargetState } from '../../ingest/encounter-store.js';
-import { cellKeyOf, groupKeyOf, type CellGroup, type CellValue, type EncounterVersion, type Ledger } from '../../ledger/ledger.js';
+import type { EncounterStore } from '../../ingest/encounter-store.js';
+import type { EncounterVersion, Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
 import { nextAttemptOf, type NextAttempt } from '../../queues/retry-timing.js';
 import { stallRecovery } from '../../queues/stall-recovery.js';
+import type { TargetState } from '../../domain/target-state.js';
+import { type CellGroup, cellInGroupKeyOf, type CellValue, groupKeyOf } from '../../domain/cells.js';
 
 export const PUSH_QUEUE = 'dhis2-push';
 
@@ -72,9 +74,9 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
   const { group } = data;
   await deps.ledger.claimDirty(group);
   const current = await deps.ledger.cellsOf(group);
-  const currentKeys = new Set(current.map(cellKeyOf));
+  const currentKeys = new Set(current.map(cellInGroupKeyOf));
   const fellToNothing = (await deps.ledger.pushedValues(group))
-    .filter((cell) => !currentKeys.has(cellKeyOf(cell)))
+    .filter((cell) => !currentKeys.has(cellInGroupKeyOf(cell)))
     .map((cell): CellValue => ({ ...cell, value: 0 }));
   const cells = [...current, ...fellToNothing];
   if (cells.length === 0) {
@@ -111,10 +113,10 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
   for (const conflict of outcome.conflicts) {
     for (const index of conflict.indexes ?? []) {
       const cell = cells[index];
-      if (cell) rejected.set(cellKeyOf(cell), conflict);
+      if (cell) rejected.set(cellInGroupKeyOf(cell), conflict);
     }
   }
-  await deps.ledger.recordPushed(group, cells.filter((cell) => !rejected.has(cellKeyOf(cell))));
+  await deps.ledger.recordPushed(group, cells.filter((cell) => !rejected.has(cellInGroupKeyOf(cell))));
   const laterOk = [...rejected.values()].some(isRetryableConflict);
   await markEncounters(deps, group, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
   if (laterOk) {

@@ -18,10 +18,10 @@ import { encounterToBundle } from '../../fhir/encounter-bundle.js';
 import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
 import type { Terminology } from '../../fhir/terminology.js';
 import { describeIssues, validateFhirBundle } from '../../fhir/validate-resources.js';
-import type { EncounterRef, EncounterStore } from '../../ingest/encounter-store.js';
+import type { EncounterStore } from '../../ingest/encounter-store.js';
 import type { EncounterStep } from '../../ingest/ingest-queue.js';
 import type { Logger } from '../../logging/logger.js';
-import { groupKeyOf, type CellGroup, type Ledger } from '../../ledger/ledger.js';
+import type { Ledger } from '../../ledger/ledger.js';
 import type { Mappings } from '../../mapping/load-mappings.js';
 import { cellGroupToMeasureReport, MeasureReportError, sendMeasureReport } from '../../fhir/madx.js';
 import { nextAttemptOf } from '../../queues/retry-timing.js';
@@ -30,6 +30,8 @@ import { scrubUpstreamText } from '../../status/scrub.js';
 import type { UploadLocks } from './upload-lock.js';
 import type { SentRecords } from './sent-records.js';
 import type { Bundle, BundleEntry, Coverage } from '@medplum/fhirtypes';
+import type { EncounterRef } from '../../domain/encounter-ref.js';
+import { type CellGroup, groupKeyOf } from '../../domain/cells.js';
 
 export const FHIR_QUEUE = 'fhir';
 

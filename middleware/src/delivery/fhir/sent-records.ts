@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Redis } from 'ioredis';
-import type { EncounterRef } from '../../ingest/encounter-store.js';
+import type { EncounterRef } from '../../domain/encounter-ref.js';
 
 export class SentRecords {
   constructor(
