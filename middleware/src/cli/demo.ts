@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import { Redis } from 'ioredis';
 import { createApiKey } from '../config/api-keys.js';
-import { loadConfig, type Config } from '../config/config.js';
+import { DEFAULT_DHIS2_API_VERSION, loadConfig, type Config } from '../config/config.js';
 import type { Encounter } from '@smc-bridge/contract';
 import type { IngestAnswer, EncounterStatus } from '../http/api-schemas.js';
 import {
@@ -115,10 +115,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   // Without a DHIS2 of its own, the demo delivers to the DHIS2 stand-in: the metadata package is pushed into
   // it as into a real DHIS2 (smc-bridge metadata push), and the facilities become its org units.
   const standIn = config.dhis2 === undefined ? await startDhis2StandInServer({}) : undefined;
-  const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN } };
+  const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN }, apiVersion: DEFAULT_DHIS2_API_VERSION, timeoutMs: 30_000 };
   console.log(`  DHIS2: ${standIn ? `the built-in DHIS2 Web API stand-in at ${dhis2.url}` : dhis2.url}`);
   if (standIn) {
-    const pushed = await pushPackage(new Dhis2Client(dhis2.url, dhis2.auth), loadCheckedPackage());
+    const pushed = await pushPackage(new Dhis2Client(dhis2), loadCheckedPackage());
     if (!pushed.ok) throw new Error(`the metadata package did not import into the stand-in: ${pushed.message}`);
     console.log(`  metadata package metadata/smc-metadata.json imported (VALIDATE, then COMMIT): ${statsText(pushed.commit.stats)}`);
     standIn.standIn.loadMetadata(orgUnitsPayload(facilitiesOf(encounters)));

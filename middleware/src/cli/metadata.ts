@@ -69,7 +69,7 @@ export async function pushMetadataPackage(file: string, options: { dhis2?: strin
     return false;
   }
   console.log(`Importing ${file} into ${config.dhis2.url} (importStrategy=CREATE_AND_UPDATE, atomicMode=ALL)`);
-  const outcome = await pushPackage(new Dhis2Client(config.dhis2.url, config.dhis2.auth, 300_000), pkg);
+  const outcome = await pushPackage(new Dhis2Client({ ...config.dhis2, timeoutMs: Math.max(config.dhis2.timeoutMs, 300_000) }), pkg);
   const print = (stage: string, report: ImportReportSummary) => {
     console.log(`  ${stage}: ${report.status}, ${statsText(report.stats)}`);
     for (const type of report.types) console.log(`    ${type.type}: ${statsText(type.stats)}`);

@@ -1,10 +1,8 @@
 // `smc-bridge replay [--list] [--all] [job ids…]`: shows the dead-letter list, or puts failed jobs back in
 // their queues once their cause is fixed: the ones named, or every one with --all (never by default).
 import { loadConfig } from '../config/config.js';
-import { createPushQueue } from '../delivery/dhis2/push-queue.js';
 import { listDeadLetters, replayDeadLetters } from '../delivery/dead-letters.js';
-import { createFhirQueue } from '../delivery/fhir/fhir-queue.js';
-import { createIngestQueue } from '../ingest/ingest-queue.js';
+import { openQueues } from '../queue-registry.js';
 import { createRedis, waitUntilReady } from '../redis/connection.js';
 import { RedisKeys } from '../redis/keys.js';
 
@@ -15,8 +13,8 @@ export async function runReplay(jobIds: string[], options: { list: boolean; all:
   const redis = createRedis(config.redisUrl, 'smc-bridge-replay', 'fail-fast');
   try {
     await waitUntilReady(redis, config.redisUrl);
-    const prefix = new RedisKeys(config.redisPrefix).bullPrefix();
-    const queues = [createIngestQueue(redis, prefix), createPushQueue(redis, prefix), createFhirQueue(redis, prefix)];
+    const registry = openQueues(redis, new RedisKeys(config.redisPrefix), { dhis2: true, fhir: true });
+    const queues = registry.all();
     if (options.list) {
       const letters = await listDeadLetters(queues);
       if (letters.length === 0) console.log('The dead-letter list is empty.');
@@ -25,7 +23,7 @@ export async function runReplay(jobIds: string[], options: { list: boolean; all:
       const replayed = await replayDeadLetters(queues, options.all ? undefined : jobIds);
       console.log(`${replayed} job(s) put back in their queues.`);
     }
-    await Promise.all(queues.map((queue) => queue.close()));
+    await registry.close();
   } finally {
     redis.disconnect();
   }

@@ -6,6 +6,9 @@ import { parseApiKeys, type ApiKeyEntry } from './api-keys.js';
 
 export const MAX_BATCH_SIZE = 1000;
 
+/** The Web API version the DHIS2 client pins in its paths: the compose stack runs DHIS2 2.41. */
+export const DEFAULT_DHIS2_API_VERSION = 41;
+
 const url = (protocols: string[]) =>
   // zod runs the refinement even when the URL check failed, hence the canParse guard.
   z.url({ error: 'must be a URL' }).refine((value) => !URL.canParse(value) || protocols.includes(new URL(value).protocol), {
@@ -56,6 +59,9 @@ const EnvSchema = z
     JOB_LOCK_SECONDS: integer(1, 600).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DHIS2_URL: url(['http:', 'https:']).optional(),
+    DHIS2_API_VERSION: integer(38, 99).default(DEFAULT_DHIS2_API_VERSION),
+    DHIS2_TIMEOUT_SECONDS: integer(1, 600).default(30),
+    METRICS_PORT: integer(0, 65535).default(9464),
     DHIS2_TOKEN: z.string().min(1).optional(),
     DHIS2_USERNAME: z.string().min(1).optional(),
     DHIS2_PASSWORD: z.string().min(1).optional(),
@@ -91,6 +97,14 @@ const EnvSchema = z
 
 export type Dhis2Auth = { kind: 'token'; token: string } | { kind: 'basic'; username: string; password: string };
 
+/** How to reach DHIS2: base URL, credentials, the API version pinned in every path, and the request timeout. */
+export interface Dhis2Connection {
+  url: string;
+  auth: Dhis2Auth;
+  apiVersion: number;
+  timeoutMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -104,7 +118,9 @@ export interface Config {
   /** How long a job stays locked to a worker that stopped answering (crashed, killed) before another takes it. */
   jobLockMs: number;
   logLevel: string;
-  dhis2?: { url: string; auth: Dhis2Auth };
+  dhis2?: Dhis2Connection;
+  /** Where a worker process serves its /metrics (a `serve` process serves them on the API port). */
+  metricsPort: number;
   fhir?: { url: string; token?: string; concurrency: number; timeoutMs: number; madx: boolean };
   /** Folder of the mapping files; the repository's mappings/ when unset. */
   mappingsDir: string;
@@ -157,7 +173,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
     route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
-    ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth } } : {}),
+    metricsPort: e.METRICS_PORT,
+    ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined
+      ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth, apiVersion: e.DHIS2_API_VERSION, timeoutMs: e.DHIS2_TIMEOUT_SECONDS * 1000 } }
+      : {}),
     ...(e.FHIR_URL !== undefined
       ? { fhir: { url: e.FHIR_URL, concurrency: e.FHIR_CONCURRENCY, timeoutMs: e.FHIR_TIMEOUT_SECONDS * 1000, madx: e.MADX_ENABLED === 'true', ...(e.FHIR_TOKEN !== undefined ? { token: e.FHIR_TOKEN } : {}) } }
       : {}),
@@ -177,7 +196,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     bodyLimitBytes: config.bodyLimitBytes,
     maxBatch: config.maxBatch,
     workerConcurrency: config.workerConcurrency,
-    dhis2: config.dhis2 ? { url: config.dhis2.url, auth: config.dhis2.auth.kind } : 'not configured',
+    dhis2: config.dhis2 ? { url: config.dhis2.url, auth: config.dhis2.auth.kind, apiVersion: config.dhis2.apiVersion } : 'not configured',
     fhir: config.fhir ? { url: config.fhir.url, auth: config.fhir.token ? 'bearer' : 'none', madx: config.fhir.madx } : 'not configured',
     mappingsDir: config.mappingsDir,
   };

@@ -1,7 +1,10 @@
-// The DHIS2 Web API client (axios). It speaks codes (idScheme=CODE), because the mappings target the WHO
-// toolkit's codes, and sends whole cell groups with CREATE_AND_UPDATE. It also imports the metadata package.
+// The one DHIS2 Web API client (axios) behind every DHIS2 call the middleware makes: data values, the
+// metadata import, the Route, the setup's wait for DHIS2, user and org unit look-ups. Each goes to
+// `/api/<version>/…` with the version pinned (DHIS2_API_VERSION, default the version the compose stack runs),
+// the same credentials and timeout, and every HTTP status read as an answer, never thrown. Data values go by
+// code (idScheme=CODE), because the mappings target the WHO toolkit's codes.
 import axios, { type AxiosInstance } from 'axios';
-import type { Dhis2Auth } from '../config/config.js';
+import { DEFAULT_DHIS2_API_VERSION, type Dhis2Auth, type Dhis2Connection } from '../config/config.js';
 import { readImportResponse, type ImportOutcome } from './import-answer.js';
 
 export interface DataValue {
@@ -13,6 +16,20 @@ export interface DataValue {
   value: string;
 }
 
+/** An answer from DHIS2: its status and its JSON body (undefined when the body was not JSON). */
+export interface Dhis2Answer {
+  status: number;
+  body: unknown;
+}
+
+/** DHIS2 did not answer at all: refused connection, reset, timeout. */
+export class Dhis2Unreachable extends Error {
+  constructor(message: string) {
+    super(`DHIS2 did not answer: ${message}`);
+    this.name = 'Dhis2Unreachable';
+  }
+}
+
 /** The Authorization header DHIS2 expects for a personal access token or Basic credentials. */
 export function dhis2Authorization(auth: Dhis2Auth): string {
   return auth.kind === 'token' ? `ApiToken ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
@@ -20,41 +37,45 @@ export function dhis2Authorization(auth: Dhis2Auth): string {
 
 export class Dhis2Client {
   private readonly http: AxiosInstance;
+  readonly apiVersion: number;
 
-  constructor(baseUrl: string, auth: Dhis2Auth, timeoutMs = 30_000) {
+  constructor(connection: Pick<Dhis2Connection, 'url' | 'auth'> & Partial<Pick<Dhis2Connection, 'apiVersion' | 'timeoutMs'>>) {
+    this.apiVersion = connection.apiVersion ?? DEFAULT_DHIS2_API_VERSION;
     this.http = axios.create({
-      baseURL: baseUrl.replace(/\/+$/, ''),
-      timeout: timeoutMs,
-      headers: {
-        Accept: 'application/json',
-        Authorization: dhis2Authorization(auth),
-      },
-      // Every status is an answer to read, not an exception.
+      baseURL: `${connection.url.replace(/\/+$/, '')}/api/${this.apiVersion}`,
+      timeout: connection.timeoutMs ?? 30_000,
+      headers: { Accept: 'application/json', Authorization: dhis2Authorization(connection.auth) },
       validateStatus: () => true,
     });
   }
 
-  /** `POST /api/metadata` with the given import parameters; the answer as it came (status and JSON body). */
-  async postMetadata(payload: unknown, params: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  /** Any Web API call under /api/<version>; throws Dhis2Unreachable only when no answer came. */
+  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: { params?: Record<string, string>; body?: unknown } = {}): Promise<Dhis2Answer> {
     try {
-      const response = await this.http.post('/api/metadata', payload, { params });
-      return { status: response.status, body: response.data as unknown };
+      const response = await this.http.request({ method, url: path, params: options.params, data: options.body });
+      return { status: response.status, body: typeof response.data === 'object' && response.data !== null ? (response.data as unknown) : undefined };
     } catch (error) {
-      throw new Error(`DHIS2 did not answer: ${(error as Error).message}`);
+      throw new Dhis2Unreachable((error as Error).message);
     }
   }
 
+  /** `POST /api/<v>/metadata` with the given import parameters. */
+  postMetadata(payload: unknown, params: Record<string, string>): Promise<Dhis2Answer> {
+    return this.request('POST', '/metadata', { params, body: payload });
+  }
+
+  /** Whole cell groups, by code, CREATE_AND_UPDATE; the ImportSummary read into what it means for us. */
   async postDataValues(dataValues: readonly DataValue[]): Promise<ImportOutcome> {
     try {
-      const response = await this.http.post(
-        '/api/dataValueSets',
-        { dataValues },
-        { params: { idScheme: 'CODE', importStrategy: 'CREATE_AND_UPDATE' } },
-      );
-      return readImportResponse(response.status, typeof response.data === 'object' ? response.data : undefined);
+      const answer = await this.request('POST', '/dataValueSets', { params: { idScheme: 'CODE', importStrategy: 'CREATE_AND_UPDATE' }, body: { dataValues } });
+      return readImportResponse(answer.status, answer.body);
     } catch (error) {
-      // No answer at all: refused connection, reset, timeout.
-      return { kind: 'retryable', message: `DHIS2 did not answer: ${(error as Error).message}` };
+      return { kind: 'retryable', message: (error as Error).message };
     }
+  }
+
+  /** Whether DHIS2 is up and takes these credentials: the status of `GET /api/<v>/system/info`. */
+  async systemInfoStatus(): Promise<number> {
+    return (await this.request('GET', '/system/info')).status;
   }
 }

@@ -38,6 +38,7 @@ import type {
   ServiceRequest,
 } from '@medplum/fhirtypes';
 import { effectiveBirthDate, type Encounter } from '@smc-bridge/contract';
+import { isPractice, PRACTICE_REASON } from '../domain/practice.js';
 import { fullUrlOf, identifierCriteria, isAbsoluteUri, recordIdentifier, systemUnder } from './record-identity.js';
 import type { CodingEntry, ConceptEntry, MedicationKey, ObservationKey, Terminology } from './terminology.js';
 
@@ -110,7 +111,7 @@ export interface BundleOptions {
 }
 
 export function encounterToBundle(encounter: Encounter, terminology: Terminology, options: BundleOptions = {}): EncounterBundle {
-  if (encounter.training === true) return { bundle: null, reason: 'training encounter: practice data never reaches the FHIR server' };
+  if (isPractice(encounter)) return { bundle: null, reason: PRACTICE_REASON };
 
   const t = terminology;
   const systems = t.identifierSystems;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { EncounterSchema } from '@smc-bridge/contract';
 import { MAX_BATCH_SIZE } from '../config/config.js';
+import { TargetStateSchema } from '../domain/target-state.js';
 
 export const FieldErrorSchema = z.object({
   path: z.string().describe('JSON Pointer to the field in the request body'),
@@ -13,9 +14,11 @@ export const EncounterBatchSchema = z.object({
   encounters: z.array(EncounterSchema).min(1).max(MAX_BATCH_SIZE),
 });
 
+export const INGEST_STATUSES = ['accepted', 'duplicate', 'stale', 'rejected'] as const;
+
 export const IngestResultSchema = z.object({
   index: z.number().int().describe('Position of the encounter in the request (0 for a single encounter)'),
-  status: z.enum(['accepted', 'duplicate', 'stale', 'rejected']),
+  status: z.enum(INGEST_STATUSES),
   source: z.string().optional(),
   id: z.string().optional(),
   version: z.number().int().optional(),
@@ -26,15 +29,6 @@ export const IngestResultSchema = z.object({
 export const IngestAnswerSchema = z.object({
   counts: z.object({ accepted: z.number(), duplicate: z.number(), stale: z.number(), rejected: z.number() }),
   results: z.array(IngestResultSchema),
-});
-
-const TargetStateSchema = z.object({
-  state: z.enum(['accepted', 'mapped', 'retrying', 'delivered', 'failed', 'skipped']),
-  version: z.number().int().describe('Encounter version the state refers to'),
-  reason: z.string().optional().describe('Why: the last failure while retrying, the refusal when failed'),
-  at: z.string(),
-  attempt: z.number().int().optional().describe('While retrying: attempts made so far'),
-  nextAttemptAt: z.string().optional().describe('While retrying: when the next attempt is due'),
 });
 
 export const EncounterStatusSchema = z.object({
@@ -60,5 +54,7 @@ export const ProblemSchema = z.object({
 
 export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), redis: z.enum(['up', 'down']) });
 
+export type IngestStatus = (typeof INGEST_STATUSES)[number];
+export type IngestResult = z.infer<typeof IngestResultSchema>;
 export type IngestAnswer = z.infer<typeof IngestAnswerSchema>;
 export type EncounterStatus = z.infer<typeof EncounterStatusSchema>;

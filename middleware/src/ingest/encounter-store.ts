@@ -9,6 +9,7 @@ import type { Encounter } from '@smc-bridge/contract';
 import type { EncounterRef } from '../domain/encounter-ref.js';
 import { TARGETS, type TargetName, type TargetState } from '../domain/target-state.js';
 import type { RedisKeys } from '../redis/keys.js';
+import { targetStates, type StateUpdate } from '../status/target-states.js';
 
 export type AcceptOutcome =
   | { outcome: 'accepted' }
@@ -91,7 +92,7 @@ export class EncounterStore {
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
       const initialTargets = TARGETS.flatMap((target) => [
         `target:${target}`,
-        JSON.stringify({ state: 'accepted', version: ref.version, at } satisfies TargetState),
+        JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState),
       ]);
       (pipeline as unknown as ScriptPipeline).smcAcceptEncounter(
         this.keys.encounter(ref.source, ref.id),
@@ -135,12 +136,12 @@ export class EncounterStore {
     await repliesOf(pipeline);
   }
 
-  async setTargetState(ref: EncounterRef, target: TargetName, state: Omit<TargetState, 'version'>): Promise<void> {
+  async setTargetState(ref: EncounterRef, target: TargetName, state: StateUpdate['state']): Promise<void> {
     await this.setTargetStates([{ ref, target, state }]);
   }
 
   /** Sets many target states in one pipelined round trip; none goes back to an older version. */
-  async setTargetStates(updates: readonly { ref: EncounterRef; target: TargetName; state: Omit<TargetState, 'version'> }[]): Promise<void> {
+  async setTargetStates(updates: readonly StateUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { ref, target, state } of updates) {

@@ -4,21 +4,10 @@
 import { createHash } from 'node:crypto';
 import { validateEncounter, type Encounter, type FieldError } from '@smc-bridge/contract';
 import { jsonPointer } from '@smc-bridge/contract';
+import type { IngestResult } from '../http/api-schemas.js';
 import type { AcceptOutcome, EncounterStore } from './encounter-store.js';
 import type { EncounterRef } from '../domain/encounter-ref.js';
 
-export type IngestStatus = 'accepted' | 'duplicate' | 'stale' | 'rejected';
-
-export interface IngestResult {
-  index: number;
-  status: IngestStatus;
-  source?: string;
-  id?: string;
-  version?: number;
-  /** For a stale version: the version already held. */
-  currentVersion?: number;
-  errors?: FieldError[];
-}
 
 export interface IngestDeps {
   store: EncounterStore;

@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { watchWorker } from '../queues/worker-events.js';
+import type { RedisKeys } from '../redis/keys.js';
 import { stallRecovery } from '../queues/stall-recovery.js';
 import type { EncounterStore, StoredEncounter } from './encounter-store.js';
 import type { EncounterRef } from '../domain/encounter-ref.js';
@@ -40,8 +43,8 @@ export function ingestJobId(refs: readonly EncounterRef[]): string {
   return `batch~${digest.digest('hex').slice(0, 40)}`;
 }
 
-export function createIngestQueue(connection: Redis, prefix: string): Queue<IngestJobData> {
-  return new Queue<IngestJobData>(INGEST_QUEUE, { connection, prefix, defaultJobOptions: INGEST_JOB_OPTIONS });
+export function createIngestQueue(connection: Redis, keys: RedisKeys): Queue<IngestJobData> {
+  return new Queue<IngestJobData>(INGEST_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: INGEST_JOB_OPTIONS });
 }
 
 export async function addIngestJob(queue: Queue<IngestJobData>, refs: readonly EncounterRef[]): Promise<void> {
@@ -72,21 +75,18 @@ export async function execIngestJob(
 
 export function initIngestWorker(options: {
   connection: Redis;
-  prefix: string;
+  keys: RedisKeys;
   concurrency: number;
   jobLockMs: number;
   store: EncounterStore;
   steps: readonly EncounterStep[];
   logger: Logger;
+  metrics?: ServiceMetrics;
 }): Worker<IngestJobData> {
   const worker = new Worker<IngestJobData>(
     INGEST_QUEUE,
     async (job: Job<IngestJobData>) => execIngestJob(job.data, options.store, options.steps),
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
+    { connection: options.connection, prefix: options.keys.bullPrefix(), concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
   );
-  worker.on('failed', (job, error) => {
-    options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'ingest job failed');
-  });
-  worker.on('error', (error) => options.logger.error({ err: error.message }, 'ingest worker error'));
-  return worker;
+  return watchWorker(worker, options);
 }

@@ -11,6 +11,7 @@
 // set waits for both). One Lua script does the replacement, so a worker killed half-way leaves either the
 // old contributions or the new ones.
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/keys.js';
 import { repliesOf } from '../redis/replies.js';
 import { cellInGroupKeyOf, groupKeyOf, groupOfKey, type CellGroup, type CellValue, type Contribution, type EncounterShare } from '../domain/cells.js';
 
@@ -121,29 +122,16 @@ export interface EncounterVersion {
 export class Ledger {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
   ) {
     redis.defineCommand('smcReplaceContributions', { numberOfKeys: 3, lua: REPLACE_SCRIPT });
     redis.defineCommand('smcForgetLeft', { numberOfKeys: 1, lua: FORGET_LEFT_SCRIPT });
     redis.defineCommand('smcConfirmGroup', { lua: CONFIRM_SCRIPT });
   }
 
-  private encounterKey(source: string, id: string): string {
-    return `${this.prefix}:ledger:enc:${source}:${id}`;
-  }
 
-  /** The groups an encounter's latest version changed that DHIS2 has not confirmed yet. */
-  private unconfirmedKey(source: string, id: string): string {
-    return `${this.prefix}:ledger:unconfirmed:${source}:${id}`;
-  }
 
-  private groupPrefix(): string {
-    return `${this.prefix}:ledger:group:`;
-  }
 
-  private dirtyKey(): string {
-    return `${this.prefix}:ledger:dirty`;
-  }
 
   /**
    * Makes each item's contributions the whole of what that encounter version counts for (empty for a
@@ -162,14 +150,14 @@ export class Ledger {
         cellsOfGroup[field] = (cellsOfGroup[field] ?? 0) + c.value;
       }
       (pipeline as unknown as LedgerScripts).smcReplaceContributions(
-        this.encounterKey(item.source, item.id),
-        this.dirtyKey(),
-        this.unconfirmedKey(item.source, item.id),
+        this.keys.ledgerEncounter(item.source, item.id),
+        this.keys.ledgerDirty(),
+        this.keys.ledgerUnconfirmed(item.source, item.id),
         String(item.version),
         // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
         JSON.stringify(cells),
-        this.groupPrefix(),
-        this.leftPrefix(),
+        this.keys.ledgerGroupPrefix(),
+        this.keys.ledgerLeftPrefix(),
         JSON.stringify([item.source, item.id]),
       );
     }
@@ -185,13 +173,10 @@ export class Ledger {
     return result?.touched ?? [];
   }
 
-  private leftPrefix(): string {
-    return `${this.prefix}:ledger:left:`;
-  }
 
   /** Encounters whose counts left this group (withdrawn, or moved elsewhere by a correction), not yet confirmed by DHIS2. */
   async leftFrom(group: CellGroup): Promise<EncounterVersion[]> {
-    const fields = await this.redis.hgetall(this.leftPrefix() + groupKeyOf(group));
+    const fields = await this.redis.hgetall(this.keys.ledgerLeft(group));
     return Object.entries(fields).map(([member, version]) => {
       const [source, id] = JSON.parse(member) as [string, string];
       return { source, id, version: Number(version) };
@@ -202,7 +187,7 @@ export class Ledger {
   async forgetLeft(group: CellGroup, encounters: readonly EncounterVersion[]): Promise<void> {
     if (encounters.length === 0) return;
     const pairs = encounters.flatMap((e) => [JSON.stringify([e.source, e.id]), String(e.version)]);
-    await (this.redis as unknown as LedgerScripts).smcForgetLeft(this.leftPrefix() + groupKeyOf(group), ...pairs);
+    await (this.redis as unknown as LedgerScripts).smcForgetLeft(this.keys.ledgerLeft(group), ...pairs);
   }
 
   /**
@@ -212,7 +197,7 @@ export class Ledger {
    */
   async confirmGroup(group: CellGroup, encounters: readonly EncounterVersion[]): Promise<{ waitingFor: number; withdrew: boolean }[]> {
     if (encounters.length === 0) return [];
-    const keys = encounters.flatMap((e) => [this.encounterKey(e.source, e.id), this.unconfirmedKey(e.source, e.id)]);
+    const keys = encounters.flatMap((e) => [this.keys.ledgerEncounter(e.source, e.id), this.keys.ledgerUnconfirmed(e.source, e.id)]);
     const args = [groupKeyOf(group), ...encounters.map((e) => String(e.version))];
     const reply = await (this.redis as unknown as LedgerScripts).smcConfirmGroup(keys.length, ...keys, ...args);
     return encounters.map((_, i) => ({ waitingFor: Number(reply[2 * i]), withdrew: reply[2 * i + 1] === '1' }));
@@ -222,18 +207,18 @@ export class Ledger {
   async awaitingGroup(group: CellGroup, encounters: readonly Pick<EncounterVersion, 'source' | 'id'>[]): Promise<boolean[]> {
     if (encounters.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const e of encounters) pipeline.sismember(this.unconfirmedKey(e.source, e.id), groupKeyOf(group));
+    for (const e of encounters) pipeline.sismember(this.keys.ledgerUnconfirmed(e.source, e.id), groupKeyOf(group));
     return (await repliesOf(pipeline)).map((reply) => reply === 1);
   }
 
   /** The version whose contributions the ledger holds for an encounter (0 when none). */
   async appliedVersion(source: string, id: string): Promise<number> {
-    return Number((await this.redis.hget(this.encounterKey(source, id), 'version')) ?? 0);
+    return Number((await this.redis.hget(this.keys.ledgerEncounter(source, id), 'version')) ?? 0);
   }
 
   /** Every share of every encounter in a group, as stored. */
   private async sharesOf(group: CellGroup): Promise<(EncounterShare & { dataElement: string; categoryOptionCombo: string })[]> {
-    const fields = await this.redis.hgetall(this.groupPrefix() + groupKeyOf(group));
+    const fields = await this.redis.hgetall(this.keys.ledgerGroup(group));
     return Object.entries(fields).map(([field, value]) => {
       const [dataElement, categoryOptionCombo, source, id] = JSON.parse(field) as [string, string, string, string];
       return { dataElement, categoryOptionCombo, source, id, value: Number(value) };
@@ -260,13 +245,10 @@ export class Ledger {
       .sort((a, b) => a.source.localeCompare(b.source) || a.id.localeCompare(b.id));
   }
 
-  private pushedKey(group: CellGroup): string {
-    return `${this.prefix}:ledger:pushed:${groupKeyOf(group)}`;
-  }
 
   /** The values DHIS2 last accepted for a group, by [dataElement, categoryOptionCombo]. */
   async pushedValues(group: CellGroup): Promise<CellValue[]> {
-    const fields = await this.redis.hgetall(this.pushedKey(group));
+    const fields = await this.redis.hgetall(this.keys.ledgerPushed(group));
     return Object.entries(fields).map(([field, value]) => {
       const [dataElement, categoryOptionCombo] = JSON.parse(field) as [string, string];
       return { dataElement, categoryOptionCombo, value: Number(value) };
@@ -276,7 +258,7 @@ export class Ledger {
   /** Records what DHIS2 now holds for these cells; a zero means DHIS2 holds nothing there any more. */
   async recordPushed(group: CellGroup, cells: readonly CellValue[]): Promise<void> {
     if (cells.length === 0) return;
-    const key = this.pushedKey(group);
+    const key = this.keys.ledgerPushed(group);
     const pipeline = this.redis.pipeline();
     for (const cell of cells) {
       const field = cellInGroupKeyOf(cell);
@@ -297,22 +279,22 @@ export class Ledger {
     }
     const entries = [...byEncounter.values()];
     const pipeline = this.redis.pipeline();
-    for (const entry of entries) pipeline.hget(this.encounterKey(entry.source, entry.id), 'version');
+    for (const entry of entries) pipeline.hget(this.keys.ledgerEncounter(entry.source, entry.id), 'version');
     const versions = (await pipeline.exec()) ?? [];
     entries.forEach((entry, index) => (entry.version = Number(versions[index]?.[1] ?? 0)));
     return entries;
   }
 
   async dirtyGroups(limit = 1000): Promise<CellGroup[]> {
-    return (await this.redis.srandmember(this.dirtyKey(), limit)).map(groupOfKey);
+    return (await this.redis.srandmember(this.keys.ledgerDirty(), limit)).map(groupOfKey);
   }
 
   /** Claims a dirty group for pushing: true when it was dirty. A change after the claim marks it dirty again. */
   async claimDirty(group: CellGroup): Promise<boolean> {
-    return (await this.redis.srem(this.dirtyKey(), groupKeyOf(group))) === 1;
+    return (await this.redis.srem(this.keys.ledgerDirty(), groupKeyOf(group))) === 1;
   }
 
   async markDirty(group: CellGroup): Promise<void> {
-    await this.redis.sadd(this.dirtyKey(), groupKeyOf(group));
+    await this.redis.sadd(this.keys.ledgerDirty(), groupKeyOf(group));
   }
 }

@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { TerminologyFileSchema } from './terminology-file-schema.js';
 import { FacilitiesFileSchema } from './facility-table.js';
-import { PERIOD_TYPES } from '../mapping/period-ids.js';
+
+/** The DHIS2 period types a data set of the mappings may have. */
+export const PERIOD_TYPES = ['Monthly', 'Weekly'] as const;
+export type PeriodType = (typeof PERIOD_TYPES)[number];
 
 const code = z.string().min(1).max(50).regex(/^[^\s]+$/, 'must have no spaces');
 const fhirPath = z.string().min(1).describe('FHIRPath expression evaluated over the encounter');

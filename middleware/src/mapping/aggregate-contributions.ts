@@ -3,6 +3,7 @@
 // a version's contributions wholesale and recompute any cell from scratch.
 import { ageAt, type Encounter } from '@smc-bridge/contract';
 import type { Contribution } from '../domain/cells.js';
+import { isPractice, PRACTICE_REASON } from '../domain/practice.js';
 import { isInAgeBand } from './age-bands.js';
 import {
   DEFAULT_CATEGORY_OPTION_COMBO,
@@ -67,7 +68,7 @@ function valueOf(rule: AggregateRule, encounter: Encounter, environment: Express
 }
 
 export function aggregateContributions(encounter: Encounter, mappings: Mappings): AggregateMapping {
-  if (encounter.training === true) return { contributions: [], unplaced: [], excluded: 'training encounter' };
+  if (isPractice(encounter)) return { contributions: [], unplaced: [], excluded: PRACTICE_REASON };
   if (encounter.status === 'entered-in-error') return { contributions: [], unplaced: [], excluded: 'entered in error' };
   const facilityCode = encounter.facility.code;
   if (facilityCode === undefined) {

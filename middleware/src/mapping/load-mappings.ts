@@ -9,7 +9,7 @@ import { skipWhenDataAbsent } from './absent-data.js';
 import { parseAgeBand, type AgeBand } from './age-bands.js';
 import { loadFacilityTable, type FacilityTable } from '../mapping-files/facility-table.js';
 import { AggregateFileSchema, CategoriesFileSchema } from '../mapping-files/rule-file-schemas.js';
-import type { PeriodType } from './period-ids.js';
+import type { PeriodType } from '../mapping-files/rule-file-schemas.js';
 import { MappingFileError, readYaml, pathText, type MappingError } from '../mapping-files/read-yaml.js';
 
 /** Variables every expression may use besides the encounter itself. */

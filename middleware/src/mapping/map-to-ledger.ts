@@ -5,11 +5,12 @@
 // contributions too, so a practice record that replaced a real one takes its counts away.
 import type { EncounterStore } from '../ingest/encounter-store.js';
 import type { EncounterStep } from '../ingest/ingest-queue.js';
-import type { Ledger, ReplaceOutcome } from '../ledger/ledger.js';
-import { aggregateContributions, type AggregateMapping } from './aggregate-contributions.js';
-import type { Mappings } from './load-mappings.js';
-import type { TargetState } from '../domain/target-state.js';
 import type { CellGroup } from '../domain/cells.js';
+import { isPractice } from '../domain/practice.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { stateAfterMapping } from '../status/target-states.js';
+import { aggregateContributions } from './aggregate-contributions.js';
+import type { Mappings } from './load-mappings.js';
 
 export function mapToLedger(options: {
   mappings: Mappings;
@@ -26,25 +27,14 @@ export function mapToLedger(options: {
     const dirty = new Map<string, CellGroup>();
     for (const outcome of outcomes) for (const group of outcome.touched) dirty.set(JSON.stringify(group), group);
 
-    const at = new Date().toISOString();
     await options.store.setTargetStates(
       encounters.flatMap(({ ref, encounter }, index) => {
         const outcome = outcomes[index]!;
-        // Training encounters have their own step; a stale version's newer version sets the state.
-        if (encounter.training === true || outcome.outcome === 'stale') return [];
-        return [{ ref, target: 'dhis2' as const, state: { ...dhis2StateAfterMapping(results[index]!, outcome), at } }];
+        // Practice versions have their own step; a stale version's newer version sets the state.
+        if (isPractice(encounter) || outcome.outcome === 'stale') return [];
+        return [{ ref, target: 'dhis2' as const, state: stateAfterMapping(results[index]!, outcome.withdrew) }];
       }),
     );
     if (dirty.size > 0) await options.onDirty([...dirty.values()]);
   };
-}
-
-/** What an encounter's DHIS2 status says once it is in the ledger, before the push. */
-export function dhis2StateAfterMapping(result: AggregateMapping, outcome: ReplaceOutcome): Pick<TargetState, 'state' | 'reason'> {
-  const notes = result.unplaced.map((u) => `rule ${u.rule} not applied: ${u.reason}`);
-  if (result.contributions.length > 0) return { state: 'mapped', ...(notes.length > 0 ? { reason: notes.join('; ') } : {}) };
-  const why = result.excluded ?? (notes.length > 0 ? notes.join('; ') : 'no aggregate rule applies to this encounter');
-  // Counts it had before must leave DHIS2: the push that removes them marks it delivered.
-  if (outcome.withdrew) return { state: 'mapped', reason: `${why}: its earlier counts are being removed` };
-  return { state: 'skipped', reason: why };
 }

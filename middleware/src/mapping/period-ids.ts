@@ -4,9 +4,8 @@
 // written `2026W47`, as DHIS2 does.
 import { localDateTimeOf, type TimeZone } from '@smc-bridge/contract';
 import { DateTime } from 'luxon';
+import type { PeriodType } from '../mapping-files/rule-file-schemas.js';
 
-export const PERIOD_TYPES = ['Monthly', 'Weekly'] as const;
-export type PeriodType = (typeof PERIOD_TYPES)[number];
 
 export function periodOf(periodType: PeriodType, occurredAt: string, timeZone?: TimeZone): string {
   const local = localDateTimeOf(occurredAt, timeZone);

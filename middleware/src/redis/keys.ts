@@ -1,9 +1,16 @@
-// Every Redis key the middleware writes, in one place. `prefix` isolates deployments (and tests) that share
-// a Redis; BullMQ's prefix is wrapped in {} so a Redis Cluster keeps each queue's keys on one shard.
+// Every Redis key the middleware writes, in one place: no other module builds a key. `prefix` isolates
+// deployments (and tests) that share a Redis; BullMQ's prefix is wrapped in {} so a Redis Cluster keeps each
+// queue's keys on one shard.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { groupKeyOf, type CellGroup } from '../domain/cells.js';
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 40);
 
 export class RedisKeys {
   constructor(readonly prefix: string) {}
+
+  // The encounter store (ingest/encounter-store.ts)
 
   /** Hash holding the latest accepted version of one encounter and its per-target states. */
   encounter(source: string, id: string): string {
@@ -13,6 +20,80 @@ export class RedisKeys {
   /** Sorted set of accepted versions not yet processed by a worker (score: acceptance time, ms). */
   inbox(): string {
     return `${this.prefix}:inbox`;
+  }
+
+  // The ledger (ledger/ledger.ts)
+
+  /** Hash: the version whose contributions the ledger holds for an encounter, and the fields it wrote. */
+  ledgerEncounter(source: string, id: string): string {
+    return `${this.prefix}:ledger:enc:${source}:${id}`;
+  }
+
+  /** Set: the cell groups an encounter's latest version changed that DHIS2 has not confirmed yet. */
+  ledgerUnconfirmed(source: string, id: string): string {
+    return `${this.prefix}:ledger:unconfirmed:${source}:${id}`;
+  }
+
+  /** Prefix of the hash of a group's contributions (the Lua script appends the group key). */
+  ledgerGroupPrefix(): string {
+    return `${this.prefix}:ledger:group:`;
+  }
+
+  ledgerGroup(group: CellGroup): string {
+    return this.ledgerGroupPrefix() + groupKeyOf(group);
+  }
+
+  /** Prefix of the hash of encounters whose counts left a group (the Lua script appends the group key). */
+  ledgerLeftPrefix(): string {
+    return `${this.prefix}:ledger:left:`;
+  }
+
+  ledgerLeft(group: CellGroup): string {
+    return this.ledgerLeftPrefix() + groupKeyOf(group);
+  }
+
+  /** Set of cell groups waiting to be pushed to DHIS2. */
+  ledgerDirty(): string {
+    return `${this.prefix}:ledger:dirty`;
+  }
+
+  /** Hash: the values DHIS2 may hold for a group's cells. */
+  ledgerPushed(group: CellGroup): string {
+    return `${this.prefix}:ledger:pushed:${groupKeyOf(group)}`;
+  }
+
+  // DHIS2 delivery (delivery/dhis2/push-queue.ts)
+
+  /** Set: the ids of a group's push jobs that failed for good (its dead letters). */
+  deadPushes(group: CellGroup): string {
+    return `${this.prefix}:dhis2:dead-pushes:${digest(groupKeyOf(group))}`;
+  }
+
+  // FHIR delivery (delivery/fhir/)
+
+  /** What the FHIR server was last sent for an encounter (its records' criteria). */
+  fhirSent(source: string, id: string): string {
+    return `${this.prefix}:fhir:sent:${source}:${id}`;
+  }
+
+  /** When the encounter that last set a patient's demographics happened. */
+  fhirPatientLatest(patientKey: string): string {
+    return `${this.prefix}:fhir:patient-latest:${patientKey}`;
+  }
+
+  /** Set: the encounters that assert a shared record (a Coverage), by its criteria. */
+  fhirSharedUsers(criteria: string): string {
+    return `${this.prefix}:fhir:shared-users:${digest(criteria)}`;
+  }
+
+  /** The shared record as last sent. */
+  fhirSharedResource(criteria: string): string {
+    return `${this.prefix}:fhir:shared-resource:${digest(criteria)}`;
+  }
+
+  /** One upload at a time per patient (or mADX report per cell group). */
+  fhirUploadLock(lockName: string): string {
+    return `${this.prefix}:fhir:upload-lock:${lockName}`;
   }
 
   bullPrefix(): string {

@@ -20,7 +20,7 @@ import { DEFAULT_PERSONAL_ACCESS_TOKEN, Dhis2StandIn } from '@smc-bridge/stand-i
 import { byUid, nonZeroValues, standInMetadata } from '@smc-bridge/stand-ins';
 import { EncounterStore } from '../../src/ingest/encounter-store.js';
 import { execIngestJob } from '../../src/ingest/ingest-queue.js';
-import { skipTrainingEncounters } from '../../src/ingest/training-step.js';
+import { skipPractice } from '../../src/ingest/skip-steps.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { mapToLedger } from '../../src/mapping/map-to-ledger.js';
@@ -83,7 +83,7 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
       async (chosen, order, duplicates, pushPoints, faultSeed) => {
         const prefix = `${base}:${run++}`;
         const store = new EncounterStore(redis, new RedisKeys(prefix));
-        const ledger = new Ledger(redis, prefix);
+        const ledger = new Ledger(redis, new RedisKeys(prefix));
         dhis2.reset();
         dhis2.faults.setRandom({
           seed: faultSeed,
@@ -96,7 +96,7 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
             { kind: 'importAborted' },
           ],
         });
-        const steps = [skipTrainingEncounters(store), mapToLedger({ mappings, ledger, store, onDirty: async () => undefined })];
+        const steps = [skipPractice(store), mapToLedger({ mappings, ledger, store, onDirty: async () => undefined })];
 
         const versions = pool.filter((e) => chosen.includes(e.id));
         const sequence: Step[] = versions

@@ -31,7 +31,7 @@ const client: PushDeps['client'] = { postDataValues: async (values) => (answers.
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
   store = new EncounterStore(redis, new RedisKeys(prefix));
-  ledger = new Ledger(redis, prefix);
+  ledger = new Ledger(redis, new RedisKeys(prefix));
 });
 afterAll(async () => {
   redis.disconnect();

@@ -11,7 +11,7 @@ const unknownElement: DataValue = { ...good, dataElement: 'NO_SUCH_ELEMENT' };
 test.each(['2.41', '2.43'])('DHIS2 %s: a partial import is read as imported with its conflict and index', async (version) => {
   const server = await startDhis2StandInServer({ version, metadata });
   try {
-    const client = new Dhis2Client(server.url, { kind: 'basic', username: 'admin', password: 'district' });
+    const client = new Dhis2Client({ url: server.url, auth: { kind: 'basic', username: 'admin', password: 'district' } });
     const outcome = await client.postDataValues([unknownElement, good]);
     expect(outcome).toMatchObject({
       kind: 'imported',
@@ -28,8 +28,8 @@ test.each(['2.41', '2.43'])('DHIS2 %s: a partial import is read as imported with
 test('a personal access token works; a wrong one is refused, not retried', async () => {
   const server = await startDhis2StandInServer({ metadata });
   try {
-    expect((await new Dhis2Client(server.url, { kind: 'token', token: DEFAULT_PERSONAL_ACCESS_TOKEN }).postDataValues([good])).kind).toBe('imported');
-    const refused = await new Dhis2Client(server.url, { kind: 'token', token: 'd2pat_wrong' }).postDataValues([good]);
+    expect((await new Dhis2Client({ url: server.url, auth: { kind: 'token', token: DEFAULT_PERSONAL_ACCESS_TOKEN } }).postDataValues([good])).kind).toBe('imported');
+    const refused = await new Dhis2Client({ url: server.url, auth: { kind: 'token', token: 'd2pat_wrong' } }).postDataValues([good]);
     expect(refused).toMatchObject({ kind: 'refused', message: expect.stringMatching(/401/) });
   } finally {
     await server.close();
@@ -37,6 +37,6 @@ test('a personal access token works; a wrong one is refused, not retried', async
 });
 
 test('no DHIS2 at the address is retryable', async () => {
-  const outcome = await new Dhis2Client('http://127.0.0.1:9', { kind: 'token', token: 'x' }, 2000).postDataValues([good]);
+  const outcome = await new Dhis2Client({ url: 'http://127.0.0.1:9', auth: { kind: 'token', token: 'x' }, timeoutMs: 2000 }).postDataValues([good]);
   expect(outcome.kind).toBe('retryable');
 });

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { EncounterStore } from '../../src/ingest/encounter-store.js';
 import { sweepInbox } from '../../src/ingest/inbox-sweeper.js';
 import { createIngestQueue, execIngestJob, type EncounterStep, type IngestJobData } from '../../src/ingest/ingest-queue.js';
-import { skipTrainingEncounters } from '../../src/ingest/training-step.js';
+import { skipPractice } from '../../src/ingest/skip-steps.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { ancEncounter } from '../support/fixtures.js';
 import { deleteKeysOf, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
@@ -20,7 +20,7 @@ beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
   const keys = new RedisKeys(prefix);
   store = new EncounterStore(redis, keys);
-  queue = createIngestQueue(redis, keys.bullPrefix());
+  queue = createIngestQueue(redis, keys);
 });
 afterAll(async () => {
   await queue.close();
@@ -54,7 +54,7 @@ test('a job hands the steps only current versions, and running it twice changes 
 test('training encounters are marked skipped for every target', async () => {
   const training = ancEncounter({ id: 'w-training', training: true });
   await store.accept([{ encounter: training, contentHash: hashOf('d') }], now);
-  await execIngestJob({ refs: [{ source: 'smc-platform', id: 'w-training', version: 1 }] }, store, [skipTrainingEncounters(store)]);
+  await execIngestJob({ refs: [{ source: 'smc-platform', id: 'w-training', version: 1 }] }, store, [skipPractice(store)]);
   const stored = await store.read('smc-platform', 'w-training');
   expect(stored?.targets.dhis2).toMatchObject({ state: 'skipped', version: 1, reason: expect.stringMatching(/training/) });
   expect(stored?.targets.fhir).toMatchObject({ state: 'skipped', version: 1 });

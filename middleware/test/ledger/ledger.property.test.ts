@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
+import { RedisKeys } from '../../src/redis/keys.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
@@ -58,7 +59,7 @@ test(`${RUNS} random sequences: ledger cells equal a from-scratch recomputation`
       fc.array(fc.nat(), { maxLength: 10 }),
       async (chosen, order, repeats) => {
         const prefix = `${base}:${run++}`;
-        const ledger = new Ledger(redis, prefix);
+        const ledger = new Ledger(redis, new RedisKeys(prefix));
         const versions = pool.filter((e) => chosen.includes(e.id));
         const shuffled = versions.map((e) => ({ e, key: order.next().value as number })).sort((a, b) => a.key - b.key).map((x) => x.e);
         const sequence = [...shuffled];

@@ -1,5 +1,6 @@
 // Ledger behaviour case by case: replacement, stale versions, removal, dirty groups, provenance.
 import { Redis } from 'ioredis';
+import { RedisKeys } from '../../src/redis/keys.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { deleteKeysWithPrefix } from '../../src/redis/keys.js';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
@@ -13,7 +14,7 @@ const anc1 = (value = 1, coc = 'RMN_20PLUS'): Contribution => ({ ...group, dataE
 
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
-  ledger = new Ledger(redis, prefix);
+  ledger = new Ledger(redis, new RedisKeys(prefix));
 });
 afterAll(async () => {
   await deleteKeysWithPrefix(redis, prefix);

@@ -37,7 +37,7 @@ let api: TestService;
 
 beforeAll(async () => {
   dhis2 = await startDhis2StandInServer({});
-  const pushed = await pushPackage(new Dhis2Client(dhis2.url, { kind: 'token', token: DEFAULT_PERSONAL_ACCESS_TOKEN }), pkg);
+  const pushed = await pushPackage(new Dhis2Client({ url: dhis2.url, auth: { kind: 'token', token: DEFAULT_PERSONAL_ACCESS_TOKEN } }), pkg);
   if (!pushed.ok) throw new Error(`the package did not import: ${pushed.message}`);
   dhis2.standIn.loadMetadata(orgUnitsPayload(facilitiesOf(encounters)));
   api = await startTestService('metadata-e2e', { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN, DHIS2_PUSH_DELAY_MS: '50' });

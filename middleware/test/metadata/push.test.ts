@@ -27,7 +27,7 @@ afterEach(async () => {
 
 /** The client, recording the importMode of every call. */
 function recordingClient(modes: string[]) {
-  const client = new Dhis2Client(server.url, token);
+  const client = new Dhis2Client({ url: server.url, auth: token });
   return {
     postMetadata: (payload: unknown, params: Record<string, string>) => {
       modes.push(params['importMode'] as string);

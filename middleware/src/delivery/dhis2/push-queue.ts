@@ -18,9 +18,12 @@ import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-ans
 import type { EncounterStore } from '../../ingest/encounter-store.js';
 import type { EncounterVersion, Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
+import type { ServiceMetrics } from '../../metrics/service-metrics.js';
+import { watchWorker } from '../../queues/worker-events.js';
+import type { RedisKeys } from '../../redis/keys.js';
 import { nextAttemptOf, type NextAttempt } from '../../queues/retry-timing.js';
 import { stallRecovery } from '../../queues/stall-recovery.js';
-import type { TargetState } from '../../domain/target-state.js';
+import { targetStates, type StateUpdate } from '../../status/target-states.js';
 import { type CellGroup, cellInGroupKeyOf, type CellValue, groupKeyOf } from '../../domain/cells.js';
 
 export const PUSH_QUEUE = 'dhis2-push';
@@ -41,8 +44,8 @@ export function pushDeduplicationId(group: CellGroup): string {
   return `push~${createHash('sha256').update(groupKeyOf(group)).digest('hex').slice(0, 40)}`;
 }
 
-export function createPushQueue(connection: Redis, prefix: string): Queue<PushJobData> {
-  return new Queue<PushJobData>(PUSH_QUEUE, { connection, prefix, defaultJobOptions: PUSH_JOB_OPTIONS });
+export function createPushQueue(connection: Redis, keys: RedisKeys): Queue<PushJobData> {
+  return new Queue<PushJobData>(PUSH_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: PUSH_JOB_OPTIONS });
 }
 
 export async function addPushJobs(queue: Queue<PushJobData>, groups: readonly CellGroup[], delayMs: number): Promise<void> {
@@ -148,24 +151,17 @@ const conflictText = (conflict: ImportConflict) => `${conflict.errorCode ?? ''} 
  * encounter's failed push does not undo a delivery that happened).
  */
 async function markEncounters(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup, result: PushResult): Promise<void> {
-  const at = new Date().toISOString();
   const [inGroup, left] = await Promise.all([deps.ledger.encountersIn(group), deps.ledger.leftFrom(group)]);
   const behind: (EncounterVersion & { cells: string[] })[] = [...inGroup, ...left.map((e) => ({ ...e, cells: [] }))];
   if (behind.length === 0) return;
   const awaiting = await deps.ledger.awaitingGroup(group, behind);
-  const updates: { ref: EncounterVersion; target: 'dhis2'; state: Omit<TargetState, 'version'> }[] = [];
-  const retrying = (reason: string, next?: NextAttempt): Omit<TargetState, 'version'> => ({
-    state: 'retrying',
-    reason,
-    at,
-    ...(next ? { attempt: next.attempt, nextAttemptAt: next.nextAttemptAt } : {}),
-  });
+  const updates: StateUpdate[] = [];
 
   if (result.kind !== 'accepted') {
     behind.forEach((encounter, i) => {
       if (!awaiting[i]) return;
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-      updates.push({ ref, target: 'dhis2', state: result.kind === 'retrying' ? retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : { state: 'failed', reason: result.reason, at } });
+      updates.push({ ref, target: 'dhis2', state: result.kind === 'retrying' ? targetStates.retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : targetStates.failed(result.reason) });
     });
     await deps.store.setTargetStates(updates);
     return;
@@ -180,14 +176,14 @@ async function markEncounters(deps: Pick<PushDeps, 'ledger' | 'store'>, group: C
     }
     if (!awaiting[i]) return;
     const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-    updates.push({ ref, target: 'dhis2', state: isRetryableConflict(conflict) ? retrying(conflictText(conflict), result.next) : { state: 'failed', reason: conflictText(conflict), at } });
+    updates.push({ ref, target: 'dhis2', state: isRetryableConflict(conflict) ? targetStates.retrying(conflictText(conflict), result.next) : targetStates.failed(conflictText(conflict)) });
   });
   const waits = await deps.ledger.confirmGroup(group, confirmed);
   confirmed.forEach((encounter, i) => {
     const { waitingFor, withdrew } = waits[i]!;
     if (waitingFor !== 0) return; // other groups of its latest version are still on their way (or a newer version came)
     const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-    updates.push({ ref, target: 'dhis2', state: { state: 'delivered', ...(withdrew ? { reason: 'its counts were removed from DHIS2' } : {}), at } });
+    updates.push({ ref, target: 'dhis2', state: targetStates.delivered(withdrew ? 'its counts were removed from DHIS2' : undefined) });
   });
   await deps.store.setTargetStates(updates);
   await deps.ledger.forgetLeft(group, left);
@@ -195,19 +191,20 @@ async function markEncounters(deps: Pick<PushDeps, 'ledger' | 'store'>, group: C
 
 export function initPushWorker(options: {
   connection: Redis;
-  prefix: string;
+  keys: RedisKeys;
   /** The push queue itself, to remove the dead letters a successful push supersedes. */
   queue: Queue<PushJobData>;
   ledger: Ledger;
-  client: Dhis2Client;
+  client: Pick<Dhis2Client, 'postDataValues'>;
   store: EncounterStore;
   jobLockMs: number;
   /** How long until the dirty sweeper takes up a group again after its job ran out of attempts. */
   resweepMs: number;
   logger: Logger;
+  metrics?: ServiceMetrics;
   onDelivered?: (group: CellGroup) => Promise<void>;
 }): Worker<PushJobData> {
-  const deadLetters = new DeadPushes(options.connection, options.queue, options.prefix);
+  const deadLetters = new DeadPushes(options.connection, options.queue, options.keys);
   const worker = new Worker<PushJobData>(
     PUSH_QUEUE,
     async (job: Job<PushJobData>) => {
@@ -215,20 +212,23 @@ export function initPushWorker(options: {
       try {
         const sent = await execPushJob(job.data, options, { next });
         await deadLetters.supersede(job.data.group, String(job.id));
+        options.metrics?.countDelivery('dhis2', sent.sent > 0 ? 'delivered' : 'skipped');
         return sent;
       } catch (error) {
-        const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (final) await deadLetters.record(job.data.group, String(job.id));
+        const permanent = error instanceof UnrecoverableError;
+        options.metrics?.countDelivery('dhis2', permanent ? 'refused' : 'retried', dhis2CodeOf((error as Error).message));
+        if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await deadLetters.record(job.data.group, String(job.id));
         throw error;
       }
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: 4, ...stallRecovery(options.jobLockMs) },
+    { connection: options.connection, prefix: options.keys.bullPrefix(), concurrency: 4, ...stallRecovery(options.jobLockMs) },
   );
-  worker.on('failed', (job, error) => {
-    options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'DHIS2 push failed');
-  });
-  worker.on('error', (error) => options.logger.error({ err: error.message }, 'DHIS2 push worker error'));
-  return worker;
+  return watchWorker(worker, options);
+}
+
+/** The code a metric counts a failed push by: DHIS2's conflict code (E7612…) or the HTTP status. */
+function dhis2CodeOf(message: string): string {
+  return /\b(E\d{4})\b/.exec(message)?.[1] ?? /answered (\d{3})/.exec(message)?.[1] ?? 'no-answer';
 }
 
 /**
@@ -239,24 +239,20 @@ class DeadPushes {
   constructor(
     private readonly redis: Redis,
     private readonly queue: Queue<PushJobData>,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
   ) {}
 
-  private key(group: CellGroup): string {
-    return `${this.prefix}:dhis2-push:dead:${pushDeduplicationId(group)}`;
-  }
-
   async record(group: CellGroup, jobId: string): Promise<void> {
-    await this.redis.sadd(this.key(group), jobId);
+    await this.redis.sadd(this.keys.deadPushes(group), jobId);
   }
 
   async supersede(group: CellGroup, succeededJobId: string): Promise<void> {
-    const ids = (await this.redis.smembers(this.key(group))).filter((id) => id !== succeededJobId);
+    const ids = (await this.redis.smembers(this.keys.deadPushes(group))).filter((id) => id !== succeededJobId);
     for (const id of ids) {
       const job = await this.queue.getJob(id);
       if (job && (await job.isFailed())) await job.remove();
     }
-    if (ids.length > 0 || (await this.redis.scard(this.key(group))) > 0) await this.redis.del(this.key(group));
+    if (ids.length > 0 || (await this.redis.scard(this.keys.deadPushes(group))) > 0) await this.redis.del(this.keys.deadPushes(group));
   }
 }
 

@@ -19,14 +19,18 @@ import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
 import type { Terminology } from '../../fhir/terminology.js';
 import { describeIssues, validateFhirBundle } from '../../fhir/validate-resources.js';
 import type { EncounterStore } from '../../ingest/encounter-store.js';
-import type { EncounterStep } from '../../ingest/ingest-queue.js';
 import type { Logger } from '../../logging/logger.js';
+import type { ServiceMetrics } from '../../metrics/service-metrics.js';
+import { watchWorker } from '../../queues/worker-events.js';
+import type { RedisKeys } from '../../redis/keys.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { Mappings } from '../../mapping/load-mappings.js';
 import { cellGroupToMeasureReport, MeasureReportError, sendMeasureReport } from '../../fhir/madx.js';
 import { nextAttemptOf } from '../../queues/retry-timing.js';
 import { stallRecovery } from '../../queues/stall-recovery.js';
 import { scrubUpstreamText } from '../../status/scrub.js';
+import { targetStates } from '../../status/target-states.js';
+import { isPractice, PRACTICE_REASON } from '../../domain/practice.js';
 import type { UploadLocks } from './upload-lock.js';
 import type { SentRecords } from './sent-records.js';
 import type { Bundle, BundleEntry, Coverage } from '@medplum/fhirtypes';
@@ -48,17 +52,14 @@ export function fhirJobId(ref: EncounterRef): string {
   return `fhir~${ref.source}~${ref.id}~${ref.version}`;
 }
 
-export function createFhirQueue(connection: Redis, prefix: string): Queue<FhirJobData> {
-  return new Queue<FhirJobData>(FHIR_QUEUE, { connection, prefix, defaultJobOptions: FHIR_JOB_OPTIONS });
+export function createFhirQueue(connection: Redis, keys: RedisKeys): Queue<FhirJobData> {
+  return new Queue<FhirJobData>(FHIR_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: FHIR_JOB_OPTIONS });
 }
 
-/** The pipeline step that queues the FHIR upload of every current, non-training encounter version. */
-export function queueFhirDelivery(queue: Queue<FhirJobData>): EncounterStep {
-  return async (encounters) => {
-    const refs = encounters.filter(({ encounter }) => encounter.training !== true).map(({ ref }) => ref);
-    if (refs.length === 0) return;
-    await queue.addBulk(refs.map((ref) => ({ name: 'bundle', data: { kind: 'encounter' as const, ref }, opts: { jobId: fhirJobId(ref) } })));
-  };
+/** Queues the FHIR upload of each encounter version (a version's job id is fixed: adding it twice is a no-op). */
+export async function addFhirJobs(queue: Queue<FhirJobData>, refs: readonly EncounterRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  await queue.addBulk(refs.map((ref) => ({ name: 'bundle', data: { kind: 'encounter' as const, ref }, opts: { jobId: fhirJobId(ref) } })));
 }
 
 /** Which patient an encounter's upload belongs to: the source and the patient's first identifier, hashed. */
@@ -116,11 +117,10 @@ async function execMeasureReportJob(group: CellGroup, deps: FhirDeliveryDeps): P
 async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
   const stored = await deps.store.read(ref.source, ref.id);
   if (stored === undefined || stored.version !== ref.version) return 'superseded';
-  const at = () => new Date().toISOString();
   const { encounter } = stored;
-  if (encounter.training === true) {
+  if (isPractice(encounter)) {
     const built = encounterToBundle(encounter, deps.terminology);
-    await deps.store.setTargetState(ref, 'fhir', { state: 'skipped', reason: built.reason ?? 'training encounter', at: at() });
+    await deps.store.setTargetState(ref, 'fhir', targetStates.skipped(built.reason ?? PRACTICE_REASON));
     return 'skipped';
   }
   const patientKey = patientKeyOf(encounter);
@@ -133,7 +133,7 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
     const issues = validateFhirBundle(built.bundle);
     if (issues.length > 0) {
       const reason = `the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`;
-      await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
+      await deps.store.setTargetState(ref, 'fhir', targetStates.failed(reason));
       throw new UnrecoverableError(reason);
     }
     // Records an earlier version had and this one has not are deleted in the same transaction; a shared
@@ -162,8 +162,8 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
     } catch (error) {
       if (error instanceof FhirRequestError && !error.retryable) {
         const reason = `the FHIR server refused the bundle: ${scrubUpstreamText(serverMessage(error), encounter)}`;
-        await deps.store.setTargetState(ref, 'fhir', { state: 'failed', reason, at: at() });
-        throw new UnrecoverableError(reason);
+        await deps.store.setTargetState(ref, 'fhir', targetStates.failed(reason));
+        throw Object.assign(new UnrecoverableError(reason), { status: error.status });
       }
       throw error;
     }
@@ -173,10 +173,10 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   });
   if (sent.busy) return 'patient-busy';
   if (sent.result.skipped !== undefined) {
-    await deps.store.setTargetState(ref, 'fhir', { state: 'skipped', reason: sent.result.skipped, at: at() });
+    await deps.store.setTargetState(ref, 'fhir', targetStates.skipped(sent.result.skipped));
     return 'skipped';
   }
-  await deps.store.setTargetState(ref, 'fhir', { state: 'delivered', at: at() });
+  await deps.store.setTargetState(ref, 'fhir', targetStates.delivered());
   return 'delivered';
 }
 
@@ -210,30 +210,31 @@ function serverMessage(error: FhirRequestError): string {
 
 export function initFhirWorker(options: {
   connection: Redis;
-  prefix: string;
+  keys: RedisKeys;
   deps: FhirDeliveryDeps;
   concurrency: number;
   jobLockMs: number;
   logger: Logger;
+  metrics?: ServiceMetrics;
 }): Worker<FhirJobData> {
   const worker = new Worker<FhirJobData>(
     FHIR_QUEUE,
     async (job: Job<FhirJobData>, token?: string) => {
+      const target = job.data.kind === 'encounter' ? 'fhir' : 'madx';
       let outcome: FhirJobOutcome;
       try {
         outcome = await execFhirJob(job.data, options.deps);
       } catch (error) {
-        if (!(error instanceof UnrecoverableError) && job.data.kind === 'encounter') {
+        const permanent = error instanceof UnrecoverableError;
+        options.metrics?.countDelivery(target, permanent ? 'refused' : 'retried', statusOf(error));
+        if (!permanent && job.data.kind === 'encounter') {
           // A failure time may fix (network, timeout, 429, 5xx): the status says so from the first one on.
           const message = scrubUpstreamText((error as Error).message);
           const next = nextAttemptOf(job);
-          const at = new Date().toISOString();
           await options.deps.store.setTargetState(
             job.data.ref,
             'fhir',
-            next
-              ? { state: 'retrying', reason: `the FHIR server has not taken the bundle yet: ${message}`, attempt: next.attempt, nextAttemptAt: next.nextAttemptAt, at }
-              : { state: 'failed', reason: `not delivered after ${job.attemptsMade + 1} attempts: ${message}`, at },
+            next ? targetStates.retrying(`the FHIR server has not taken the bundle yet: ${message}`, next) : targetStates.failed(`not delivered after ${job.attemptsMade + 1} attempts: ${message}`),
           );
         }
         throw error;
@@ -243,15 +244,17 @@ export function initFhirWorker(options: {
         await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
         throw new DelayedError();
       }
+      if (outcome === 'delivered' || outcome === 'skipped') options.metrics?.countDelivery(target, outcome);
       return outcome;
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
+    { connection: options.connection, prefix: options.keys.bullPrefix(), concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
   );
-  worker.on('failed', (job, error) => {
-    // The message may quote the server's diagnostics, which can carry identifiers: only the kind is logged.
-    const status = error instanceof FhirRequestError ? error.status : undefined;
-    options.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, status, permanent: error instanceof UnrecoverableError }, 'FHIR delivery failed');
-  });
-  worker.on('error', (error) => options.logger.error({ err: error.message }, 'FHIR worker error'));
-  return worker;
+  // The message may quote the server's diagnostics, which can carry identifiers: only the status is logged.
+  return watchWorker(worker, { ...options, describeFailure: (error) => ({ status: statusOf(error), permanent: error instanceof UnrecoverableError }) });
+}
+
+/** The HTTP status a FHIR failure came with ('' for no answer). */
+function statusOf(error: unknown): string {
+  const status = (error as { status?: number }).status;
+  return status === undefined ? '' : String(status);
 }

@@ -6,53 +6,43 @@
 // a more recent encounter (or a correction of that one) replaces them.
 // Per shared record (a mutual-insurance Coverage), it keeps which encounters assert it and the resource last
 // sent, so the record is marked entered-in-error once no live encounter asserts it, and never deleted.
-import { createHash } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../redis/keys.js';
 import type { EncounterRef } from '../../domain/encounter-ref.js';
 
 export class SentRecords {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
   ) {}
 
-  private key(ref: Pick<EncounterRef, 'source' | 'id'>): string {
-    return `${this.prefix}:fhir:sent:${ref.source}:${ref.id}`;
-  }
 
   /** The criteria last delivered for this encounter (empty when nothing was). */
   async criteria(ref: Pick<EncounterRef, 'source' | 'id'>): Promise<string[]> {
-    const stored = await this.redis.get(this.key(ref));
+    const stored = await this.redis.get(this.keys.fhirSent(ref.source, ref.id));
     return stored === null ? [] : (JSON.parse(stored) as { criteria: string[] }).criteria;
   }
 
   async record(ref: EncounterRef, criteria: readonly string[]): Promise<void> {
-    await this.redis.set(this.key(ref), JSON.stringify({ version: ref.version, criteria }));
+    await this.redis.set(this.keys.fhirSent(ref.source, ref.id), JSON.stringify({ version: ref.version, criteria }));
   }
 
-  private patientKey(patientKey: string): string {
-    return `${this.prefix}:fhir:patient-latest:${patientKey}`;
-  }
 
   /** Whether an encounter at `occurredAt` is at least as recent as the one that last set the Patient. */
   async isLatestForPatient(patientKey: string, occurredAt: string): Promise<boolean> {
-    const latest = await this.redis.get(this.patientKey(patientKey));
+    const latest = await this.redis.get(this.keys.fhirPatientLatest(patientKey));
     return latest === null || Date.parse(occurredAt) >= Number(latest);
   }
 
   async recordLatestForPatient(patientKey: string, occurredAt: string): Promise<void> {
-    await this.redis.set(this.patientKey(patientKey), String(Date.parse(occurredAt)));
+    await this.redis.set(this.keys.fhirPatientLatest(patientKey), String(Date.parse(occurredAt)));
   }
 
-  private usersKey(criteria: string): string {
-    return `${this.prefix}:fhir:shared-users:${createHash('sha256').update(criteria).digest('hex').slice(0, 40)}`;
-  }
 
   /** This encounter asserts the shared record (as `resource`, sent by `criteria`). */
   async assertShared(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>, resource: Resource): Promise<void> {
-    const key = this.usersKey(criteria);
-    await this.redis.multi().sadd(key, `${ref.source}~${ref.id}`).hset(`${key}:resource`, 'json', JSON.stringify(resource)).exec();
+    await this.redis.multi().sadd(this.keys.fhirSharedUsers(criteria), `${ref.source}~${ref.id}`).set(this.keys.fhirSharedResource(criteria), JSON.stringify(resource)).exec();
   }
 
   /**
@@ -60,8 +50,8 @@ export class SentRecords {
    * asserts it any more (so the caller marks it entered-in-error), else undefined.
    */
   async releaseShared<T extends Resource>(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>): Promise<T | undefined> {
-    const key = this.usersKey(criteria);
-    const [, [, remaining], [, json]] = (await this.redis.multi().srem(key, `${ref.source}~${ref.id}`).scard(key).hget(`${key}:resource`, 'json').exec()) as [unknown, [unknown, number], [unknown, string | null]];
+    const users = this.keys.fhirSharedUsers(criteria);
+    const [, [, remaining], [, json]] = (await this.redis.multi().srem(users, `${ref.source}~${ref.id}`).scard(users).get(this.keys.fhirSharedResource(criteria)).exec()) as [unknown, [unknown, number], [unknown, string | null]];
     return remaining === 0 && json !== null ? (JSON.parse(json) as T) : undefined;
   }
 }

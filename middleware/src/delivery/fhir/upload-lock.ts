@@ -4,6 +4,7 @@
 // it blocks that patient (or group) only until the expiry.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../redis/keys.js';
 
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -17,25 +18,21 @@ interface ReleaseClient {
 export class UploadLocks {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
     private readonly ttlMs: number,
   ) {
     redis.defineCommand('smcReleasePatientLock', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
   }
 
-  private key(patientKey: string): string {
-    return `${this.prefix}:fhir:upload-lock:${patientKey}`;
-  }
-
   /** Runs `work` holding the patient's lock; returns `busy` at once when another upload holds it. */
   async withLock<T>(patientKey: string, work: () => Promise<T>): Promise<{ busy: true } | { busy: false; result: T }> {
     const token = randomUUID();
-    const taken = await this.redis.set(this.key(patientKey), token, 'PX', this.ttlMs, 'NX');
+    const taken = await this.redis.set(this.keys.fhirUploadLock(patientKey), token, 'PX', this.ttlMs, 'NX');
     if (taken !== 'OK') return { busy: true };
     try {
       return { busy: false, result: await work() };
     } finally {
-      await (this.redis as unknown as ReleaseClient).smcReleasePatientLock(this.key(patientKey), token);
+      await (this.redis as unknown as ReleaseClient).smcReleasePatientLock(this.keys.fhirUploadLock(patientKey), token);
     }
   }
 }

@@ -7,7 +7,7 @@ import type { EncounterStore } from '../ingest/encounter-store.js';
 import type { EncounterStatus } from '../http/api-schemas.js';
 import { callerOf, requireScope } from '../http/auth.js';
 import { HttpProblem, problem } from '../http/problem.js';
-import { removePatientValues } from './scrub.js';
+import { removePatientValues } from '../status/scrub.js';
 
 export function statusRouter(store: EncounterStore): Router {
   const router = Router();

@@ -3,11 +3,11 @@
 // identified from the headers already (http/auth.ts); the body is read only after that.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { callerOf, requireScope } from '../http/auth.js';
-import type { IngestAnswer } from '../http/api-schemas.js';
-import type { ServiceMetrics } from '../http/metrics.js';
+import type { IngestAnswer, IngestResult } from '../http/api-schemas.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { HttpProblem, problem, sendProblem } from '../http/problem.js';
-import { openEnvelope } from './envelope.js';
-import { ingestEncounters, type IngestDeps, type IngestResult } from './ingest-encounters.js';
+import { openEnvelope } from '../ingest/envelope.js';
+import { ingestEncounters, type IngestDeps } from '../ingest/ingest-encounters.js';
 
 /** A DHIS2 username as DHIS2 allows it (UserService: 4–255 characters, no control characters or spaces). */
 const DHIS2_USERNAME = /^[^\s\u0000-\u001F\u007F]{1,255}$/u;

@@ -9,19 +9,19 @@ import { pinoHttp } from 'pino-http';
 import type { ApiKeyEntry } from '../config/api-keys.js';
 import type { EncounterStore } from '../ingest/encounter-store.js';
 import type { IngestDeps } from '../ingest/ingest-encounters.js';
-import { ingestRouter } from '../ingest/ingest-routes.js';
+import { ingestRouter } from './ingest-routes.js';
 import type { Logger } from '../logging/logger.js';
 import { redisAnswers } from '../redis/connection.js';
-import { statusRouter } from '../status/status-routes.js';
-import { provenanceRouter } from '../status/provenance-routes.js';
-import { deadLetterRouter } from '../delivery/dead-letter-routes.js';
+import { statusRouter } from './status-routes.js';
+import { provenanceRouter } from './provenance-routes.js';
+import { deadLetterRouter } from './dead-letter-routes.js';
 import type { Queue } from 'bullmq';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Mappings } from '../mapping/load-mappings.js';
-import { identify, requireApiKey } from './auth.js';
-import type { ServiceMetrics } from './metrics.js';
-import { buildOpenApiDocument } from './openapi.js';
-import { HttpProblem, problem, sendProblem, type Problem } from './problem.js';
+import { identify, requireApiKey } from '../http/auth.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { buildOpenApiDocument } from '../http/openapi.js';
+import { HttpProblem, problem, sendProblem, type Problem } from '../http/problem.js';
 
 export interface AppOptions {
   apiKeys: readonly ApiKeyEntry[];
@@ -31,8 +31,8 @@ export interface AppOptions {
   store: EncounterStore;
   ledger: Ledger;
   mappings: Mappings;
-  /** Queues whose failed jobs form the dead-letter list. */
-  deadLetterQueues: readonly Queue[];
+  /** Every queue (the registry's): their failed jobs form the dead-letter list. */
+  queues: () => readonly Queue[];
   ingest: IngestDeps;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -130,7 +130,7 @@ export function createApp(options: AppOptions): express.Express {
   );
   api.use(statusRouter(options.store));
   api.use(provenanceRouter(options.ledger, options.mappings));
-  api.use(deadLetterRouter(options.deadLetterQueues));
+  api.use(deadLetterRouter(options.queues));
   api.all(['/encounters', '/app/encounters'], (req, res) => {
     sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
   });

@@ -5,7 +5,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Queue } from 'bullmq';
 import { requireScope } from '../http/auth.js';
 import { HttpProblem, problem, sendProblem } from '../http/problem.js';
-import { listDeadLetters, replayDeadLetters } from './dead-letters.js';
+import { listDeadLetters, replayDeadLetters } from '../delivery/dead-letters.js';
 
 function requireJson(req: Request, res: Response, next: NextFunction): void {
   if (req.is('application/json') === 'application/json') {
@@ -31,14 +31,14 @@ function replayRequest(body: unknown): string[] | 'all' {
   return jobIds as string[];
 }
 
-export function deadLetterRouter(queues: readonly Queue[]): Router {
+export function deadLetterRouter(queuesOf: () => readonly Queue[]): Router {
   const router = Router();
   router.get('/dead-letters', requireScope('operator'), async (_req: Request, res: Response) => {
-    res.json({ deadLetters: await listDeadLetters(queues) });
+    res.json({ deadLetters: await listDeadLetters(queuesOf()) });
   });
   router.post('/dead-letters/replay', requireScope('operator'), requireJson, express.json({ limit: '100kb' }), async (req: Request, res: Response) => {
     const request = replayRequest(req.body);
-    const replayed = await replayDeadLetters(queues, request === 'all' ? undefined : request);
+    const replayed = await replayDeadLetters(queuesOf(), request === 'all' ? undefined : request);
     res.json({ replayed });
   });
   return router;

@@ -1,0 +1,132 @@
+// The pipeline: what happens to an encounter version from the moment it is accepted, step by step, and
+// where it fans out. Read this file first; each step lives in the folder of its stage.
+//
+//   api/ingest-routes.ts      POST /api/v1/encounters: validate each encounter against the contract
+//   ingest/                   store each new version durably (and in the inbox) before the 202, queue one job
+//                             per request on the ingest queue
+//   ingest worker, per job, on the versions still current, in order:
+//     1. skipPractice         practice versions: both targets "skipped"; they never count anywhere
+//     2. mapToLedger          mapping/ turns the version into contributions; ledger/ replaces the ones it had;
+//                             every changed cell group ──► DHIS2 push queue                 (fan-out 1)
+//     3. queueForFhir         the version ──► FHIR queue                                      (fan-out 2)
+//   DHIS2 push worker         delivery/dhis2/: one cell group at a time, recomputed from the ledger and posted
+//                             whole to dataValueSets; once DHIS2 accepts it ──► its mADX MeasureReport on the
+//                             FHIR queue, when MADX_ENABLED                                   (fan-out 3)
+//   FHIR worker               delivery/fhir/: one transaction Bundle per version, one patient at a time
+//   status/                   every target state each step records, readable by GET /api/v1/encounters/…
+//
+// Every step is safe to run twice (jobs are delivered at least once), and a job carries references only.
+import type { Redis } from 'ioredis';
+import type { Config } from './config/config.js';
+import type { CellGroup } from './domain/cells.js';
+import { isPractice } from './domain/practice.js';
+import { addPushJobs, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
+import { addFhirJobs, addMeasureReportJob, initFhirWorker } from './delivery/fhir/fhir-queue.js';
+import { SentRecords } from './delivery/fhir/sent-records.js';
+import { UploadLocks } from './delivery/fhir/upload-lock.js';
+import { Dhis2Client } from './dhis2/dhis2-client.js';
+import { indexFhirDefinitions } from './fhir/definitions.js';
+import { FhirClient } from './fhir/fhir-client.js';
+import type { Terminology } from './fhir/terminology.js';
+import type { EncounterStore } from './ingest/encounter-store.js';
+import { startInboxSweeper } from './ingest/inbox-sweeper.js';
+import { initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
+import { skipPractice, skipTarget } from './ingest/skip-steps.js';
+import type { Ledger } from './ledger/ledger.js';
+import type { Logger } from './logging/logger.js';
+import type { Mappings } from './mapping/load-mappings.js';
+import { mapToLedger } from './mapping/map-to-ledger.js';
+import type { ServiceMetrics } from './metrics/service-metrics.js';
+import type { QueueRegistry } from './queue-registry.js';
+import type { RedisKeys } from './redis/keys.js';
+
+/** How often groups left dirty (a push that ran out of attempts, a change during a push) are queued again. */
+export const DIRTY_SWEEP_EVERY_MS = 5000;
+
+export interface PipelineParts {
+  config: Config;
+  keys: RedisKeys;
+  store: EncounterStore;
+  ledger: Ledger;
+  mappings: Mappings;
+  terminology?: Terminology;
+  queues: QueueRegistry;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  /** A new Redis connection for a worker (BullMQ workers block on theirs). */
+  connect: (name: string) => Redis;
+  /** The connection shared by non-blocking commands (locks, records). */
+  redis: Redis;
+}
+
+/** The ingest worker's steps, in order (fan-outs 1 and 2). */
+export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'mappings' | 'queues' | 'config'>): EncounterStep[] {
+  const { store, ledger, mappings, queues, config } = parts;
+  const { dhis2Push, fhir } = queues;
+  return [
+    skipPractice(store),
+    mapToLedger({ mappings, ledger, store, onDirty: async (groups) => (dhis2Push ? addPushJobs(dhis2Push, groups, config.dhis2PushDelayMs) : undefined) }),
+    fhir
+      ? async (encounters) => addFhirJobs(fhir, encounters.filter(({ encounter }) => !isPractice(encounter)).map(({ ref }) => ref))
+      : skipTarget(store, 'fhir', 'no FHIR server is configured (FHIR_URL)'),
+  ];
+}
+
+/** What follows a cell group DHIS2 accepted in full (fan-out 3): its mADX MeasureReport, when enabled. */
+function afterDhis2Accepted(parts: Pick<PipelineParts, 'queues' | 'config'>): ((group: CellGroup) => Promise<void>) | undefined {
+  const fhir = parts.queues.fhir;
+  return parts.config.fhir?.madx && fhir ? (group) => addMeasureReportJob(fhir, group) : undefined;
+}
+
+/** Starts a worker for every queue of the pipeline; returns what stops them (workers first, then their connections). */
+export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> {
+  const { config, keys, store, ledger, mappings, queues, logger, metrics } = parts;
+  const stops: (() => Promise<unknown> | void)[] = [];
+  const watched = { logger, ...(metrics ? { metrics } : {}) };
+
+  const ingestConnection = parts.connect('smc-bridge-worker');
+  const ingest = initIngestWorker({ connection: ingestConnection, keys, concurrency: config.workerConcurrency, jobLockMs: config.jobLockMs, store, steps: ingestSteps(parts), ...watched });
+  const stopSweeper = startInboxSweeper({ store, queue: queues.ingest, sweepAfterMs: config.inboxSweepAfterMs, logger });
+  stops.push(stopSweeper, () => ingest.close(), () => ingestConnection.quit());
+  logger.info({ concurrency: config.workerConcurrency }, 'ingest workers running');
+
+  if (config.dhis2 && queues.dhis2Push) {
+    const pushConnection = parts.connect('smc-bridge-dhis2-push');
+    const onDelivered = afterDhis2Accepted(parts);
+    const push = initPushWorker({
+      connection: pushConnection,
+      keys,
+      queue: queues.dhis2Push,
+      resweepMs: DIRTY_SWEEP_EVERY_MS + config.dhis2PushDelayMs,
+      ledger,
+      client: new Dhis2Client(config.dhis2),
+      store,
+      jobLockMs: config.jobLockMs,
+      ...watched,
+      ...(onDelivered ? { onDelivered } : {}),
+    });
+    const stopDirtySweeper = startDirtySweeper({ ledger, queue: queues.dhis2Push, everyMs: DIRTY_SWEEP_EVERY_MS, delayMs: config.dhis2PushDelayMs, logger });
+    stops.push(stopDirtySweeper, () => push.close(), () => pushConnection.quit());
+    logger.info({ dhis2: config.dhis2.url }, 'DHIS2 push workers running');
+  }
+
+  if (config.fhir && queues.fhir && parts.terminology) {
+    indexFhirDefinitions();
+    const fhirConnection = parts.connect('smc-bridge-fhir');
+    const client = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
+    const fhir = initFhirWorker({
+      connection: fhirConnection,
+      keys,
+      deps: { store, client, terminology: parts.terminology, locks: new UploadLocks(parts.redis, keys, 60_000), sent: new SentRecords(parts.redis, keys), ledger, mappings },
+      concurrency: config.fhir.concurrency,
+      jobLockMs: config.jobLockMs,
+      ...watched,
+    });
+    stops.push(() => fhir.close(), () => fhirConnection.quit());
+    logger.info({ fhir: config.fhir.url }, 'FHIR delivery workers running');
+  }
+
+  return async () => {
+    for (const stop of stops) await Promise.resolve(stop()).catch(() => undefined);
+  };
+}
