@@ -15,6 +15,7 @@ import { redisAnswers } from '../redis/connection.js';
 import { statusRouter } from './status-routes.js';
 import { provenanceRouter } from './provenance-routes.js';
 import { deadLetterRouter } from './dead-letter-routes.js';
+import { queueBoardRouter } from './queue-board.js';
 import type { Queue } from 'bullmq';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Mappings } from '../mapping/load-mappings.js';
@@ -111,6 +112,8 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+
+  app.use(queueBoardRouter({ apiKeys: options.apiKeys, queues: options.queues }));
 
   const api = express.Router();
   api.use(requireApiKey(options.apiKeys));

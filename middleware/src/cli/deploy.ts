@@ -1,8 +1,8 @@
 // Commands a deployment runs: `health` (container healthchecks) and `route ensure` (the DHIS2 Route to the
 // middleware, created or updated; the compose setup job runs it after the metadata import).
-import { loadConfig, type Config, type Dhis2Auth } from '../config/config.js';
-import { dhis2Authorization } from '../dhis2/dhis2-client.js';
-import { ensureRoute, type RouteSettings } from '../dhis2/route-setup.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { Dhis2Client } from '../dhis2/dhis2-client.js';
+import { ensureRoute, routeDefinition, type RouteSettings } from '../dhis2/route-setup.js';
 import { DEFAULT_PACKAGE_FILE, pushMetadataPackage } from './metadata.js';
 import { createRedis, redisAnswers } from '../redis/connection.js';
 
@@ -24,16 +24,15 @@ export async function runHealthCheck(options: { http?: string }): Promise<void> 
 }
 
 /** Waits until DHIS2 answers /api/system/info with 200 (it takes minutes to start on a fresh database). */
-export async function waitForDhis2(url: string, auth: Dhis2Auth, timeoutMs: number): Promise<void> {
+export async function waitForDhis2(client: Pick<Dhis2Client, 'systemInfoStatus'>, url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const authorization = dhis2Authorization(auth);
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(new URL('api/system/info', url.endsWith('/') ? url : `${url}/`), { headers: { authorization }, signal: AbortSignal.timeout(10_000) });
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
-      if (response.status === 401) break;
+      const status = await client.systemInfoStatus();
+      if (status === 200) return;
+      last = `HTTP ${status}`;
+      if (status === 401) break;
     } catch (error) {
       last = (error as Error).message;
     }
@@ -45,13 +44,13 @@ export async function waitForDhis2(url: string, auth: Dhis2Auth, timeoutMs: numb
 /** What creating the route needs from the configuration, or an error naming what is missing. */
 function routeTarget(config: Config): { dhis2: NonNullable<Config['dhis2']>; settings: RouteSettings } {
   if (!config.dhis2) throw new Error('DHIS2_URL and DHIS2_TOKEN (or DHIS2_USERNAME/DHIS2_PASSWORD) are needed to create the route');
-  if (config.route.apiKey === undefined) throw new Error('ROUTE_API_KEY is needed: a key from `smc-bridge keys new dhis2-app` whose entry is in API_KEYS');
+  if (config.route.apiKey === undefined) throw new Error('ROUTE_API_KEY is needed: a key from `smc-bridge keys new dhis2-app --scope app` whose entry is in API_KEYS');
   return { dhis2: config.dhis2, settings: { ...config.route, apiKey: config.route.apiKey } };
 }
 
 async function ensureAndReport({ dhis2, settings }: ReturnType<typeof routeTarget>): Promise<void> {
-  const outcome = await ensureRoute(dhis2.url, dhis2.auth, settings);
-  console.log(`DHIS2 route smc-bridge ${outcome}: ${settings.middlewareUrl}/api/v1/**`);
+  const outcome = await ensureRoute(new Dhis2Client(dhis2), settings);
+  console.log(`DHIS2 route smc-bridge ${outcome}: ${routeDefinition(settings)['url'] as string}`);
 }
 
 /** The one-shot deployment job: once DHIS2 is up, import the metadata package and ensure the route. */
@@ -59,7 +58,7 @@ export async function runSetup(options: { waitSeconds: number }): Promise<void> 
   const config = loadConfig();
   // Everything the job needs is checked before it waits minutes for DHIS2.
   const target = routeTarget(config);
-  await waitForDhis2(target.dhis2.url, target.dhis2.auth, options.waitSeconds * 1000);
+  await waitForDhis2(new Dhis2Client({ ...target.dhis2, timeoutMs: 10_000 }), target.dhis2.url, options.waitSeconds * 1000);
   console.log(`DHIS2 at ${target.dhis2.url} is ready`);
   if (!(await pushMetadataPackage(DEFAULT_PACKAGE_FILE, { mappings: config.mappingsDir }))) {
     throw new Error('the metadata import failed (see above); the route was not created');

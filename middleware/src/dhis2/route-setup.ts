@@ -1,9 +1,7 @@
 // The DHIS2 Route through which the DHIS2 app reaches the middleware (DESIGN.md §6, reference §6.2): DHIS2
 // adds the middleware's API key server-side, so no credential sits in the browser. Ensuring it is safe to
 // repeat: an existing route with the same code is updated in place, otherwise one is created.
-import axios from 'axios';
-import type { Dhis2Auth } from '../config/config.js';
-import { dhis2Authorization } from './dhis2-client.js';
+import type { Dhis2Client } from './dhis2-client.js';
 
 export const ROUTE_CODE = 'smc-bridge';
 
@@ -32,23 +30,14 @@ export function routeDefinition(settings: RouteSettings): Record<string, unknown
   };
 }
 
-export async function ensureRoute(dhis2Url: string, auth: Dhis2Auth, settings: RouteSettings): Promise<'created' | 'updated'> {
-  const http = axios.create({
-    baseURL: dhis2Url.replace(/\/+$/, ''),
-    timeout: 30_000,
-    headers: {
-      Accept: 'application/json',
-      Authorization: dhis2Authorization(auth),
-    },
-    validateStatus: () => true,
-  });
-  const found = await http.get('/api/routes', { params: { filter: `code:eq:${ROUTE_CODE}`, fields: 'id' } });
-  if (found.status !== 200) throw new Error(`DHIS2 answered ${found.status} to GET /api/routes: ${describe(found.data)}`);
-  const existing = (found.data as { routes?: { id: string }[] }).routes?.[0];
+export async function ensureRoute(client: Pick<Dhis2Client, 'request'>, settings: RouteSettings): Promise<'created' | 'updated'> {
+  const found = await client.request('GET', '/routes', { params: { filter: `code:eq:${ROUTE_CODE}`, fields: 'id' } });
+  if (found.status !== 200) throw new Error(`DHIS2 answered ${found.status} to GET /api/routes: ${describe(found.body)}`);
+  const existing = (found.body as { routes?: { id: string }[] } | undefined)?.routes?.[0];
   const definition = routeDefinition(settings);
-  const response = existing ? await http.put(`/api/routes/${existing.id}`, definition) : await http.post('/api/routes', definition);
+  const response = existing ? await client.request('PUT', `/routes/${existing.id}`, { body: definition }) : await client.request('POST', '/routes', { body: definition });
   if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`DHIS2 refused the route (${response.status}): ${describe(response.data)}`);
+    throw new Error(`DHIS2 refused the route (${response.status}): ${describe(response.body)}`);
   }
   return existing ? 'updated' : 'created';
 }

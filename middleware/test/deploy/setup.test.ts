@@ -25,12 +25,12 @@ const runSetup = (env: Record<string, string>) =>
   );
 
 test('setup imports the package and creates the route, and a second run updates both', async () => {
-  const { key } = createApiKey('dhis2-app');
+  const { key } = createApiKey('dhis2-app', 'app');
   const env = { DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN, ROUTE_API_KEY: key, ROUTE_MIDDLEWARE_URL: 'http://middleware:8080' };
   const first = await runSetup(env);
   expect(first).toMatchObject({ code: 0 });
   expect(first.output).toMatch(/COMMIT: OK/);
-  expect(first.output).toContain('DHIS2 route smc-bridge created: http://middleware:8080/api/v1/**');
+  expect(first.output).toContain('DHIS2 route smc-bridge created: http://middleware:8080/api/v1/app/**');
   const dataSets = (metadataPackage().dataSets ?? []).map((dataSet) => dataSet.code);
   for (const code of dataSets) expect(dhis2.standIn.metadata.find('dataSet', code as string, { type: 'CODE' })).toBeDefined();
 
@@ -42,7 +42,7 @@ test('setup imports the package and creates the route, and a second run updates 
 });
 
 test('setup stops, naming the cause, when DHIS2 refuses the credentials or the route key is missing', async () => {
-  const { key } = createApiKey('dhis2-app');
+  const { key } = createApiKey('dhis2-app', 'app');
   const refused = await runSetup({ DHIS2_URL: dhis2.url, DHIS2_TOKEN: 'd2pat_wrongwrongwrongwrongwrongwrong0000000000', ROUTE_API_KEY: key });
   expect(refused.code).toBe(1);
   expect(refused.output).toMatch(/DHIS2 at .* is not ready: HTTP 401/);

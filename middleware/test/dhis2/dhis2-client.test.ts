@@ -40,3 +40,20 @@ test('no DHIS2 at the address is retryable', async () => {
   const outcome = await new Dhis2Client({ url: 'http://127.0.0.1:9', auth: { kind: 'token', token: 'x' }, timeoutMs: 2000 }).postDataValues([good]);
   expect(outcome.kind).toBe('retryable');
 });
+
+test('every call goes to /api/<version>/…, the version pinned by the configuration (default 41)', async () => {
+  const server = await startDhis2StandInServer({ metadata });
+  try {
+    const auth = { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN };
+    await new Dhis2Client({ url: server.url, auth }).postDataValues([good]);
+    await new Dhis2Client({ url: server.url, auth, apiVersion: 40 }).systemInfoStatus();
+    await new Dhis2Client({ url: `${server.url}/`, auth, apiVersion: 42 }).postMetadata({}, { importMode: 'VALIDATE' });
+    expect(server.standIn.requests.slice(-3).map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/41/dataValueSets',
+      'GET /api/40/system/info',
+      'POST /api/42/metadata',
+    ]);
+  } finally {
+    await server.close();
+  }
+});

@@ -2,6 +2,7 @@
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
 import { ensureRoute, ROUTE_CODE } from '../../src/dhis2/route-setup.js';
 import { createApiKey } from '../../src/config/api-keys.js';
+import { Dhis2Client } from '../../src/dhis2/dhis2-client.js';
 
 let dhis2: Dhis2StandInServer;
 const auth = { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN };
@@ -16,12 +17,12 @@ afterAll(async () => {
 
 test('the route, over the app\'s endpoints only, is created, then updated in place; its key is never returned', async () => {
   const settings = { middlewareUrl: 'http://middleware:8080', apiKey: key, authorities: ['M_smc-clinic'] };
-  expect(await ensureRoute(dhis2.url, auth, settings)).toBe('created');
+  expect(await ensureRoute(new Dhis2Client({ url: dhis2.url, auth }), settings)).toBe('created');
   const [created] = [...dhis2.standIn.routesApi.routes.values()];
   expect(created).toMatchObject({ code: ROUTE_CODE, url: 'http://middleware:8080/api/v1/app/**', authorities: ['M_smc-clinic'] });
   expect(created?.auth).toEqual({ type: 'api-headers', headers: { Authorization: `Bearer ${key}` } });
 
-  expect(await ensureRoute(dhis2.url, auth, { ...settings, middlewareUrl: 'https://bridge.example.org/' })).toBe('updated');
+  expect(await ensureRoute(new Dhis2Client({ url: dhis2.url, auth }), { ...settings, middlewareUrl: 'https://bridge.example.org/' })).toBe('updated');
   expect([...dhis2.standIn.routesApi.routes.values()]).toEqual([expect.objectContaining({ id: created?.id, url: 'https://bridge.example.org/api/v1/app/**' })]);
 
   const shown = await (await fetch(`${dhis2.url}/api/routes/${ROUTE_CODE}`, { headers: { authorization: `ApiToken ${DEFAULT_PERSONAL_ACCESS_TOKEN}` } })).text();
@@ -30,8 +31,8 @@ test('the route, over the app\'s endpoints only, is created, then updated in pla
 });
 
 test('a route DHIS2 refuses stops with its reasons', async () => {
-  await expect(ensureRoute(dhis2.url, auth, { middlewareUrl: 'not a url', apiKey: key, authorities: [] })).rejects.toThrow(
+  await expect(ensureRoute(new Dhis2Client({ url: dhis2.url, auth }), { middlewareUrl: 'not a url', apiKey: key, authorities: [] })).rejects.toThrow(
     /DHIS2 refused the route \(409\): .*requires a valid URL/,
   );
-  await expect(ensureRoute(dhis2.url, { kind: 'token', token: 'd2pat_wrong' }, { middlewareUrl: 'http://m:8080', apiKey: key, authorities: [] })).rejects.toThrow(/401/);
+  await expect(ensureRoute(new Dhis2Client({ url: dhis2.url, auth: { kind: 'token', token: 'd2pat_wrong' } }), { middlewareUrl: 'http://m:8080', apiKey: key, authorities: [] })).rejects.toThrow(/401/);
 });
