@@ -44,20 +44,28 @@ test('on generated encounters of every type, every shipped expression answers as
   expect(expressions.length).toBeGreaterThan(40);
   const encounters = generateEncounters({ seed: 3, facilityCount: 5, encounterCount: 3000, endDate: '2026-10-31', days: 365, enteredInErrorRate: 0.05 });
   expect(new Set(encounters.map((e) => e.type)).size).toBeGreaterThanOrEqual(7);
+  const environments = encounters.map((encounter) => {
+    const { years, days } = ageAt(encounter.patient, encounter.occurredAt);
+    return { ...(years !== undefined ? { ageYears: years } : {}), ...(days !== undefined ? { ageDays: days } : {}) };
+  });
   let shortcuts = 0;
   for (const expression of expressions) {
+    // Plain FHIRPath's answer on each encounter, once; the shortcut's inner expression hands these back, so
+    // the comparison below tests exactly the answers the shortcut gives without evaluating.
     const reference = plain(expression);
+    const expected = encounters.map((encounter, i) => JSON.stringify(reference(encounter, environments[i]!)));
+    let current = 0;
     let evaluated = 0;
-    const counted: CompiledExpression = (encounter, environment) => {
+    const fast = skipWhenDataAbsent(expression, () => {
       evaluated++;
-      return reference(encounter, environment);
-    };
-    const fast = skipWhenDataAbsent(expression, counted);
-    for (const encounter of encounters) {
-      const { years, days } = ageAt(encounter.patient, encounter.occurredAt);
-      const environment = { ...(years !== undefined ? { ageYears: years } : {}), ...(days !== undefined ? { ageDays: days } : {}) };
-      expect([expression, fast(encounter, environment)]).toEqual([expression, reference(encounter, environment)]);
-    }
+      return JSON.parse(expected[current]!) as unknown[];
+    });
+    const differing: number[] = [];
+    encounters.forEach((encounter, i) => {
+      current = i;
+      if (JSON.stringify(fast(encounter, environments[i]!)) !== expected[i]) differing.push(i);
+    });
+    expect([expression, differing.slice(0, 5)]).toEqual([expression, []]);
     if (evaluated < encounters.length) shortcuts++;
   }
   // The shortcut is taken for most expressions, or it would not be worth having.

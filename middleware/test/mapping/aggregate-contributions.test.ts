@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Encounter } from '@smc-bridge/contract';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
+import { PRACTICE_REASON } from '../../src/domain/practice.js';
 import { FacilityTable } from '../../src/mapping-files/facility-table.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { ancEncounter } from '../support/fixtures.js';
@@ -103,7 +104,7 @@ test('family planning first-time user by age and sex, and by method', () => {
 });
 
 test('training and entered-in-error encounters contribute nothing, and say why', () => {
-  expect(aggregateContributions(ancEncounter({ training: true }), mappings)).toEqual({ contributions: [], unplaced: [], excluded: 'training encounter' });
+  expect(aggregateContributions(ancEncounter({ training: true }), mappings)).toEqual({ contributions: [], unplaced: [], excluded: PRACTICE_REASON });
   expect(aggregateContributions(ancEncounter({ status: 'entered-in-error' }), mappings).excluded).toBe('entered in error');
 });
 
