@@ -6,9 +6,11 @@
 //                             per request on the ingest queue
 //   ingest worker, per job, on the versions still current, in order:
 //     1. skipPractice         practice versions: both targets "skipped"; they never count anywhere
-//     2. mapToLedger          mapping/ turns the version into contributions; ledger/ replaces the ones it had;
+//     2. indexPatients        patients/ files the patient under its facility for the DHIS2 app (practice
+//                             patients apart)
+//     3. mapToLedger          mapping/ turns the version into contributions; ledger/ replaces the ones it had;
 //                             every changed cell group ──► DHIS2 push queue                 (fan-out 1)
-//     3. queueForFhir         the version ──► FHIR queue                                      (fan-out 2)
+//     4. queueForFhir         the version ──► FHIR queue                                      (fan-out 2)
 //   DHIS2 push worker         delivery/dhis2/: one cell group at a time, recomputed from the ledger and posted
 //                             whole to dataValueSets; once DHIS2 accepts it ──► its mADX MeasureReport on the
 //                             FHIR queue, when MADX_ENABLED                                   (fan-out 3)
@@ -35,6 +37,7 @@ import { skipPractice, skipTarget } from './ingest/skip-steps.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { Logger } from './logging/logger.js';
 import type { Mappings } from './mapping/load-mappings.js';
+import type { PatientIndex } from './patients/patient-index.js';
 import { mapToLedger } from './mapping/map-to-ledger.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
 import type { QueueRegistry } from './queue-registry.js';
@@ -48,6 +51,7 @@ export interface PipelineParts {
   keys: RedisKeys;
   store: EncounterStore;
   ledger: Ledger;
+  patients: PatientIndex;
   mappings: Mappings;
   terminology?: Terminology;
   queues: QueueRegistry;
@@ -60,11 +64,12 @@ export interface PipelineParts {
 }
 
 /** The ingest worker's steps, in order (fan-outs 1 and 2). */
-export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'mappings' | 'queues' | 'config'>): EncounterStep[] {
-  const { store, ledger, mappings, queues, config } = parts;
+export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'patients' | 'mappings' | 'queues' | 'config'>): EncounterStep[] {
+  const { store, ledger, patients, mappings, queues, config } = parts;
   const { dhis2Push, fhir } = queues;
   return [
     skipPractice(store),
+    async (encounters) => patients.record(encounters),
     mapToLedger({ mappings, ledger, store, onDirty: async (groups) => (dhis2Push ? addPushJobs(dhis2Push, groups, config.dhis2PushDelayMs) : undefined) }),
     fhir
       ? async (encounters) => addFhirJobs(fhir, encounters.filter(({ encounter }) => !isPractice(encounter)).map(({ ref }) => ref))

@@ -9,7 +9,10 @@ import { createApp, createHttpServer } from './api/app.js';
 import { loadTerminology } from './fhir/terminology.js';
 import { EncounterStore } from './ingest/encounter-store.js';
 import { addIngestJob } from './ingest/ingest-queue.js';
+import { Dhis2Client } from './dhis2/dhis2-client.js';
+import { UserFacilities } from './dhis2/user-facilities.js';
 import { Ledger } from './ledger/ledger.js';
+import { PatientIndex } from './patients/patient-index.js';
 import type { Logger } from './logging/logger.js';
 import { loadMappings } from './mapping/load-mappings.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
@@ -61,6 +64,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const keys = new RedisKeys(config.redisPrefix);
   const store = new EncounterStore(redis, keys);
   const ledger = new Ledger(redis, keys);
+  const patients = new PatientIndex(redis, keys);
   const queues = openQueues(redis, keys, { dhis2: config.dhis2 !== undefined, fhir: config.fhir !== undefined });
   const metrics = new ServiceMetrics(() => queues.all(), () => store.inboxSize());
   // Closed in this order: stop taking requests, let workers finish their jobs, then the queues and Redis.
@@ -78,6 +82,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       store,
       ledger,
       mappings,
+      patients,
+      ...(config.dhis2 ? { facilities: new UserFacilities(new Dhis2Client(config.dhis2)) } : {}),
       queues: () => queues.all(),
       ingest: { store, enqueue: (refs) => addIngestJob(queues.ingest, refs), timeZoneOf: (facility) => mappings.facilities.timeZoneOf(facility) },
       metrics,
@@ -97,7 +103,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   }
 
   if (options.workers) {
-    stopWorkers = startPipelineWorkers({ config, keys, store, ledger, mappings, ...(terminology ? { terminology } : {}), queues, logger, metrics, connect, redis });
+    stopWorkers = startPipelineWorkers({ config, keys, store, ledger, patients, mappings, ...(terminology ? { terminology } : {}), queues, logger, metrics, connect, redis });
   }
 
   return {

@@ -15,6 +15,9 @@ import { redisAnswers } from '../redis/connection.js';
 import { statusRouter } from './status-routes.js';
 import { provenanceRouter } from './provenance-routes.js';
 import { deadLetterRouter } from './dead-letter-routes.js';
+import { patientRouter } from './patient-routes.js';
+import type { PatientIndex } from '../patients/patient-index.js';
+import type { UserFacilities } from '../dhis2/user-facilities.js';
 import { queueBoardRouter } from './queue-board.js';
 import type { Queue } from 'bullmq';
 import type { Ledger } from '../ledger/ledger.js';
@@ -32,6 +35,9 @@ export interface AppOptions {
   store: EncounterStore;
   ledger: Ledger;
   mappings: Mappings;
+  patients: PatientIndex;
+  /** Which facilities a DHIS2 user may see (needs DHIS2); without it the app's patient list answers 503. */
+  facilities?: UserFacilities;
   /** Every queue (the registry's): their failed jobs form the dead-letter list. */
   queues: () => readonly Queue[];
   ingest: IngestDeps;
@@ -132,6 +138,7 @@ export function createApp(options: AppOptions): express.Express {
     }),
   );
   api.use(statusRouter(options.store));
+  api.use(patientRouter({ index: options.patients, ...(options.facilities ? { facilities: options.facilities } : {}) }));
   api.use(provenanceRouter(options.ledger, options.mappings));
   api.use(deadLetterRouter(options.queues));
   api.all(['/encounters', '/app/encounters'], (req, res) => {

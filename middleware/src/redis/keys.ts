@@ -96,6 +96,33 @@ export class RedisKeys {
     return `${this.prefix}:fhir:upload-lock:${lockName}`;
   }
 
+  // The patient index (patients/patient-index.ts): per facility, real and practice patients apart.
+
+  /** Hash: the patients filed at a facility, by patient key. */
+  patientsOf(facility: string, practice: boolean): string {
+    return `${this.prefix}:patients:${practice ? 'practice' : 'real'}:${facility}`;
+  }
+
+  /** Prefix of the hashes of a patient's encounters (the Lua script appends where an encounter was filed). */
+  patientEncountersPrefix(): string {
+    return `${this.prefix}:patient-encounters:`;
+  }
+
+  /** Where one patient's encounters are filed, after the prefix. */
+  patientEncountersSuffix(facility: string, practice: boolean, patientKey: string): string {
+    return `${practice ? 'practice' : 'real'}:${facility}:${patientKey}`;
+  }
+
+  /** Hash: one patient's encounters at a facility, by source and id. */
+  patientEncounters(facility: string, practice: boolean, patientKey: string): string {
+    return this.patientEncountersPrefix() + this.patientEncountersSuffix(facility, practice, patientKey);
+  }
+
+  /** Where an encounter is filed in the patient index now. */
+  patientFiling(source: string, id: string): string {
+    return `${this.prefix}:patient-filing:${source}:${id}`;
+  }
+
   bullPrefix(): string {
     return `{${this.prefix}}`;
   }
