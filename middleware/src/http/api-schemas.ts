@@ -1,14 +1,11 @@
 // Shapes of the API's requests and answers, as zod schemas so the OpenAPI description is generated from
 // the same definitions the code uses.
 import { z } from 'zod';
-import { EncounterSchema } from '@smc-bridge/contract';
+import { EncounterSchema, FieldErrorSchema } from '@smc-bridge/contract';
 import { MAX_BATCH_SIZE } from '../config/config.js';
 import { TargetStateSchema } from '../domain/target-state.js';
 
-export const FieldErrorSchema = z.object({
-  path: z.string().describe('JSON Pointer to the field in the request body'),
-  message: z.string(),
-});
+export { FieldErrorSchema };
 
 export const EncounterBatchSchema = z.object({
   encounters: z.array(EncounterSchema).min(1).max(MAX_BATCH_SIZE),

@@ -1,14 +1,16 @@
 // Validation of untrusted input against the encounter contract, with errors a person can act on: each names
 // the field as a JSON Pointer (RFC 6901) into the request body and says what is wrong with it.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { TimeZone } from './age.js';
 import { checkEncounterRules, EncounterSchema, type Encounter, type RuleIssue } from './encounter.js';
 
-export interface FieldError {
-  /** JSON Pointer to the offending field, e.g. "/encounters/3/patient/birthDate". */
-  path: string;
-  message: string;
-}
+/** One problem of an encounter: the field, as a JSON Pointer into the request body, and what is wrong. */
+export const FieldErrorSchema = z.object({
+  path: z.string().describe('JSON Pointer to the field in the request body, e.g. "/encounters/3/patient/birthDate"'),
+  message: z.string(),
+});
+
+export type FieldError = z.infer<typeof FieldErrorSchema>;
 
 export type Validation = { ok: true; encounter: Encounter } | { ok: false; errors: FieldError[] };
 
