@@ -2,7 +2,7 @@
 // shared/reference/dhis2-web-api.md: the in-memory core, its HTTP server, and the helpers tests use.
 export { Dhis2StandIn, type Dhis2StandInOptions, type DataValueLookup, type HandledRequest } from './stand-in.js';
 export { startDhis2StandInServer, toDhis2Request, type Dhis2StandInServer, type Dhis2StandInServerOptions } from './server.js';
-export { FaultInjector, type Dhis2Fault, type FaultMatch, type RandomFaults, type InjectedFault } from './faults.js';
+export { FaultInjector, type Dhis2Fault, type FaultMatch, type RandomFaults, type InjectedFault } from './dhis2-faults.js';
 export type { CompleteRegistration } from './data-value-store.js';
 export type { Datastore } from './datastore.js';
 export type { RoutesApi, StoredRoute } from './routes-api.js';

@@ -16,7 +16,7 @@ import { exportDataValueSet } from './data-value-export.js';
 import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
 import { DataValueStore, type CompleteRegistration } from './data-value-store.js';
 import { exportCompleteRegistrations, importCompleteRegistrations } from './complete-registrations.js';
-import { applyFault, FaultInjector } from './faults.js';
+import { applyFault, FaultInjector } from './dhis2-faults.js';
 import { ImportJobs } from './import-jobs.js';
 import { ImportOptionsError, importOptionsJson, parseImportOptions, type ImportOptions } from './import-options.js';
 import { DEFAULT_CATEGORY_OPTION_COMBO, Metadata } from './metadata.js';
