@@ -65,7 +65,7 @@ const API_PATH = /^(?:\/[^/]+)*?\/api(?:\/(\d+))?\/(.+?)(?:\.json)?\/?$/;
 export class Dhis2StandIn {
   readonly metadata = new Metadata();
   /** Routes created through /api/routes (deployment creates the `smc-bridge` route). */
-  readonly routesApi = new RoutesApi();
+  readonly routesApi = new RoutesApi(() => ({ minorVersion: this.minor, remoteServersAllowed: this.routeRemoteServersAllowed }));
   readonly faults = new FaultInjector();
   /** /api/dataStore namespaces and entries. */
   readonly dataStore = new Datastore();
@@ -78,7 +78,11 @@ export class Dhis2StandIn {
   private readonly jobs = new ImportJobs();
   private readonly clock: () => Date;
   private readonly minor: number;
-  private readonly routeRemoteServersAllowed: string;
+  /**
+   * dhis.conf `route.remote_servers_allowed` (2.42+). Changing it stands for editing dhis.conf and
+   * restarting: routes stored before keep their url, and their runs are checked again.
+   */
+  routeRemoteServersAllowed: string;
 
   constructor(options: Dhis2StandInOptions = {}) {
     this.version = fullVersion(options.version ?? '2.41');

@@ -391,10 +391,12 @@ describe.each(['2.41', '2.42'])('DHIS2 %s', (version) => {
   });
 });
 
-test('2.42: a route whose url route.remote_servers_allowed does not permit answers 503 with no body (default https://*)', async () => {
-  const server = await startDhis2StandInServer({ version: '2.42' });
+test('2.42: a stored route whose url route.remote_servers_allowed no longer permits answers 503 with no body', async () => {
+  const server = await startDhis2StandInServer({ version: '2.42', routeRemoteServersAllowed: 'http://127.0.0.1:*' });
   try {
     await createRoute(server, { code: 'plain', url: `${upstream.origin}/echo` });
+    // dhis.conf edited back to the default (https://*) and the server restarted; the route stays stored.
+    server.standIn.routeRemoteServersAllowed = 'https://*';
     const response = await fetch(`${server.url}/api/routes/plain/run`, { headers: ADMIN });
     expect(response.status).toBe(503);
     expect(await response.text()).toBe('');
