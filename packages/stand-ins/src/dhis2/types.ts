@@ -108,6 +108,7 @@ export interface Dhis2OrganisationUnit extends IdentifiableFields {
   shortName?: string;
   parent?: Ref;
   openingDate?: string;
+  closedDate?: string;
   /** Data set assignments may come from either side (the data set's organisationUnits or these). */
   dataSets?: Ref[];
 }
