@@ -217,7 +217,7 @@ export class Dhis2StandIn {
     return this.store.allRegistrations();
   }
 
-  /** Forgets stored values, registrations, data store entries, faults and the request log; metadata, users and routes stay. */
+  /** Forgets stored values, registrations, data store entries, faults and the request log; metadata, users, routes, sessions and apps stay. */
   reset(): void {
     this.store.clear();
     this.dataStore.clear();
