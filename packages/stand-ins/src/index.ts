@@ -5,6 +5,7 @@
 export * from './dhis2/index.js';
 export * from './fhir/index.js';
 export {
+  ancestorCodes,
   byUid,
   cellLabel,
   facilitiesOf,

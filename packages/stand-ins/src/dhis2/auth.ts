@@ -1,8 +1,16 @@
 // Who is calling: HTTP Basic and personal access tokens (`Authorization: ApiToken d2pat_…`), with the 401
-// answers DHIS2 gives (reference/dhis2-web-api.md §4.1). The login-page redirect for browser requests is
-// simplified to the same 401, as the reference allows.
+// answers DHIS2 gives (reference/dhis2-web-api.md §4.1). Browser sessions (the JSESSIONID cookie) and the
+// answer to a request with no credentials at all (401 for XHR, else a redirect to the login page) are
+// sessions.ts and login.ts.
 import { errorMessage } from './web-message.js';
 import type { Dhis2Response } from './types.js';
+
+/** A user role (`UserRole`): its authorities are what the user may do. */
+export interface Dhis2UserRole {
+  id: string;
+  name: string;
+  authorities: string[];
+}
 
 export interface Dhis2User {
   id: string;
@@ -10,10 +18,24 @@ export interface Dhis2User {
   password: string;
   firstName: string;
   surname: string;
+  email?: string;
   /** Data capture org units (UIDs). Absent: every root, i.e. the whole hierarchy. */
   organisationUnits?: string[];
-  /** `ALL` makes a superuser (may `force`, edits expired periods). */
+  /** Data view (analysis, export) org units. Absent: the data capture ones (DHIS2's fallback). */
+  dataViewOrganisationUnits?: string[];
+  /** Tracked entity search org units. Absent: none. */
+  teiSearchOrganisationUnits?: string[];
+  /**
+   * Every authority the user holds (their roles' included). `ALL` makes a superuser (may `force`, edits
+   * expired periods, reads every route and app).
+   */
   authorities: string[];
+  /** The roles behind the authorities; absent: one role named after the user holding `authorities`. */
+  userRoles?: Dhis2UserRole[];
+  /** User settings the user has set (`keyUiLocale: 'fr'` …); the rest fall back to system settings. */
+  settings?: Record<string, string | boolean | null>;
+  /** A disabled account cannot sign in (LoginResponse ACCOUNT_DISABLED, 401 "Account disabled"). */
+  disabled?: boolean;
   /** Personal access tokens, `d2pat_…`. */
   personalAccessTokens: string[];
 }
@@ -28,6 +50,7 @@ export const DEFAULT_USER: Readonly<Dhis2User> = {
   firstName: 'John',
   surname: 'Traore',
   authorities: ['ALL'],
+  userRoles: [{ id: 'yrB6vc5Ip3r', name: 'Superuser', authorities: ['ALL'] }],
   personalAccessTokens: [DEFAULT_PERSONAL_ACCESS_TOKEN],
 };
 

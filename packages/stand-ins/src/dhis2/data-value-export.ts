@@ -1,6 +1,7 @@
 // `GET /api/dataValueSets`: the stored values of some data sets, periods and org units, in the JSON shape
 // DHIS2's JsonDataValueSetWriter produces (reference/dhis2-web-api.md §1.1 field names, §1.4 "Extra
 // messages"). Query problems are IllegalQueryExceptions: HTTP 409 with an E20xx code.
+import { dataViewUnits } from './users.js';
 import type { Dhis2User } from './auth.js';
 import type { DataValueStore } from './data-value-store.js';
 import { allValues, firstValue, type Query } from './import-options.js';
@@ -68,7 +69,8 @@ export function exportDataValueSet(environment: ExportEnvironment, query: Query 
   const children = bool(query, 'children');
   const includeDeleted = bool(query, 'includeDeleted');
 
-  const viewUnits = new Set(user.organisationUnits ?? metadata.roots());
+  // isInUserDataViewHierarchy: the data view org units, falling back to the data capture ones.
+  const viewUnits = new Set(dataViewUnits(user, metadata));
   for (const orgUnit of orgUnits) {
     if (!metadata.isDescendant(orgUnit.id, viewUnits)) {
       return errorMessage(409, `User is not allowed to view org unit: \`${orgUnit.id}\``, 'E2012');

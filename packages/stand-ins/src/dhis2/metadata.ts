@@ -72,6 +72,9 @@ export interface DataSet extends Identifiable {
 
 export interface OrganisationUnit extends Identifiable {
   parent?: string;
+  shortName?: string;
+  openingDate?: string;
+  closedDate?: string;
 }
 
 export type IdentifiableKind = 'dataElement' | 'organisationUnit' | 'categoryOptionCombo' | 'dataSet';
@@ -99,6 +102,7 @@ export class Metadata {
   private readonly indexes = new Map<string, Map<string, Identifiable>>();
   private dataSetsByElement?: Map<string, DataSet[]>;
   private rootIds?: string[];
+  private childIds?: Map<string, string[]>;
   /** The uid of every object loaded, per plural type name, the types the stand-in does not model included. */
   private readonly objectIds = new Map<string, Set<string>>();
 
@@ -149,7 +153,13 @@ export class Metadata {
       });
     }
     for (const source of payload.organisationUnits ?? []) {
-      this.organisationUnits.set(source.id, { ...identifiable(source, 'organisationUnit'), parent: source.parent?.id });
+      this.organisationUnits.set(source.id, {
+        ...identifiable(source, 'organisationUnit'),
+        parent: source.parent?.id,
+        shortName: source.shortName,
+        openingDate: source.openingDate,
+        closedDate: source.closedDate,
+      });
       if (source.dataSets) this.orgUnitDataSets.set(source.id, new Set(ids(source.dataSets)));
     }
     for (const source of payload.dataSets ?? []) {
@@ -174,6 +184,7 @@ export class Metadata {
     this.indexes.clear();
     this.dataSetsByElement = undefined;
     this.rootIds = undefined;
+    this.childIds = undefined;
   }
 
   /** Whether an object of this type (plural schema name, e.g. `indicators`) with this uid is stored. */
@@ -282,6 +293,55 @@ export class Metadata {
       current = this.organisationUnits.get(current)?.parent;
     }
     return false;
+  }
+
+  /** The org unit's ancestors, root first (a parent missing from the store ends the chain). */
+  ancestorsOf(orgUnitId: string): string[] {
+    const chain: string[] = [];
+    const seen = new Set([orgUnitId]);
+    for (let parent = this.organisationUnits.get(orgUnitId)?.parent; parent !== undefined && this.organisationUnits.has(parent) && !seen.has(parent); ) {
+      chain.unshift(parent);
+      seen.add(parent);
+      parent = this.organisationUnits.get(parent)?.parent;
+    }
+    return chain;
+  }
+
+  /** `OrganisationUnit.getPath`: `/rootUid/…/uid`, as DHIS2 stores it (OrganisationUnit.updatePath). */
+  pathOf(orgUnitId: string): string {
+    return `/${[...this.ancestorsOf(orgUnitId), orgUnitId].join('/')}`;
+  }
+
+  /** `OrganisationUnit.getLevel`: 1 for a root, one more per step down (the path's segment count). */
+  levelOf(orgUnitId: string): number {
+    return this.ancestorsOf(orgUnitId).length + 1;
+  }
+
+  /** The org units whose parent this is, in load order. */
+  childrenOf(orgUnitId: string): string[] {
+    if (!this.childIds) {
+      this.childIds = new Map();
+      for (const unit of this.organisationUnits.values()) {
+        if (unit.parent === undefined) continue;
+        const list = this.childIds.get(unit.parent) ?? [];
+        list.push(unit.id);
+        this.childIds.set(unit.parent, list);
+      }
+    }
+    return this.childIds.get(orgUnitId) ?? [];
+  }
+
+  /** The org unit and every org unit below it (`getOrganisationUnitWithChildren`). */
+  withDescendants(orgUnitId: string): string[] {
+    const out: string[] = [];
+    const visit = (id: string, seen: Set<string>): void => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      out.push(id);
+      for (const child of this.childrenOf(id)) visit(child, seen);
+    };
+    visit(orgUnitId, new Set());
+    return out;
   }
 
   /** Org units without a parent: the whole hierarchy hangs below them. */

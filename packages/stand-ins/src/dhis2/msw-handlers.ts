@@ -31,7 +31,7 @@ async function toDhis2Request(request: Request): Promise<Dhis2Request> {
   };
 }
 
-/** Handlers for every `/api/...` route under `baseUrl`, answered by `standIn`. */
+/** Handlers for every route under `baseUrl` (the API, getModules.action, the login form and page), answered by `standIn`. */
 export function dhis2Handlers(standIn: Dhis2StandIn, baseUrl: string = DHIS2_TEST_URL): HttpHandler[] {
   const answer = async ({ request }: { request: Request }): Promise<Response> => {
     const response = await resolveProxy(standIn.handle(await toDhis2Request(request)));
@@ -39,12 +39,16 @@ export function dhis2Handlers(standIn: Dhis2StandIn, baseUrl: string = DHIS2_TES
     if (transport?.kind === 'reset') return HttpResponse.error();
     if (transport?.kind === 'hang') await delay('infinite');
     if (transport?.kind === 'delay') await delay(transport.ms);
-    return new HttpResponse(response.rawBody ?? response.body, { status: response.status, headers: response.headers });
+    // An empty answer has no body (a Response for 204 or 304 may not have one, and '' would gain text/plain).
+    const bodiless = [204, 205, 304].includes(response.status);
+    const body = bodiless ? null : (response.rawBody ?? (response.body === '' ? null : response.body));
+    return new HttpResponse(body, { status: response.status, headers: response.headers });
   };
   return [
     http.post(`${baseUrl}/api/dataValueSets`, answer),
     http.get(`${baseUrl}/api/dataValueSets`, answer),
     http.all(`${baseUrl}/api/*`, answer),
+    http.all(`${baseUrl}/*`, answer),
   ];
 }
 

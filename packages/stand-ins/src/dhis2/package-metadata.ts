@@ -56,14 +56,104 @@ export function orgUnitUid(code: string): string {
   return `O${digest.slice(0, 10)}`;
 }
 
-/** Org units for the given facilities, assigned to every data set of the package. */
+/** Names for the levels above a facility, as the project's synthetic facilities use them; others keep their code. */
+const PLACE_NAMES: Record<string, string> = {
+  CM: 'Cameroon',
+  CM_NW: 'North-West',
+  CM_SW: 'South-West',
+  CM_CE: 'Centre',
+  CM_OU: 'West',
+  CM_LT: 'Littoral',
+  CM_SU: 'South',
+  CM_AD: 'Adamawa',
+  CM_EN: 'Far North',
+  CM_ES: 'East',
+  CM_NO: 'North',
+  CM_NW_TUB: 'Tubah',
+  CM_NW_BAM: 'Bamenda',
+  CM_NW_NDO: 'Ndop',
+  CM_NW_KUM: 'Kumbo East',
+  CM_SW_BUE: 'Buea',
+  CM_SW_TIK: 'Tiko',
+  CM_SW_KBA: 'Kumba',
+  CM_CE_MFO: 'Mfou',
+  CM_CE_OBA: 'Obala',
+  CM_CE_MBM: 'Mbalmayo',
+  CM_OU_DSC: 'Dschang',
+  CM_OU_FOU: 'Foumbot',
+  CM_LT_EDE: 'Edéa',
+  CM_LT_NKS: 'Nkongsamba',
+  CM_SU_EBO: 'Ebolowa',
+  ML: 'Mali',
+  ML_SIK: 'Sikasso',
+  ML_KKR: 'Koulikoro',
+  ML_SEG: 'Ségou',
+  ML_KAY: 'Kayes',
+  ML_MOP: 'Mopti',
+  ML_SIK_KAD: 'Kadiolo',
+  ML_SIK_KTL: 'Koutiala',
+  ML_SIK_BGN: 'Bougouni',
+  ML_KKR_KAT: 'Kati',
+  ML_KKR_DIO: 'Dioïla',
+  ML_SEG_SEG: 'Ségou',
+  ML_SEG_SAN: 'San',
+  ML_KAY_KIT: 'Kita',
+  ML_MOP_BDG: 'Bandiagara',
+};
+
+/**
+ * The codes above a facility, country first: `CM_NW_BAM_CSI001` → `CM`, `CM_NW`, `CM_NW_BAM` (country,
+ * region, district: the project's org unit codes are country_region_district_type+number). A code of
+ * another form has none, so its org unit is a root.
+ */
+export function ancestorCodes(facilityCode: string): string[] {
+  const parts = facilityCode.split('_');
+  if (parts.length < 4 || parts.slice(0, 3).some((part) => !/^[A-Z0-9]+$/.test(part))) return [];
+  return [parts[0], `${parts[0]}_${parts[1]}`, `${parts[0]}_${parts[1]}_${parts[2]}`] as string[];
+}
+
+/**
+ * Org units for the given facilities, each assigned to every data set of the package, under a hierarchy
+ * country → region → district derived from their codes (`ancestorCodes`; uids by `orgUnitUid` as for
+ * facilities), so that levels and paths are as in a DHIS2 (facilities at level 4). Each ancestor comes
+ * once, before the facilities, and holds no data set.
+ */
 export function orgUnitsPayload(orgUnits: readonly (OrgUnitRef | string)[], pkg: MetadataPackage = metadataPackage()): Dhis2MetadataPayload {
   const dataSets = (pkg.dataSets ?? []).map((dataSet) => ({ id: dataSet.id as string }));
+  const facilities = orgUnits.map((entry) => (typeof entry === 'string' ? { code: entry, name: undefined } : entry));
+  const ancestors = new Map<string, { id: string; code: string; name: string; shortName: string; openingDate: string; parent?: { id: string } }>();
+  for (const { code } of facilities) {
+    const chain = ancestorCodes(code);
+    chain.forEach((ancestor, index) => {
+      if (ancestors.has(ancestor)) return;
+      const name = PLACE_NAMES[ancestor] ?? ancestor;
+      const parent = index > 0 ? chain[index - 1] : undefined;
+      ancestors.set(ancestor, {
+        id: orgUnitUid(ancestor),
+        code: ancestor,
+        name,
+        shortName: name.slice(0, 50),
+        openingDate: '2000-01-01',
+        ...(parent !== undefined ? { parent: { id: orgUnitUid(parent) } } : {}),
+      });
+    });
+  }
   return {
-    organisationUnits: orgUnits.map((entry) => {
-      const { code, name } = typeof entry === 'string' ? { code: entry, name: undefined } : entry;
-      return { id: orgUnitUid(code), code, name: name ?? code, shortName: (name ?? code).slice(0, 50), openingDate: '2000-01-01', dataSets };
-    }),
+    organisationUnits: [
+      ...ancestors.values(),
+      ...facilities.map(({ code, name }) => {
+        const district = ancestorCodes(code).at(-1);
+        return {
+          id: orgUnitUid(code),
+          code,
+          name: name ?? code,
+          shortName: (name ?? code).slice(0, 50),
+          openingDate: '2000-01-01',
+          ...(district !== undefined ? { parent: { id: orgUnitUid(district) } } : {}),
+          dataSets,
+        };
+      }),
+    ],
   };
 }
 

@@ -131,7 +131,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** RouteService.isRouteUrlAllowed (2.42): protocol://host[:port] against each glob. */
-function isRouteUrlAllowed(url: URL, allowed: string): boolean {
+export function isRouteUrlAllowed(url: URL, allowed: string): boolean {
   const address = `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ''}`;
   return allowed
     .split(',')

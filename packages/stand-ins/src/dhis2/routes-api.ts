@@ -4,7 +4,13 @@
 // Running a route (/api/routes/{id}/run[/**]) is route-run.ts; this keeps what it needs besides the route
 // itself: who created it (a route is shared with its creator only, AccessStringHelper.DEFAULT) and the
 // internal numeric id DHIS2 prints in one of its messages.
+//
+// Before the object is validated, `RouteController.preCreateEntity` / `preUpdateEntity` run
+// `RouteService.validateRoute` (2.40–2.42), whose ConflictException is the whole answer: 409, status ERROR,
+// errorCode E1004, one message ("Malformed route URL", "Route URL scheme must be either http or https",
+// 2.42+ "Route URL is not permitted", the response timeout range).
 import { randomBytes } from 'node:crypto';
+import { isRouteUrlAllowed } from './route-run.js';
 import type { Dhis2Response } from './types.js';
 import { errorMessage, jsonResponse, webMessageResponse } from './web-message.js';
 
@@ -23,6 +29,39 @@ export interface StoredRoute {
 }
 
 const UID = /^[A-Za-z][A-Za-z0-9]{10}$/;
+/** The protocols java.net.URL has a handler for (any other is a MalformedURLException "unknown protocol"). */
+const JAVA_URL_PROTOCOLS = new Set(['http', 'https', 'ftp', 'file', 'jar', 'mailto', 'jrt']);
+
+/** What `validateRoute` depends on: the server version and dhis.conf `route.remote_servers_allowed`. */
+export interface RouteValidationSettings {
+  minorVersion: number;
+  remoteServersAllowed: string;
+}
+
+/**
+ * `RouteService.validateRoute`: the message of the ConflictException it throws, or undefined. `new URL(null)`
+ * throws MalformedURLException too, so a missing url is "Malformed route URL" here, before any E4000.
+ */
+function validateRoute(input: Record<string, unknown>, settings: RouteValidationSettings): string | undefined {
+  const url = input['url'];
+  const protocol = typeof url === 'string' ? /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.trim())?.[1]?.toLowerCase() : undefined;
+  if (typeof url !== 'string' || protocol === undefined || !JAVA_URL_PROTOCOLS.has(protocol)) return 'Malformed route URL';
+  if (protocol !== 'http' && protocol !== 'https') return 'Route URL scheme must be either http or https';
+  if (settings.minorVersion >= 42) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !isRouteUrlAllowed(parsed, settings.remoteServersAllowed)) return 'Route URL is not permitted';
+  }
+  const timeout = input['responseTimeoutSeconds'];
+  if (typeof timeout === 'number' && (timeout < 1 || timeout > 60)) {
+    return 'Route response timeout must be greater than 0 seconds and less than or equal to 60 seconds';
+  }
+  return undefined;
+}
 const AUTH_TYPES = ['http-basic', 'api-token', 'api-headers', 'api-query-params', 'oauth2-client-credentials'];
 const ROUTE_KLASS = 'org.hisp.dhis.route.Route';
 
@@ -46,6 +85,8 @@ export class RoutesApi {
   /** Route uid → the database id (`BaseIdentifiableObject.getId()`). */
   private readonly internalIds = new Map<string, number>();
   private nextInternalId = 1001;
+
+  constructor(private readonly validation: () => RouteValidationSettings = () => ({ minorVersion: 41, remoteServersAllowed: 'https://*' })) {}
 
   /** `RouteStore.getByUidNoAcl`, then `getByCodeNoAcl`. */
   find(idOrCode: string): StoredRoute | undefined {
@@ -116,11 +157,11 @@ export class RoutesApi {
       return errorMessage(400, 'Invalid JSON payload');
     }
     if (input === null || typeof input !== 'object') return errorMessage(400, 'Invalid JSON payload');
+    const refusal = validateRoute(input, this.validation());
+    if (refusal !== undefined) return errorMessage(409, refusal, 'E1004');
     const errors: { message: string; errorCode: string; errorProperty: string }[] = [];
     const missing = (property: string) => errors.push({ message: `Missing required property \`${property}\``, errorCode: 'E4000', errorProperty: property });
     if (typeof input['name'] !== 'string' || input['name'] === '') missing('name');
-    if (typeof input['url'] !== 'string' || input['url'] === '') missing('url');
-    else if (!URL.canParse(input['url'])) errors.push({ message: `Property \`url\` requires a valid URL, was given \`${input['url']}\``, errorCode: 'E4004', errorProperty: 'url' });
     const auth = input['auth'] as Record<string, unknown> | undefined;
     if (auth !== undefined && !AUTH_TYPES.includes(String(auth['type']))) {
       errors.push({ message: `Invalid route auth type \`${String(auth['type'])}\``, errorCode: 'E4000', errorProperty: 'auth' });

@@ -1,29 +1,57 @@
 // The DHIS2 stand-in: a pure, in-memory core that answers `{ method, path, query, headers, body }` the way
 // a DHIS2 2.39–2.42 server does (or 2.43+ where reference/dhis2-web-api.md says behaviour changed), for
-// the routes the middleware uses. Transports (node:http in server.ts, msw in the tests) only carry
-// requests to `handle` and act on its answer; for a route run the answer is a proxy plan they carry out.
+// the routes the middleware uses and what a built DHIS2 platform app asks at start-up. Transports
+// (node:http in server.ts, msw in the tests) only carry requests to `handle` and act on its answer; for a
+// route run the answer is a proxy plan they carry out. (Installed apps are the one part that reads files:
+// their folders, installed-apps.ts.)
 //
-// Endpoints (under `[/context]/api[/NN]/`; every one but system/ping needs Basic or ApiToken credentials):
-// - GET  system/ping, system/info, me
+// Endpoints under `[/context]/api[/NN]/`. Credentials: Basic, `ApiToken d2pat_…`, or the JSESSIONID cookie
+// of a browser login (sessions.ts, login.ts); without them see login.ts (401 JSON for XHR, else 302 to the
+// login page). Public: system/ping, loginConfig and auth/login (2.41+), staticContent/*.
+// - GET  system/ping, system/info, ping, me[/dashboard|/authorities] (users.ts), users[/{id}]
+// - GET, POST, DELETE userSettings[/{key}] (users.ts); GET, POST systemSettings[/{key}] (system-settings-api.ts)
+// - GET  organisationUnits[/{id}[/children|/descendants|/ancestors|/parents]] (org-units-api.ts)
+// - GET  loginConfig, POST auth/login (2.41+, login.ts); GET staticContent/{logo_banner|logo_front}
+// - GET, POST configuration/corsWhitelist (cors.ts: CORS on every answer, preflights before authentication)
+// - GET  apps, apps/menu, apps/{key}[/**] (installed-apps.ts)
 // - POST dataValueSets (JSON; sync, or async with system/tasks|taskSummaries/DATAVALUE_IMPORT/{id})
 //   and GET dataValueSets (data-value-import.ts, data-value-export.ts; reference §1)
 // - POST metadata (JSON; metadata-import.ts, §5)
 // - POST, GET completeDataSetRegistrations (JSON; complete-registrations.ts)
 // - GET, POST, PUT, DELETE dataStore[/{namespace}[/{key}[/metaData]]] (datastore.ts, §6.1)
 // - routes CRUD (routes-api.ts) and GET|POST|PUT|DELETE|PATCH routes/{id-or-code}/run[/**] (route-run.ts, §6.2)
-import { authenticate, DEFAULT_USER, headerValue, type Dhis2User } from './auth.js';
+// Outside /api: GET dhis-web-commons/menu/getModules.action (the header bar's apps), POST
+// dhis-web-commons-security/login.action, dhis-web-commons-security/logout.action, the login page
+// (dhis-web-login, dhis-web-commons/security/login.action) and `/` (to the start module).
+import { authenticate, DEFAULT_USER, headerValue, isSuperuser, type Dhis2User } from './auth.js';
+import { corsDecision, localOrigin, withCorsHeaders } from './cors.js';
+import { InstalledApps, type InstalledAppOptions } from './installed-apps.js';
+import {
+  authLoginAnswer,
+  formLoginAnswer,
+  loginConfigAnswer,
+  loginPageAnswer,
+  logoutAnswer,
+  unauthenticatedAnswer,
+  type LoginContext,
+} from './login.js';
+import { queryValue, queryValues } from './metadata-query.js';
+import { organisationUnitsAnswer } from './org-units-api.js';
+import { Sessions, type Session } from './sessions.js';
+import { systemSettingsAnswer } from './system-settings-api.js';
+import { dataViewUnits, meAnswer, NO_STORE, normalisedUser, usersAnswer, userSettingsAnswer, type UsersContext } from './users.js';
 import { exportDataValueSet } from './data-value-export.js';
 import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
 import { DataValueStore, type CompleteRegistration } from './data-value-store.js';
 import { exportCompleteRegistrations, importCompleteRegistrations } from './complete-registrations.js';
-import { applyFault, FaultInjector } from './faults.js';
+import { applyFault, FaultInjector } from './dhis2-faults.js';
 import { ImportJobs } from './import-jobs.js';
 import { ImportOptionsError, importOptionsJson, parseImportOptions, type ImportOptions } from './import-options.js';
 import { DEFAULT_CATEGORY_OPTION_COMBO, Metadata } from './metadata.js';
 import { importMetadata } from './metadata-import.js';
 import { parsePeriod } from './periods.js';
 import { DEFAULT_SYSTEM_SETTINGS, type SystemSettings } from './system-settings.js';
-import { fullVersion, meJson, minorVersion, systemInfoJson } from './system.js';
+import { fullVersion, minorVersion, systemInfoJson } from './system.js';
 import { Datastore } from './datastore.js';
 import { newUid, RoutesApi } from './routes-api.js';
 import { ROUTE_RUN_METHODS, ROUTE_RUN_PATH, runRoute } from './route-run.js';
@@ -45,6 +73,20 @@ export interface Dhis2StandInOptions {
    * route may reach. Default DHIS2's `https://*`; tests with a local http upstream set e.g. `http://127.0.0.1:*`.
    */
   routeRemoteServersAllowed?: string;
+  /**
+   * Built DHIS2 apps (`build/app/` folders) served at `/api/apps/<short_name>/`, listed by `/api/apps` and
+   * in the header bar's menu (getModules.action). When given and `systemSettings.startModule` is not, the
+   * start module is the first app (`app:<short_name>`), so `/` and a login lead there.
+   */
+  apps?: InstalledAppOptions[];
+  /**
+   * The CORS whitelist (`Configuration.corsWhitelist`, globs such as `http://localhost:*`): origins whose
+   * browsers may call the API with credentials, e.g. a `d2-app-scripts start` dev server. Default: none
+   * (the server's own origin is always allowed). Also settable with POST /api/configuration/corsWhitelist.
+   */
+  corsWhitelist?: string[];
+  /** dhis.conf `system.session.timeout`: seconds a browser session lives unused. Default 3600. */
+  sessionTimeoutSeconds?: number;
 }
 
 /** A cell to look up; option combos default to the default COC, the period may be any ISO form. */
@@ -60,12 +102,21 @@ export interface HandledRequest {
 }
 
 /** `[/context]/api[/NN]/resource[.json]`; a context path (`/dhis`) in front is allowed, as deployments use one. */
-const API_PATH = /^(?:\/[^/]+)*?\/api(?:\/(\d+))?\/(.+?)(?:\.json)?\/?$/;
+const API_PATH = /^((?:\/[^/]+)*?)\/api(?:\/(\d+))?\/(.+?)(?:\.json)?\/?$/;
+/** `[/context]/api[/NN]/apps/{key}[/**]`, matched on the raw path (a file's `.json` and trailing `/` matter). */
+const APP_PATH = /^((?:\/[^/]+)*?)\/api(?:\/\d+)?\/apps\/([^/]+)(\/.*)?$/;
+/** Paths outside /api the stand-in answers, after an optional context path. */
+const WEB_PATH = /^((?:\/[^/]+)*?)(\/dhis-web-commons\/menu\/getModules\.action|\/dhis-web-commons-security\/(?:login|logout)\.action|\/dhis-web-login(?:\/.*)?|\/dhis-web-commons\/security\/login\.action|\/index\.html|\/)$/;
+
+/** DhisWebApiWebSecurityConfig.setHttpHeaders: content type options and XSS protection on every answer (HSTS only over https). */
+function withSecurityHeaders(answer: Dhis2Response): Dhis2Response {
+  return { ...answer, headers: { ...answer.headers, 'x-content-type-options': 'nosniff', 'x-xss-protection': '1; mode=block' } };
+}
 
 export class Dhis2StandIn {
   readonly metadata = new Metadata();
   /** Routes created through /api/routes (deployment creates the `smc-bridge` route). */
-  readonly routesApi = new RoutesApi();
+  readonly routesApi = new RoutesApi(() => ({ minorVersion: this.minor, remoteServersAllowed: this.routeRemoteServersAllowed }));
   readonly faults = new FaultInjector();
   /** /api/dataStore namespaces and entries. */
   readonly dataStore = new Datastore();
@@ -74,18 +125,36 @@ export class Dhis2StandIn {
   readonly version: string;
   readonly users: Dhis2User[];
   settings: SystemSettings;
+  /** Browser sessions (JSESSIONID), from /api/auth/login and the login form. */
+  readonly sessions: Sessions;
+  /** The apps served at /api/apps/<key>/. */
+  readonly apps: InstalledApps;
+  /** `Configuration.corsWhitelist` (globs). */
+  corsWhitelist: string[];
   private readonly store = new DataValueStore();
   private readonly jobs = new ImportJobs();
   private readonly clock: () => Date;
   private readonly minor: number;
-  private readonly routeRemoteServersAllowed: string;
+  /**
+   * dhis.conf `route.remote_servers_allowed` (2.42+). Changing it stands for editing dhis.conf and
+   * restarting: routes stored before keep their url, and their runs are checked again.
+   */
+  routeRemoteServersAllowed: string;
 
   constructor(options: Dhis2StandInOptions = {}) {
     this.version = fullVersion(options.version ?? '2.41');
     this.minor = minorVersion(this.version);
-    this.users = (options.users ?? [DEFAULT_USER]).map((user) => ({ ...user }));
-    this.settings = { ...DEFAULT_SYSTEM_SETTINGS, ...options.systemSettings };
+    this.users = (options.users ?? [DEFAULT_USER]).map((user) => normalisedUser(user));
+    this.apps = new InstalledApps(options.apps);
+    const firstApp = this.apps.apps[0];
+    this.settings = {
+      ...DEFAULT_SYSTEM_SETTINGS,
+      ...(firstApp ? { startModule: `app:${firstApp.shortName}` } : {}),
+      ...options.systemSettings,
+    };
     this.clock = options.now ?? (() => new Date());
+    this.sessions = new Sessions(this.clock, options.sessionTimeoutSeconds);
+    this.corsWhitelist = [...(options.corsWhitelist ?? [])];
     this.routeRemoteServersAllowed = options.routeRemoteServersAllowed ?? 'https://*';
     if (options.metadata) this.loadMetadata(options.metadata);
   }
@@ -95,15 +164,21 @@ export class Dhis2StandIn {
     this.metadata.load(payload);
   }
 
+  /**
+   * Adds a user, e.g. a clinician: `addUser({ username: 'awa', password: 'pw', firstName: 'Awa', surname:
+   * 'Ngono', organisationUnits: [facilityUid], userRoles: [{ id, name: 'Clinician', authorities:
+   * ['M_smcclinic', 'M_smc-clinic', 'F_DATAVALUE_ADD'] }], settings: { keyUiLocale: 'fr' } })`. Without
+   * authorities or roles the user may enter data values (F_DATAVALUE_ADD); without org units, everywhere.
+   */
   addUser(user: Pick<Dhis2User, 'username' | 'password'> & Partial<Dhis2User>): Dhis2User {
-    const added: Dhis2User = {
+    const added = normalisedUser({
       id: user.id ?? `u${String(this.users.length).padStart(10, '0')}`,
       firstName: user.firstName ?? user.username,
       surname: user.surname ?? 'User',
-      authorities: user.authorities ?? ['F_DATAVALUE_ADD'],
       personalAccessTokens: user.personalAccessTokens ?? [],
       ...user,
-    };
+      authorities: user.authorities ?? (user.userRoles && user.userRoles.length > 0 ? [] : ['F_DATAVALUE_ADD']),
+    });
     this.users.push(added);
     return added;
   }
@@ -142,7 +217,7 @@ export class Dhis2StandIn {
     return this.store.allRegistrations();
   }
 
-  /** Forgets stored values, registrations, data store entries, faults and the request log; metadata, users and routes stay. */
+  /** Forgets stored values, registrations, data store entries, faults and the request log; metadata, users, routes, sessions and apps stay. */
   reset(): void {
     this.store.clear();
     this.dataStore.clear();
@@ -156,7 +231,7 @@ export class Dhis2StandIn {
 
   handle(request: Dhis2Request): Dhis2Response {
     const fault = this.faults.take(request);
-    const response = fault ? applyFault(fault, () => this.route(request)) : this.route(request);
+    const response = fault ? applyFault(fault, () => this.answer(request)) : this.answer(request);
     const logged: HandledRequest = { method: request.method.toUpperCase(), path: request.path, status: response.status, fault: fault?.kind };
     this.requests.push(logged);
     const proxy = response.proxy;
@@ -175,19 +250,81 @@ export class Dhis2StandIn {
     };
   }
 
+  /** CORS around the answer (CorsFilter runs before authentication), and the security headers DHIS2 sets. */
+  private answer(request: Dhis2Request): Dhis2Response {
+    const cors = corsDecision(request, this.corsWhitelist);
+    if (cors.kind === 'preflight') return withSecurityHeaders(cors.answer);
+    const decorate = (answer: Dhis2Response): Dhis2Response => {
+      const secured = withSecurityHeaders(answer);
+      return cors.kind === 'headers' ? withCorsHeaders(secured, cors.headers) : secured;
+    };
+    const answer = this.route(request);
+    const proxy = answer.proxy;
+    if (!proxy) return decorate(answer);
+    return { ...answer, proxy: { request: proxy.request, respond: (outcome) => decorate(proxy.respond(outcome)) } };
+  }
+
+  private loginContext(request: Dhis2Request, contextPrefix: string): LoginContext {
+    return {
+      users: this.users,
+      sessions: this.sessions,
+      settings: this.settings,
+      version: this.version,
+      minorVersion: this.minor,
+      contextPath: `${localOrigin(request)}${contextPrefix}`,
+      contextPrefix,
+    };
+  }
+
+  /**
+   * Who is calling: a Basic or ApiToken Authorization header (its failures are 401 as auth.ts answers
+   * them), else the session cookie's user (an empty or other Authorization header is ignored, as DHIS2
+   * without OAuth2/JWT configured ignores a Bearer one), else the entry point's answer (login.ts).
+   */
+  private identify(request: Dhis2Request, isApi: boolean, contextPrefix: string): { user: Dhis2User; session?: Session } | { failure: Dhis2Response } {
+    const authorization = headerValue(request.headers, 'authorization')?.trim() ?? '';
+    if (/^(basic|apitoken)(\s|$)/i.test(authorization)) return authenticate(this.users, request.headers);
+    const session = this.sessions.find(request.headers);
+    const user = session?.userId === undefined ? undefined : this.users.find((candidate) => candidate.id === session.userId && !candidate.disabled);
+    if (user && session) return { user, session };
+    return { failure: unauthenticatedAnswer(request, isApi, session, this.loginContext(request, contextPrefix)) };
+  }
+
+  private usersContext(apiPath: string): UsersContext {
+    return { users: this.users, metadata: this.metadata, settings: this.settings, apiPath };
+  }
+
   private route(request: Dhis2Request): Dhis2Response {
     const method = request.method.toUpperCase();
+    const app = APP_PATH.exec(request.path);
+    if (app) return this.appRoute(request, app);
     const match = API_PATH.exec(request.path);
-    if (!match) return errorMessage(404, `No endpoint ${method} ${request.path}`);
-    const apiVersion = match[1] === undefined ? undefined : Number(match[1]);
-    const resource = match[2] as string;
+    if (!match) {
+      const web = WEB_PATH.exec(request.path);
+      return web ? this.webRoute(request, web[1] as string, web[2] as string) : errorMessage(404, `No endpoint ${method} ${request.path}`);
+    }
+    const contextPrefix = match[1] as string;
+    const apiVersion = match[2] === undefined ? undefined : Number(match[2]);
+    const resource = match[3] as string;
+    const login = this.loginContext(request, contextPrefix);
+    const apiPath = `${login.contextPath}/api${apiVersion === undefined ? '' : `/${apiVersion}`}`;
 
+    // Public endpoints (DhisWebApiWebSecurityConfig permitAll).
     if (resource === 'system/ping') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'pong' };
+    if (this.minor >= 41 && resource === 'loginConfig') {
+      return method === 'GET' ? loginConfigAnswer(login) : errorMessage(405, `Request method '${method}' is not supported`);
+    }
+    if (this.minor >= 41 && resource === 'auth/login') {
+      return method === 'POST' ? authLoginAnswer(request, this.sessions.find(request.headers), login) : errorMessage(405, `Request method '${method}' is not supported`);
+    }
+    const staticContent = /^staticContent\/([^/]+)$/.exec(resource);
+    if (staticContent) return this.staticContent(request, staticContent[1] as string, login);
 
-    const authentication = authenticate(this.users, request.headers);
-    if ('failure' in authentication) return authentication.failure;
-    const { user } = authentication;
+    const identity = this.identify(request, true, contextPrefix);
+    if ('failure' in identity) return identity.failure;
+    const { user } = identity;
     const now = this.clock();
+    const users = this.usersContext(apiPath);
 
     const routes: Record<string, Partial<Record<string, () => Dhis2Response>>> = {
       dataValueSets: {
@@ -199,19 +336,19 @@ export class Dhis2StandIn {
         GET: () =>
           exportCompleteRegistrations({ metadata: this.metadata, store: this.store, user, settings: this.settings, now }, request.query),
       },
-      me: { GET: () => jsonResponse(200, meJson(user, this.metadata)) },
       metadata: { POST: () => this.postMetadata(request) },
+      // PingController: 200, no body.
+      ping: { GET: () => ({ status: 200, headers: { 'content-length': '0' }, body: '' }) },
       'system/info': {
         GET: () =>
           jsonResponse(
             200,
-            systemInfoJson({
-              version: this.version,
-              now,
-              contextPath: `http://${headerValue(request.headers, 'host') ?? 'localhost'}`,
-              userAgent: headerValue(request.headers, 'user-agent'),
-            }),
+            systemInfoJson({ version: this.version, now, contextPath: login.contextPath, userAgent: headerValue(request.headers, 'user-agent') }),
+            { 'cache-control': NO_STORE },
           ),
+      },
+      apps: {
+        GET: () => this.apps.list(user, login.contextPath, { key: queryValue(request.query, 'key'), filters: queryValues(request.query, 'filter') }),
       },
     };
     const run = ROUTE_RUN_PATH.exec(request.path);
@@ -224,6 +361,24 @@ export class Dhis2StandIn {
         remoteServersAllowed: this.routeRemoteServersAllowed,
       });
     }
+    const me = /^me(?:\/(.*))?$/.exec(resource);
+    if (me) return meAnswer(method, me[1] ?? '', request.query, user, users);
+    const usersResource = /^users(?:\/([^/]+))?$/.exec(resource);
+    if (usersResource) return usersAnswer(method, usersResource[1] ?? '', request.query, user, users);
+    const userSettings = /^userSettings(?:\/([^/]+))?$/.exec(resource);
+    if (userSettings) return userSettingsAnswer(method, userSettings[1], { query: request.query, body: request.body }, user, users);
+    const systemSettings = /^systemSettings(?:\/([^/]+))?$/.exec(resource);
+    if (systemSettings) return systemSettingsAnswer(method, systemSettings[1], request, user, this.settings);
+    const orgUnits = /^organisationUnits(?:\/(.*))?$/.exec(resource);
+    if (orgUnits) {
+      return organisationUnitsAnswer(method, orgUnits[1] ?? '', request.query, {
+        metadata: this.metadata,
+        apiPath,
+        userOrgUnits: user.organisationUnits ?? this.metadata.roots(),
+        userDataViewOrgUnits: dataViewUnits(user, this.metadata),
+      });
+    }
+    if (/^configuration\/cors(?:Whitelist|Allowlist)$/.test(resource)) return this.corsWhitelistAnswer(method, request, user);
     const dataStore = /^dataStore(?:\/(.*))?$/.exec(resource);
     if (dataStore) {
       const segments = (dataStore[1] ?? '').split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment));
@@ -239,6 +394,82 @@ export class Dhis2StandIn {
     const handler = handlers[method];
     if (!handler) return errorMessage(405, `Request method '${method}' is not supported`);
     return handler();
+  }
+
+  /** `/api/apps/{key}[/**]` (AppController.renderApp) and `/api/apps/menu` (getWebModules). */
+  private appRoute(request: Dhis2Request, match: RegExpExecArray): Dhis2Response {
+    const method = request.method.toUpperCase();
+    const contextPrefix = match[1] as string;
+    const key = decodeURIComponent(match[2] as string);
+    const rest = match[3] ?? '';
+    const identity = this.identify(request, true, contextPrefix);
+    if ('failure' in identity) return identity.failure;
+    const login = this.loginContext(request, contextPrefix);
+    if (key === 'menu' && rest === '') {
+      return method === 'GET'
+        ? jsonResponse(200, { modules: this.apps.modules(identity.user, login.contextPath) })
+        : errorMessage(405, `Request method '${method}' is not supported`);
+    }
+    if (method !== 'GET') return errorMessage(405, `Request method '${method}' is not supported`);
+    const app = this.apps.find(key, identity.user);
+    if (!app) return errorMessage(404, `App '${key}' not found.`);
+    return app.serve(rest, request, login.contextPath, this.minor);
+  }
+
+  /** Paths outside /api: the header bar's module list, the login form and page, logout, `/`. */
+  private webRoute(request: Dhis2Request, contextPrefix: string, path: string): Dhis2Response {
+    const method = request.method.toUpperCase();
+    const login = this.loginContext(request, contextPrefix);
+    if (path === '/dhis-web-commons-security/login.action') {
+      return method === 'POST' ? formLoginAnswer(request, this.sessions.find(request.headers), login) : loginPageAnswer(request, login);
+    }
+    if (path === '/dhis-web-commons-security/logout.action') return logoutAnswer(this.sessions.find(request.headers), login);
+    if (path.startsWith('/dhis-web-login') || path === '/dhis-web-commons/security/login.action') return loginPageAnswer(request, login);
+    const identity = this.identify(request, false, contextPrefix);
+    if ('failure' in identity) return identity.failure;
+    if (path === '/dhis-web-commons/menu/getModules.action') {
+      // GetModulesAction + jsonModules.vm; recorded with no-store (aggregate-data-entry-app
+      // cypress/fixtures/network/41/static_resources.json). DHIS2's own web modules are not listed.
+      return jsonResponse(200, { modules: this.apps.modules(identity.user, login.contextPath) }, { 'cache-control': NO_STORE });
+    }
+    // `/` → dhis-web-commons-about/redirect.action (RedirectAction): the start module.
+    const start = this.settings.startModule;
+    if (start.startsWith('app:')) {
+      const app = this.apps.find(start.slice('app:'.length), identity.user);
+      const launchUrl = app?.appJson(login.contextPath)['launchUrl'];
+      if (typeof launchUrl === 'string') return { status: 302, headers: { location: launchUrl }, body: '' };
+      return { status: 302, headers: { location: `${login.contextPath}/dhis-web-dashboard/` }, body: '' };
+    }
+    return { status: 302, headers: { location: `${login.contextPath}/${start}/` }, body: '' };
+  }
+
+  /**
+   * StaticContentController: with `Accept: application/json` (the header bar's data engine) 404 "No custom
+   * file found." unless a custom logo is set, which the stand-in never has (recorded: aggregate-data-entry-app
+   * cypress/fixtures/network/41/static_resources.json, `GET /api/41/staticContent/logo_banner` 404); otherwise
+   * a redirect to DHIS2's default image.
+   */
+  private staticContent(request: Dhis2Request, key: string, login: LoginContext): Dhis2Response {
+    if (key !== 'logo_banner' && key !== 'logo_front') return errorMessage(404, 'Key does not exist.');
+    if ((headerValue(request.headers, 'accept') ?? '').includes('application/json')) return errorMessage(404, 'No custom file found.');
+    const image = key === 'logo_banner' ? `/dhis-web-commons/css/${this.settings.keyStyle.split('/')[0]}/logo_banner.png` : '/dhis-web-commons/security/logo_front.png';
+    return { status: 302, headers: { location: `${login.contextPath}${image}` }, body: '' };
+  }
+
+  /** ConfigurationController `/configuration/corsWhitelist` (alias corsAllowlist): GET the globs; POST a JSON array (ALL or F_SYSTEM_SETTING) → 204. */
+  private corsWhitelistAnswer(method: string, request: Dhis2Request, user: Dhis2User): Dhis2Response {
+    if (method === 'GET') return jsonResponse(200, this.corsWhitelist);
+    if (method !== 'POST') return errorMessage(405, `Request method '${method}' is not supported`);
+    if (!isSuperuser(user) && !user.authorities.includes('F_SYSTEM_SETTING')) return errorMessage(403, 'Access is denied');
+    let body: unknown = request.body;
+    try {
+      if (typeof body === 'string') body = JSON.parse(body);
+    } catch {
+      return errorMessage(400, 'Invalid JSON payload');
+    }
+    if (!Array.isArray(body) || body.some((entry) => typeof entry !== 'string')) return errorMessage(400, 'The CORS whitelist must be a JSON array of strings');
+    this.corsWhitelist = [...new Set(body as string[])];
+    return { status: 204, headers: {}, body: '' };
   }
 
   private postDataValueSet(request: Dhis2Request, user: Dhis2User, apiVersion: number | undefined): Dhis2Response {

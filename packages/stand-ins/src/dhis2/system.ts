@@ -1,7 +1,6 @@
-// `GET /api/me` and `GET /api/system/info` in their minimal shapes (reference/dhis2-web-api.md §4.2, §4.3).
-// A client reads `version` from system/info to tell 2.39–2.42 from 2.43+.
-import type { Dhis2User } from './auth.js';
-import type { Metadata } from './metadata.js';
+// `GET /api/system/info` in its minimal shape (reference/dhis2-web-api.md §4.3; `/api/me` is users.ts). A
+// client reads `version` from system/info to tell 2.39–2.42 from 2.43+, and a platform app its API version
+// (`/api/{minor}/…`, app-platform adapter ServerVersionProvider).
 
 /** Patch releases the stand-in reports for a bare `2.NN`. */
 const PATCH_FOR_MINOR: Record<number, string> = { 39: '2.39.7', 40: '2.40.7', 41: '2.41.5', 42: '2.42.2', 43: '2.43.0' };
@@ -18,28 +17,6 @@ export function minorVersion(version: string): number {
   const match = /^2\.(\d+)/.exec(version);
   if (!match) throw new Error(`DHIS2 version must look like 2.NN or 2.NN.P, got ${version}`);
   return Number(match[1]);
-}
-
-export function meJson(user: Dhis2User, metadata: Metadata): Record<string, unknown> {
-  const orgUnits = (user.organisationUnits ?? metadata.roots()).map((id) => ({ id }));
-  const displayName = `${user.firstName} ${user.surname}`;
-  return {
-    id: user.id,
-    username: user.username,
-    firstName: user.firstName,
-    surname: user.surname,
-    displayName,
-    name: displayName,
-    organisationUnits: orgUnits,
-    dataViewOrganisationUnits: orgUnits,
-    teiSearchOrganisationUnits: [],
-    userGroups: [],
-    userRoles: [],
-    authorities: [...user.authorities],
-    dataSets: [...metadata.dataSets.keys()],
-    programs: [],
-    settings: { keyUiLocale: 'en' },
-  };
 }
 
 /** `yyyy-MM-dd'T'HH:mm:ss.SSS`, the server-local form DHIS2 uses for dates in system/info (UTC here). */

@@ -17,7 +17,7 @@ export interface Dhis2Request {
   rawBody?: Uint8Array;
 }
 
-/** What a transport must do instead of (or before) answering; see faults.ts. */
+/** What a transport must do instead of (or before) answering; see dhis2-faults.ts. */
 export type TransportAction = TransportFault;
 
 /** The answer; `body` is serialised with the key order DHIS2 writes. */
@@ -108,6 +108,7 @@ export interface Dhis2OrganisationUnit extends IdentifiableFields {
   shortName?: string;
   parent?: Ref;
   openingDate?: string;
+  closedDate?: string;
   /** Data set assignments may come from either side (the data set's organisationUnits or these). */
   dataSets?: Ref[];
 }

@@ -15,7 +15,7 @@ import { FhirRouter, type FhirRequest } from '@medplum/fhir-router';
 import { IndexedMemoryRepository } from './indexed-repository.js';
 import type { CoreAnswer } from '../http/fault-acting-server.js';
 import { loadR4Definitions, validateResourceOnWrite, type ValidationIssue } from './validation.js';
-import { FhirFaultInjector, type FhirFault } from './faults.js';
+import { FhirFaultInjector, type FhirFault } from './fhir-faults.js';
 
 export interface FhirStandInRequest {
   method: string;

@@ -26,12 +26,13 @@ test('Basic credentials are accepted', () => {
 });
 
 test.each([
-  ['no Authorization header', {}, UNAUTHORIZED],
+  ['no Authorization header (an XHR)', { 'x-requested-with': 'XMLHttpRequest' }, UNAUTHORIZED],
   ['a wrong password', { authorization: basicAuthorization('admin', 'wrong') }, UNAUTHORIZED],
   ['an unknown user', { authorization: basicAuthorization('nobody', 'district') }, UNAUTHORIZED],
   ['an unknown token', { authorization: 'ApiToken d2pat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0000000000' }, { ...UNAUTHORIZED, message: 'The API token does not exists' }],
   ['a malformed token header', { authorization: 'ApiToken not a token' }, UNAUTHORIZED],
-  ['a bearer token', { authorization: 'Bearer abc' }, UNAUTHORIZED],
+  // Without OAuth2/JWT configured DHIS2 ignores a Bearer header: the request is anonymous.
+  ['a bearer token (an XHR)', { authorization: 'Bearer abc', 'x-requested-with': 'XMLHttpRequest' }, UNAUTHORIZED],
 ])('%s → 401 with the WebMessage body, nothing stored', (_name, headers, body) => {
   const result = postWith(headers);
   expect(result.status).toBe(401);
@@ -55,7 +56,21 @@ test('GET /api/me names the authenticated user', () => {
     authorities: ['F_DATAVALUE_ADD'],
     dataSets: ['SmcMonthly1'],
   });
-  expect(get(standIn, '/api/me', {}, { authorization: '', 'content-type': 'application/json' }).status).toBe(401);
+  expect(get(standIn, '/api/me', {}, { authorization: '', 'x-requested-with': 'XMLHttpRequest' }).status).toBe(401);
+});
+
+test.each([
+  ['no credentials', {}],
+  ['an empty Authorization header', { authorization: '' }],
+  ['a Bearer token', { authorization: 'Bearer abc' }],
+])('%s, not an XHR → 302 to the login page, nothing stored (FormLoginBasicAuthenticationEntryPoint)', (_name, headers) => {
+  const standIn = newStandIn();
+  const response = standIn.handle({ method: 'POST', path: '/api/dataValueSets', headers: { 'content-type': 'application/json', host: 'dhis2.example.org:8080', ...headers }, body: '{}' });
+  expect(response.status).toBe(302);
+  expect(response.headers['location']).toBe('http://dhis2.example.org:8080/dhis-web-login');
+  expect(standIn.allValues()).toEqual([]);
+  const legacy = newStandIn({ version: '2.40' }).handle({ method: 'GET', path: '/api/me', headers: { host: 'h' } });
+  expect(legacy.headers['location']).toBe('http://h/dhis-web-commons/security/login.action');
 });
 
 test.each([

@@ -184,7 +184,11 @@ test('over HTTP: an encoded key, and a 401 without credentials', async () => {
     expect(created.status).toBe(201);
     expect(await (await fetch(`${server.url}/api/dataStore/smc%20app/my%20key`, { headers: TOKEN_HEADERS })).text()).toBe('[1, 2]');
     expect(await (await fetch(`${server.url}/api/dataStore`, { headers: TOKEN_HEADERS })).json()).toEqual(['smc app']);
-    expect((await fetch(`${server.url}/api/dataStore`)).status).toBe(401);
+    expect((await fetch(`${server.url}/api/dataStore`, { headers: { 'x-requested-with': 'XMLHttpRequest' } })).status).toBe(401);
+    // A browser's navigation is sent to the login page instead (FormLoginBasicAuthenticationEntryPoint).
+    const navigation = await fetch(`${server.url}/api/dataStore`, { redirect: 'manual' });
+    expect(navigation.status).toBe(302);
+    expect(navigation.headers.get('location')).toBe(`${server.url}/dhis-web-login`);
   } finally {
     await server.close();
   }

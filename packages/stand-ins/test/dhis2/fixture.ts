@@ -136,7 +136,7 @@ export function post(
   );
 }
 
-export function get(standIn: Dhis2StandIn, path: string, query: Record<string, string | string[]> = {}, headers = TOKEN_HEADERS): Answer {
+export function get(standIn: Dhis2StandIn, path: string, query: Record<string, string | string[]> = {}, headers: Record<string, string> = TOKEN_HEADERS): Answer {
   return answer(standIn.handle({ method: 'GET', path, query, headers }));
 }
 

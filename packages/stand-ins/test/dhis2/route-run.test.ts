@@ -377,6 +377,38 @@ describe.each(['2.41', '2.42'])('DHIS2 %s', (version) => {
     expect(upstream.seen[0]?.headers['x-forwarded-user']).toBe('nurse');
   });
 
+  test('a browser session (the app through the data engine) is held to the same authorities; X-Forwarded-User is its username', async () => {
+    const login = async (username: string, password: string) => {
+      const response = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+        body: JSON.stringify({ username, password }),
+      });
+      return (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    };
+    server.standIn.addUser({ username: 'visitor', password: 'pw', authorities: ['F_DATAVALUE_ADD'] });
+    server.standIn.addUser({
+      username: 'awa',
+      password: 'pw',
+      userRoles: [{ id: 'RoleClinic1', name: 'Clinician', authorities: ['M_smcclinic', 'M_smc-clinic', 'F_DATAVALUE_ADD'] }],
+    });
+    // As app-runtime sends it: XHR, JSON, an empty Authorization header, the cookie.
+    const engine = (cookie: string) => ({ cookie, authorization: '', 'x-requested-with': 'XMLHttpRequest', accept: 'application/json', 'content-type': 'application/json' });
+    const refused = await fetch(`${server.url}/api/41/routes/app/run`, { method: 'POST', headers: engine(await login('visitor', 'pw')), body: '{"a":1}' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ errorCode: 'E1006' });
+    expect(upstream.seen).toEqual([]);
+
+    const cookie = await login('awa', 'pw');
+    const ran = await fetch(`${server.url}/api/41/routes/app/run`, { method: 'POST', headers: engine(cookie), body: '{"a":1}' });
+    expect(ran.status).toBe(200);
+    expect(upstream.seen[0]).toMatchObject({ method: 'POST', body: Buffer.from('{"a":1}') });
+    expect(upstream.seen[0]?.headers['x-forwarded-user']).toBe('awa');
+    // Neither the session cookie nor the (empty) Authorization header goes upstream.
+    expect(upstream.seen[0]?.headers.cookie).toBeUndefined();
+    expect(upstream.seen[0]?.headers.authorization).toBeUndefined();
+  });
+
   test('the creator of a route may run it without ALL', async () => {
     const clerk = { authorization: `ApiToken ${CLERK_TOKEN}` };
     await createRoute(server, { code: `mine${version.replace('.', '')}`, url: `${upstream.origin}/echo` }, clerk);
@@ -391,10 +423,12 @@ describe.each(['2.41', '2.42'])('DHIS2 %s', (version) => {
   });
 });
 
-test('2.42: a route whose url route.remote_servers_allowed does not permit answers 503 with no body (default https://*)', async () => {
-  const server = await startDhis2StandInServer({ version: '2.42' });
+test('2.42: a stored route whose url route.remote_servers_allowed no longer permits answers 503 with no body', async () => {
+  const server = await startDhis2StandInServer({ version: '2.42', routeRemoteServersAllowed: 'http://127.0.0.1:*' });
   try {
     await createRoute(server, { code: 'plain', url: `${upstream.origin}/echo` });
+    // dhis.conf edited back to the default (https://*) and the server restarted; the route stays stored.
+    server.standIn.routeRemoteServersAllowed = 'https://*';
     const response = await fetch(`${server.url}/api/routes/plain/run`, { headers: ADMIN });
     expect(response.status).toBe(503);
     expect(await response.text()).toBe('');

@@ -28,7 +28,7 @@ beforeEach(() => {
 
 async function viaFetch(baseUrl: string, path: string, init: RequestInit = {}) {
   const response = await fetch(`${baseUrl}${path}`, { headers: TOKEN_HEADERS, ...init });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
+  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text(), location: response.headers.get('location') };
 }
 
 test.each([
@@ -36,7 +36,12 @@ test.each([
   ['POST /api/41/dataValueSets', '/api/41/dataValueSets', { method: 'POST', body: JSON.stringify(payload) }],
   ['GET /api/me', '/api/me', {}],
   ['GET /api/dataValueSets (409)', `/api/dataValueSets?dataSet=${DATA_SET}`, {}],
-  ['POST without credentials (401)', '/api/dataValueSets', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }],
+  [
+    'POST without credentials, as XHR (401)',
+    '/api/dataValueSets',
+    { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' } },
+  ],
+  ['GET without credentials (302 to the login page)', '/api/me', { headers: {}, redirect: 'manual' as const }],
 ])('%s: msw, the HTTP server and a direct call answer byte for byte the same', async (_name, path, init) => {
   const direct = newStandIn();
   const url = new URL(path, 'http://direct');
@@ -53,8 +58,9 @@ test.each([
   const overMsw = await viaFetch(msw.baseUrl, path, init);
   for (const answer of [overHttp, overMsw]) {
     expect(answer.status).toBe(expected.status);
-    expect(answer.contentType).toBe(expected.headers['content-type']);
+    expect(answer.contentType).toBe(expected.headers['content-type'] ?? null);
     expect(answer.body).toBe(expected.body);
+    expect(answer.location?.replace(/^http:\/\/[^/]+/, '') ?? null).toBe(expected.headers['location']?.replace(/^http:\/\/[^/]+/, '') ?? null);
   }
 });
 

@@ -1,4 +1,4 @@
-// Fault injection for the FHIR stand-in, in the style of the DHIS2 stand-in's (dhis2/faults.ts),
+// Fault injection for the FHIR stand-in, in the style of the DHIS2 stand-in's (dhis2/dhis2-faults.ts),
 // so the FHIR delivery's retries can be tested: a 5xx from a proxy or the server (optionally after the
 // request took effect), a reset connection, an answer that never comes or comes late, and a
 // 412 Precondition Failed with an OperationOutcome, as a FHIR server gives when conditional criteria match
