@@ -76,7 +76,7 @@ const EnvSchema = z
     ROUTE_MIDDLEWARE_URL: url(['http:', 'https:']).default('http://middleware:8080'),
     ROUTE_AUTHORITIES: z
       .string()
-      .default('M_smc-clinic')
+      .default('M_smcclinic')
       .transform((value) => value.split(',').map((a) => a.trim()).filter((a) => a !== '')),
   })
   .superRefine((env, ctx) => {
