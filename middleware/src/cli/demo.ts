@@ -30,6 +30,7 @@ import { redactUrl } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
 import { startService, type RunningService } from '../service.js';
 import { generateEncounters } from '@smc-bridge/generator';
+import { APP_NAME, builtClinicianApp, openClinicianApp } from './demo-clinician-app.js';
 import { yesterday } from './yesterday.js';
 
 export interface DemoOptions {
@@ -88,7 +89,8 @@ async function startOnFreePort(config: Config, logger: ReturnType<typeof createL
 export async function runDemo(options: DemoOptions): Promise<void> {
   const env: Record<string, string | undefined> = { REDIS_PREFIX: DEMO_PREFIX, HOST: '127.0.0.1', ...process.env };
   const { key, entry } = createApiKey(SOURCE);
-  const config = loadConfig({ ...env, API_KEYS: [env['API_KEYS'], entry].filter(Boolean).join(',') });
+  const app = createApiKey('dhis2-app', 'app');
+  const config = loadConfig({ ...env, API_KEYS: [env['API_KEYS'], entry, app.entry].filter(Boolean).join(',') });
   const started = Date.now();
 
   console.log(`SMC bridge demo: ${options.encounters} generated encounters from ${options.facilities} facilities (seed ${options.seed})`);
@@ -114,7 +116,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const mappings = loadMappings(config.mappingsDir);
   // Without a DHIS2 of its own, the demo delivers to the DHIS2 stand-in: the metadata package is pushed into
   // it as into a real DHIS2 (smc-bridge metadata push), and the facilities become its org units.
-  const standIn = config.dhis2 === undefined ? await startDhis2StandInServer({}) : undefined;
+  // Kept running, the stand-in also serves the clinicians' app, so a newcomer can sign in and enter a visit.
+  const appDirectory = config.dhis2 === undefined && options.keepRunning ? builtClinicianApp((line) => console.log(line)) : undefined;
+  const standIn = config.dhis2 === undefined ? await startDhis2StandInServer(appDirectory ? { apps: [{ name: APP_NAME, directory: appDirectory }] } : {}) : undefined;
   const dhis2 = config.dhis2 ?? { url: standIn!.url, auth: { kind: 'token' as const, token: DEFAULT_PERSONAL_ACCESS_TOKEN }, apiVersion: DEFAULT_DHIS2_API_VERSION, timeoutMs: 30_000 };
   console.log(`  DHIS2: ${standIn ? `the built-in DHIS2 Web API stand-in at ${dhis2.url}` : dhis2.url}`);
   if (standIn) {
@@ -206,6 +210,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     } else {
       console.log(`The service keeps running (Ctrl-C stops it): ${base}/health  ${base}/metrics  ${base}/api/v1/openapi.json`);
       console.log(`Demo API key (valid until it stops): ${key}`);
+      if (standIn && appDirectory) {
+        const clinician = await openClinicianApp({ dhis2: standIn, middlewareUrl: base, appKey: app.key, facilityCodes: facilitiesOf(encounters).map((facility) => facility.code) });
+        console.log(`\nThe clinicians' DHIS2 app: open ${clinician.url} and sign in as ${clinician.username} / ${clinician.password}`);
+        console.log('  what you enter there goes through the DHIS2 Route to this middleware, and on to the DHIS2 values and the FHIR server above.');
+      }
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
