@@ -79,7 +79,7 @@ export const SettingsPage = () => {
             <h2>{i18n.t('Settings')}</h2>
             <section className={styles.group} aria-labelledby="practice-title">
                 <h3 id="practice-title">{i18n.t('Practice mode')}</h3>
-                <p>{i18n.t('For training: encounters entered in practice mode are marked as practice and never counted, and practice patients stay apart from real ones.')}</p>
+                <p>{i18n.t('Practice mode is for training. Encounters entered in it are marked as practice and never counted, and practice patients stay apart from real ones.')}</p>
                 <SwitchField
                     name="practice-mode"
                     label={i18n.t('Practice mode')}

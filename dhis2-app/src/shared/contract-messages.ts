@@ -70,7 +70,7 @@ const MESSAGES: [RegExp, Say][] = [
     [/^must be a phone number of 6–20 digits, optionally starting with \+$/, () => i18n.t('Enter a phone number of 6 to 20 digits, with + for a country code')],
     [/^must be an ICD-10 code such as B54 or A09\.0$/, () => i18n.t('Enter an ICD-10 code such as B54 or A09.0')],
     [/^must not contain control characters or invalid Unicode$/, () => i18n.t('Contains characters that cannot be stored; retype it')],
-    [/^use letters, digits, "\.", "_" or "-", starting with a letter or digit$/, () => i18n.t('Use only letters, digits, ".", "_" or "-", starting with a letter or digit')],
+    [/^use letters, digits, "\.", "_" or "-", starting with a letter or digit$/, () => i18n.t('Use only letters, digits, dots, underscores or hyphens, starting with a letter or digit')],
     [/^a delivery has at least one outcome$/, () => i18n.t('Enter the outcome of the birth')],
     [/^at least one dose is required$/, () => i18n.t('Enter at least one vaccine dose')],
     [/^Too big: expected string to have <=(\d+) characters$/, ([max]) => i18n.t('Too long; at most {{max}} characters', { max })],

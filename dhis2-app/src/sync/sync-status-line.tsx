@@ -31,7 +31,9 @@ export const SyncStatusLine = ({ status, waiting }: { status: SyncStatus; waitin
         case 'forbidden':
             return (
                 <NoticeBox warning title={i18n.t('No access to the SMC bridge')}>
-                    {i18n.t('Your DHIS2 user may not send encounters (authority M_smc-clinic). Ask your administrator. Nothing is lost meanwhile.')}
+                    {i18n.t('Your DHIS2 user may not send encounters (authority {{- authority}}). Ask your administrator. Nothing is lost meanwhile.', {
+                        authority: 'M_smc-clinic',
+                    })}
                 </NoticeBox>
             )
         case 'not-found':
