@@ -1,13 +1,14 @@
-// The form's check before saving: the shared contract's `validateEncounter`, on the whole encounter, the
-// same call the middleware makes. Nothing else decides validity.
-import { validateEncounter, type Encounter, type FieldError } from '@smc-bridge/contract'
+// The form's check before saving: the shared contract's `validateEncounter` on the whole encounter, the
+// same call the middleware makes (through checkWithContract, to name every problem at once).
+import type { Encounter, FieldError } from '@smc-bridge/contract'
+import { checkWithContract } from '../shared/contract-check'
 import { encounterCandidate, type EncounterDraft, type EncounterIdentity } from './encounter-draft'
 
 export type DraftCheck = { ok: true; encounter: Encounter } | { ok: false; errors: FieldError[] }
 
 export function checkDraft(draft: EncounterDraft, identity: EncounterIdentity, now: Date, recordedAt: string): DraftCheck {
     const { candidate, inputErrors } = encounterCandidate(draft, identity, recordedAt)
-    const result = validateEncounter(candidate, now)
+    const result = checkWithContract(candidate, now)
     if (result.ok && inputErrors.length === 0) {
         return result
     }

@@ -19,7 +19,14 @@ function tokenMatches(token: string, patient: PatientRecord, nameWords: string[]
     return patient.identifiers.some(({ value }) => foldForSearch(value).includes(token))
 }
 
+/** A query that is a number as people write phone numbers: "677 12 34", "+237-677". */
+const phoneDigits = (query: string) => (/^[\d\s+\-().]+$/.test(query) ? query.replace(/\D/g, '') : '')
+
 export function matchesQuery(patient: PatientRecord, query: string): boolean {
+    const digits = phoneDigits(query.trim())
+    if (digits.length >= 3 && (patient.phone ?? '').replace(/\D/g, '').includes(digits)) {
+        return true
+    }
     const tokens = wordsOf(query)
     if (tokens.length === 0) {
         return false

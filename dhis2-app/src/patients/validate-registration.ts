@@ -1,7 +1,8 @@
 // A registration is checked by the contract too: the patient must be one a consultation today could carry
 // (every rule on names, phone, birth date and age applies), so no encounter of theirs is refused later
 // for details typed at registration.
-import { validateEncounter, type FieldError, type Patient } from '@smc-bridge/contract'
+import type { FieldError, Patient } from '@smc-bridge/contract'
+import { checkWithContract } from '../shared/contract-check'
 import { offsetDateTime } from '../shared/local-date-time'
 import { SOURCE } from '../shared/smc-bridge-api'
 import { patientCandidate, type PatientDraft } from './patient-draft'
@@ -21,7 +22,7 @@ export function checkRegistration(draft: PatientDraft, identifiers: Patient['ide
         status: 'completed',
         patient: patientCandidate(draft, identifiers, inputErrors),
     }
-    const result = validateEncounter(probe, now)
+    const result = checkWithContract(probe, now)
     if (result.ok && inputErrors.length === 0) {
         return { ok: true, patient: result.encounter.patient }
     }

@@ -39,9 +39,9 @@ export async function renderClinic(ui: React.ReactElement = <ClinicApp />, setup
     if (route.allowedOrgUnits.size === 0) orgUnits.forEach((unit) => route.allowedOrgUnits.add(unit.id))
     if (setup.device) localStorage.setItem(`smc-clinic:${USER_ID}:device`, JSON.stringify(setup.device))
     await i18n.changeLanguage(setup.language ?? 'en')
-    const data = {
+    const data: React.ComponentProps<typeof CustomDataProvider>['data'] = {
         me: { id: USER_ID, username: 'efru', organisationUnits: orgUnits.map(({ id }) => ({ id })) },
-        organisationUnits: { organisationUnits: orgUnits },
+        organisationUnits: { organisationUnits: orgUnits as never },
         'dataStore/smc-clinic/settings': async () => {
             if (setup.sharedSettings) return setup.sharedSettings as never
             throw Object.assign(new Error('Not Found'), { details: { httpStatusCode: 404 } })
