@@ -7,6 +7,8 @@ const platformDefaults = require(path.join(path.dirname(require.resolve('@dhis2/
 module.exports = {
     testEnvironment: '<rootDir>/src/test-utils/jsdom-environment.js',
     setupFilesAfterEnv: ['<rootDir>/src/test-utils/setup-tests.ts'],
+    // Typing whole forms through user-event is slow on a busy 2-core machine.
+    testTimeout: 30000,
     testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.d2/', '<rootDir>/build/'],
     moduleNameMapper: {
         ...platformDefaults.moduleNameMapper,

@@ -121,7 +121,7 @@ export const EncounterForm = ({ initial, identity, clock, refusal, onSave, onCan
                         {draft.patient.sex ? `, ${sexLabel(draft.patient.sex)}` : ''}
                         {age ? `, ${age}` : ''}
                     </summary>
-                    <PatientFields value={draft.patient} onChange={(patient) => change({ ...draft, patient })} errors={placed} />
+                    {showPatient && <PatientFields value={draft.patient} onChange={(patient) => change({ ...draft, patient })} errors={placed} />}
                 </details>
             </section>
             {SECTIONS_BY_TYPE[draft.type].map((name) => {
