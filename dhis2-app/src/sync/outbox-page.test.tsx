@@ -40,7 +40,9 @@ test('each encounter’s state, in words', async () => {
     })
     window.location.hash = '#/outbox'
     // Nothing answers: the states are those the device holds.
-    await renderClinic(undefined, { route: new RouteFake().fail({ kind: 'offline' }, { kind: 'offline' }, { kind: 'offline' }) })
+    const route = new RouteFake()
+    route.offline = true
+    await renderClinic(undefined, { route })
     await screen.findByTestId('outbox-waiting')
     expect(rowOf('waiting').getByText('Saved on this device')).toBeInTheDocument()
     expect(rowOf('sent').getByText('Sent')).toBeInTheDocument()
@@ -50,7 +52,7 @@ test('each encounter’s state, in words', async () => {
     expect(rowOf('both').getByText('In DHIS2 and the FHIR record')).toBeInTheDocument()
     expect(rowOf('stale').getByText('Outdated')).toBeInTheDocument()
     expect(rowOf('stale').getByText(/A newer version \(3\) was saved on another device/)).toBeInTheDocument()
-    expect(await screen.findByText('Offline')).toBeInTheDocument()
+    expect(await screen.findByText('Offline', {}, { timeout: 5000 })).toBeInTheDocument()
 })
 
 test('a refusal says which field and what to do, in French too', async () => {

@@ -23,6 +23,12 @@ export interface ClinicSetup {
     language?: 'en' | 'fr'
     /** Practice mode, the chosen facility… as the device remembers them. */
     device?: Record<string, unknown>
+    /** DHIS2 itself cannot be reached (its API answers nothing). */
+    dhis2Offline?: boolean
+}
+
+const unreachable = async (): Promise<never> => {
+    throw Object.assign(new Error('An unknown network error occurred'), { type: 'network' })
 }
 
 export async function seedDevice({ patients = [], practicePatients = [], outbox = [] }: { patients?: PatientRecord[]; practicePatients?: PatientRecord[]; outbox?: OutboxRecord[] }) {
@@ -40,8 +46,8 @@ export async function renderClinic(ui: React.ReactElement = <ClinicApp />, setup
     if (setup.device) localStorage.setItem(`smc-clinic:${USER_ID}:device`, JSON.stringify(setup.device))
     await i18n.changeLanguage(setup.language ?? 'en')
     const data: React.ComponentProps<typeof CustomDataProvider>['data'] = {
-        me: { id: USER_ID, username: 'efru', organisationUnits: orgUnits.map(({ id }) => ({ id })) },
-        organisationUnits: { organisationUnits: orgUnits as never },
+        me: setup.dhis2Offline ? unreachable : { id: USER_ID, username: 'efru', organisationUnits: orgUnits.map(({ id }) => ({ id })) },
+        organisationUnits: setup.dhis2Offline ? unreachable : { organisationUnits: orgUnits as never },
         'dataStore/smc-clinic/settings': async () => {
             if (setup.sharedSettings) return setup.sharedSettings as never
             throw Object.assign(new Error('Not Found'), { details: { httpStatusCode: 404 } })

@@ -51,6 +51,8 @@ export class RouteFake {
     readonly allowedOrgUnits = new Set<string>()
     /** An extra refusal, beyond the contract (the middleware may know more). */
     refuse: (encounter: Encounter) => FieldError[] | undefined = () => undefined
+    /** While true, no request gets any answer (after the queued faults). */
+    offline = false
     now = () => new Date()
 
     /** Queues faults for the next requests, in order. */
@@ -73,7 +75,7 @@ export class RouteFake {
         const path = url.slice(url.indexOf('/api/routes/smc-bridge/run/') + '/api/routes/smc-bridge/run/'.length)
         const request: SentRequest = { method: init.method ?? 'GET', path, headers: { ...(init.headers as Record<string, string>) }, raw: init.body, json: decode(init.body) }
         this.requests.push(request)
-        const fault = this.faults.shift()
+        const fault = this.faults.shift() ?? (this.offline ? ({ kind: 'offline' } as const) : undefined)
         if (fault?.kind === 'offline') throw new TypeError('Failed to fetch')
         if (fault?.kind === 'hang') return new Promise<Response>(() => undefined)
         if (fault?.kind === 'status') return jsonAnswer(fault.status, fault.body ?? { title: 'fault', status: fault.status }, 'application/problem+json')
