@@ -20,6 +20,7 @@ function bundleComposition(): Plugin {
                     ? [
                           {
                               fileName: output.fileName,
+                              css: [...(output.viteMetadata?.importedCss ?? [])],
                               modules: Object.entries(output.modules).map(([id, module]) => ({
                                   id,
                                   code: module.code ?? '',
