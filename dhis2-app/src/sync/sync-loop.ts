@@ -202,8 +202,11 @@ export class SyncLoop {
             }
             await this.options.outbox.applyStatuses(answer.body.encounters ?? [])
         }
-        this.lastPollAt = now
-        this.report({ lastCheckedAt: this.clock().toISOString() })
+        if (waiting.length > 0) {
+            // Nothing followed yet: the next pass looks again, so a fresh send hears back soon.
+            this.lastPollAt = now
+            this.report({ lastCheckedAt: this.clock().toISOString() })
+        }
         return undefined
     }
 }
