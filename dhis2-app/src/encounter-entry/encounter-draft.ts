@@ -105,10 +105,10 @@ export function newDraft(type: EncounterType, { now, patient, practitioner, ancV
     }
 }
 
-const text = (value: string | number | undefined) => (value === undefined ? '' : String(value))
-
-/** The form's values for a past encounter, to change it (a new version) or withdraw it. */
-export function draftOfEncounter(encounter: Encounter, patient: PatientDraft): EncounterDraft {
+/** The form's values for a past encounter, to change it (a new version) or withdraw it; numbers are
+ * written with the decimal separator of the user's language. */
+export function draftOfEncounter(encounter: Encounter, patient: PatientDraft, decimalSeparator = '.'): EncounterDraft {
+    const text = (value: string | number | undefined) => (value === undefined ? '' : String(value).replace('.', decimalSeparator))
     const { date, time } = recordedWallClock(encounter.occurredAt)
     const draft = newDraft(encounter.type, { now: new Date(), patient, practitioner: encounter.practitioner })
     const common = new Set(commonDiagnoses().map((diagnosis) => diagnosis.code))

@@ -1,6 +1,7 @@
 // The encounter form per type, its defaults, a full save, and the contract's messages beside the fields.
 import { screen, waitFor, within } from '@testing-library/react'
-import { ENCOUNTER_TYPES, type EncounterType } from '@smc-bridge/contract'
+import { ENCOUNTER_TYPES, validateEncounter, type EncounterType } from '@smc-bridge/contract'
+import type userEvent from '@testing-library/user-event'
 import { openClinicDatabase } from '../shared/clinic-database'
 import { localDate } from '../shared/local-date-time'
 import { BAMBUI, patientRecord, USER_ID } from '../test-utils/fixtures'
@@ -44,6 +45,59 @@ test.each(ENCOUNTER_TYPES)('a %s shows its sections and no other', async (type) 
     await openForm(type)
     const shown = ALL_SECTIONS.filter((section) => screen.queryByTestId(`section-${section}`))
     expect(shown.sort()).toEqual([...SECTIONS[type]].sort())
+})
+
+type User = ReturnType<typeof userEvent.setup>
+
+/** What a health worker must enter for each type, beyond what the form fills in by itself. */
+const REQUIRED_ENTRY: Record<EncounterType, (user: User) => Promise<void>> = {
+    consultation: async (user) => user.selectOptions(field('Diagnosis 1'), 'B54'),
+    anc: async (user) => user.type(field('Gestational age (weeks)'), '20'),
+    delivery: async (user) => {
+        await user.click(screen.getByLabelText('Normal (vaginal)'))
+        await user.selectOptions(field('Outcome, baby 1'), 'live_birth')
+    },
+    postnatal: async (user) => user.type(field('Days since the delivery'), '6'),
+    malaria: async (user) => {
+        await user.click(screen.getByLabelText('Positive'))
+        await user.selectOptions(field('Antimalarial treatment'), 'act')
+    },
+    immunization: async (user) => {
+        await user.selectOptions(field('Vaccine 1'), 'bcg')
+        await user.type(field('Dose number, vaccine 1'), '1')
+    },
+    family_planning: async (user) => {
+        await user.selectOptions(field('Method'), 'pill')
+        await user.click(screen.getByLabelText('No'))
+    },
+    referral: async (user) => {
+        await user.type(field('Referred to (facility name)'), 'Hôpital de district de Bamenda')
+        await user.click(screen.getByLabelText('Urgent'))
+    },
+}
+
+/** The parts of the contract each type's encounter may carry beyond the visit and the patient. */
+const CONTRACT_SECTIONS: Record<EncounterType, string[]> = {
+    consultation: ['vitals', 'diagnoses', 'treatments'],
+    anc: ['anc', 'vitals', 'treatments'],
+    delivery: ['delivery'],
+    postnatal: ['postnatal', 'vitals'],
+    malaria: ['malaria', 'vitals', 'treatments'],
+    immunization: ['immunization', 'vitals'],
+    family_planning: ['familyPlanning'],
+    referral: ['referral', 'diagnoses'],
+}
+const VISIT_KEYS = ['schemaVersion', 'id', 'version', 'source', 'facility', 'occurredAt', 'recordedAt', 'type', 'status', 'patient', 'practitioner']
+
+test.each(ENCOUNTER_TYPES)('a %s saved with what it requires is an encounter the contract accepts', async (type) => {
+    const { user } = await openForm(type)
+    await REQUIRED_ENTRY[type](user)
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
+    const [record] = await outboxRecords()
+    expect(validateEncounter(record?.encounter, new Date())).toMatchObject({ ok: true })
+    const extra = Object.keys(record?.encounter ?? {}).filter((key) => !VISIT_KEYS.includes(key))
+    expect(extra.every((key) => CONTRACT_SECTIONS[type].includes(key))).toBe(true)
 })
 
 test('a malaria visit asks for temperature and weight only, and the test result once a test is chosen', async () => {

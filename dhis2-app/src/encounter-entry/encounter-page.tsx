@@ -87,7 +87,12 @@ export const ExistingEncounterPage = ({ id }: { id: string }) => {
         )
     }
     const { encounter } = record
-    const initial = draftOfEncounter(encounter, patientDraftOf(patient ?? { ...encounter.patient, key: '', facility: {}, encounters: [] }, localDate(clock())))
+    const decimalSeparator = new Intl.NumberFormat(i18n.language || 'en').formatToParts(1.5).find((part) => part.type === 'decimal')?.value ?? '.'
+    const initial = draftOfEncounter(
+        encounter,
+        patientDraftOf(patient ?? { ...encounter.patient, key: '', facility: {}, encounters: [] }, localDate(clock())),
+        decimalSeparator
+    )
     const identity: EncounterIdentity = {
         id: encounter.id,
         version: versionForChange(record),

@@ -12,8 +12,9 @@ export const KATI: OrganisationUnit = { id: 'Jtf34kNZhzP', code: 'ML_KK_KAT_CSCO
 /** A district: assigned to the user, but not a facility (no code). */
 export const DISTRICT: OrganisationUnit = { id: 'O6uvpzGd5pu', displayName: 'Bamenda district', level: 3, path: '/a/b/O6uvpzGd5pu' }
 
-/** An hour before the tests started: nothing the tests save is "in the future" of the real clock. */
-const VISIT_TIME = new Date(Date.now() - 60 * 60_000)
+/** An hour before the tests started, to the minute as the form records it: nothing the tests save is
+ * "in the future" of the real clock. */
+const VISIT_TIME = new Date(Math.floor((Date.now() - 60 * 60_000) / 60_000) * 60_000)
 
 /** A complete antenatal visit as the app makes it: every field the ANC form offers, filled in. */
 export function ancVisit(overrides: Partial<Encounter> = {}): Encounter {
@@ -75,11 +76,10 @@ export function patientRecord(overrides: Partial<PatientRecord> = {}): PatientRe
     }
 }
 
-/** A valid encounter of each type, with every field of its sections given. */
+/** A valid encounter of each type, as the app makes it: the sections its form shows, all given. */
 export function encounterOfType(type: Encounter['type']): Encounter {
     const base = ancVisit({ type, id: `enc-${type}` })
-    const { anc: _anc, ...withoutAnc } = base
-    const mother = { ...withoutAnc, type }
+    const { anc: _anc, vitals: _vitals, treatments: _treatments, ...mother } = base
     switch (type) {
         case 'anc':
             return base
@@ -95,9 +95,14 @@ export function encounterOfType(type: Encounter['type']): Encounter {
         case 'postnatal':
             return { ...mother, postnatal: { daysAfterDelivery: 6, subject: 'mother' }, vitals: { temperatureC: 36.9, systolicMmHg: 118, diastolicMmHg: 76 } }
         case 'malaria':
-            return { ...mother, malaria: { suspected: true, test: { method: 'rdt', result: 'positive' }, severe: false, treatment: 'act' }, vitals: { temperatureC: 38.9 } }
+            return {
+                ...mother,
+                malaria: { suspected: true, test: { method: 'rdt', result: 'positive' }, severe: true, treatment: 'act' },
+                vitals: { temperatureC: 38.9, weightKg: 58 },
+                treatments: ['paracetamol'],
+            }
         case 'immunization':
-            return { ...mother, immunization: { doses: [{ vaccine: 'td', doseNumber: 2 }], pregnant: true } }
+            return { ...mother, immunization: { doses: [{ vaccine: 'td', doseNumber: 2 }], pregnant: true }, vitals: { weightKg: 60 } }
         case 'family_planning':
             return { ...mother, familyPlanning: { method: 'implant', newUser: true } }
         case 'referral':
