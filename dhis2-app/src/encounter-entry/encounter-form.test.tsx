@@ -90,7 +90,7 @@ const CONTRACT_SECTIONS: Record<EncounterType, string[]> = {
 const VISIT_KEYS = ['schemaVersion', 'id', 'version', 'source', 'facility', 'occurredAt', 'recordedAt', 'type', 'status', 'patient', 'practitioner']
 
 test.each(ENCOUNTER_TYPES)('a %s saved with what it requires is an encounter the contract accepts', async (type) => {
-    const { user } = await openForm(type)
+    const { user, route } = await openForm(type)
     await REQUIRED_ENTRY[type](user)
     await user.click(screen.getByRole('button', { name: 'Save' }))
     expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
@@ -98,6 +98,8 @@ test.each(ENCOUNTER_TYPES)('a %s saved with what it requires is an encounter the
     expect(validateEncounter(record?.encounter, new Date())).toMatchObject({ ok: true })
     const extra = Object.keys(record?.encounter ?? {}).filter((key) => !VISIT_KEYS.includes(key))
     expect(extra.every((key) => CONTRACT_SECTIONS[type].includes(key))).toBe(true)
+    await waitFor(async () => expect((await outboxRecords())[0]).toMatchObject({ state: 'sent', targets: { dhis2: { state: 'accepted' } } }))
+    expect(route.held.has(record?.id ?? '')).toBe(true)
 })
 
 test('a malaria visit asks for temperature and weight only, and the test result once a test is chosen', async () => {
@@ -154,6 +156,8 @@ test('a full antenatal visit, typed and saved with Enter, goes to the outbox and
     expect(record?.encounter).not.toHaveProperty('training')
     expect(record?.encounter.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     await waitFor(() => expect(route.posted.map((encounter) => encounter.id)).toEqual([record?.id]))
+    // Then the sync loop asks where it stands.
+    await waitFor(async () => expect((await outboxRecords())[0]).toMatchObject({ state: 'sent', targets: { dhis2: { state: 'accepted' } } }))
 })
 
 test('an error appears beside its field in English', async () => {
@@ -191,7 +195,7 @@ test('a rule across fields is placed on the field to fix (a man at an antenatal 
 })
 
 test('the keyboard alone: the fields come in reading order, and Enter saves', async () => {
-    const { user } = await openForm('family_planning', { device: { practiceMode: false, lastPractitioner: { name: 'Esther Fru' } } })
+    const { user, route } = await openForm('family_planning', { device: { practiceMode: false, lastPractitioner: { name: 'Esther Fru' } } })
     expect(field('Date of the visit')).toHaveFocus()
     const order: string[] = []
     for (let step = 0; step < 8; step++) {
@@ -218,4 +222,6 @@ test('the keyboard alone: the fields come in reading order, and Enter saves', as
     expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
     const [record] = await outboxRecords()
     expect(record?.encounter.familyPlanning).toEqual({ method: 'implant', newUser: true })
+    await waitFor(async () => expect((await outboxRecords())[0]).toMatchObject({ state: 'sent', targets: { dhis2: { state: 'accepted' } } }))
+    expect(route.posted).toHaveLength(1)
 })
