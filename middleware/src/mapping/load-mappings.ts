@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fhirpath from 'fhirpath';
 import { skipWhenDataAbsent } from './absent-data.js';
+import { compileSubset } from './fhirpath-subset.js';
 import { parseAgeBand, type AgeBand } from './age-bands.js';
 import { loadFacilityTable, type FacilityTable } from '../mapping-files/facility-table.js';
 import { AggregateFileSchema, CategoriesFileSchema } from '../mapping-files/rule-file-schemas.js';
@@ -65,10 +66,17 @@ export interface Mappings {
 
 export const DEFAULT_CATEGORY_OPTION_COMBO = 'default';
 
-function compile(expression: string, onError: (message: string) => void): CompiledExpression {
+/**
+ * An expression compiled once: into closures when it lies in the subset rule conditions use
+ * (fhirpath-subset.ts), else by the fhirpath package; either way with the shortcut for encounters that lack
+ * every field it names.
+ */
+export function compileExpression(expression: string, onError: (message: string) => void): CompiledExpression {
   try {
     const compiled = fhirpath.compile(expression);
-    return skipWhenDataAbsent(expression, (encounter, environment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[]);
+    const general = (encounter: unknown, environment: ExpressionEnvironment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[];
+    const fast = compileSubset(expression, (encounter, environment) => general(encounter, environment as ExpressionEnvironment));
+    return skipWhenDataAbsent(expression, fast ? (encounter, environment) => fast(encounter, environment as Record<string, unknown>) : general);
   } catch (error) {
     onError(`FHIRPath does not parse: ${(error as Error).message.split('\n')[0]}`);
     return () => [];
@@ -112,7 +120,7 @@ export function loadMappings(directory: string): Mappings {
           fail(at, 'an option of an expression category needs a "when" expression');
           return { code: option.code };
         }
-        return { code: option.code, when: compile(option.when, (message) => fail([...at, 'when'], message)) };
+        return { code: option.code, when: compileExpression(option.when, (message) => fail([...at, 'when'], message)) };
       });
       if (categories.has(category.code)) fail(['categories', c, 'code'], `category "${category.code}" is defined twice`);
       categories.set(category.code, { code: category.code, match: category.match, options });
@@ -183,8 +191,8 @@ export function loadMappings(directory: string): Mappings {
         attributeOptionCombo: value.dataSet.attributeOptionCombo,
         dataElement: rule.dataElement,
         categoryCombo: combo,
-        when: compile(rule.when, (message) => fail(['when'], message)),
-        value: rule.value === 'count' ? 'count' : compile(rule.value, (message) => fail(['value'], message)),
+        when: compileExpression(rule.when, (message) => fail(['when'], message)),
+        value: rule.value === 'count' ? 'count' : compileExpression(rule.value, (message) => fail(['value'], message)),
       });
     });
   }

@@ -2,7 +2,16 @@
 // the place where the encounter happened: the date of `occurredAt` in the facility's time zone (an IANA
 // zone such as Africa/Douala), whatever UTC offset the timestamp was sent with. Without a zone, the offset
 // the timestamp carries stands in for it.
-import { DateTime, IANAZone } from 'luxon';
+import {
+  completedYears,
+  daysBetween,
+  formatCalendarDate,
+  isIanaTimeZone,
+  localCalendarDate,
+  minusCalendar,
+  parseCalendarDate,
+  type CalendarDate,
+} from './calendar.js';
 
 export type AgeUnit = 'years' | 'months' | 'weeks' | 'days';
 
@@ -14,21 +23,21 @@ export interface AgeSource {
 /** An IANA time zone name; undefined means "the offset the timestamp carries". */
 export type TimeZone = string | undefined;
 
-/** The encounter's instant as a wall-clock time in the facility's zone. Throws a RangeError (naming no input). */
-export function localDateTimeOf(isoDateTime: string, timeZone?: TimeZone): DateTime {
-  const parsed = DateTime.fromISO(isoDateTime, timeZone === undefined ? { setZone: true } : { zone: timeZone });
-  if (!parsed.isValid) throw new RangeError(`not an ISO date-time in zone ${timeZone ?? 'of its offset'} (${parsed.invalidReason ?? 'invalid'})`);
-  return parsed;
+/** The encounter's local calendar date in the facility's zone. Throws a RangeError (naming no input). */
+export function localDateFieldsOf(isoDateTime: string, timeZone?: TimeZone): CalendarDate {
+  const date = localCalendarDate(isoDateTime, timeZone);
+  if (date === undefined) throw new RangeError(`not an ISO date-time with an offset, or not a zone (${timeZone ?? 'its offset'})`);
+  return date;
 }
 
 /** The calendar date (YYYY-MM-DD) of an ISO date-time in the facility's zone. */
 export function localDateOf(isoDateTime: string, timeZone?: TimeZone): string {
-  return localDateTimeOf(isoDateTime, timeZone).toISODate() as string;
+  return formatCalendarDate(localDateFieldsOf(isoDateTime, timeZone));
 }
 
 /** Whether a name is an IANA time zone this runtime knows. */
 export function isTimeZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
+  return isIanaTimeZone(name);
 }
 
 export interface AgeAtEncounter {
@@ -43,21 +52,16 @@ export interface AgeAtEncounter {
 
 /** Everything about the patient's age at an encounter, with each date parsed once. */
 export function ageAt(patient: AgeSource, occurredAt: string, timeZone?: TimeZone): AgeAtEncounter {
-  const date = localDateOf(occurredAt, timeZone);
-  const encounterDate = DateTime.fromISO(date, { zone: 'utc' });
-  let birthDate = patient.birthDate;
-  if (birthDate === undefined && patient.estimatedAge !== undefined) {
+  const encounterDate = localDateFieldsOf(occurredAt, timeZone);
+  const date = formatCalendarDate(encounterDate);
+  let born = patient.birthDate !== undefined ? parseCalendarDate(patient.birthDate) : undefined;
+  if (patient.birthDate !== undefined && born === undefined) throw new RangeError('not a calendar date');
+  if (born === undefined && patient.estimatedAge !== undefined) {
     const { value, unit } = patient.estimatedAge;
-    birthDate = encounterDate.minus({ [unit]: value }).toISODate() as string;
+    born = minusCalendar(encounterDate, { [unit]: value });
   }
-  if (birthDate === undefined) return { date };
-  const born = DateTime.fromISO(birthDate, { zone: 'utc' });
-  return {
-    date,
-    birthDate,
-    years: Math.floor(encounterDate.diff(born, 'years').years),
-    days: Math.floor(encounterDate.diff(born, 'days').days),
-  };
+  if (born === undefined) return { date };
+  return { date, birthDate: formatCalendarDate(born), years: completedYears(born, encounterDate), days: daysBetween(born, encounterDate) };
 }
 
 /**
