@@ -11,8 +11,9 @@
 //   of earlier years) where there are any, so that a malaria season is not taken for an epidemic, and the
 //   trailing year otherwise;
 // - the flagged cell's own move, (x + ½)/(μ + ½) against its usual μ, must be within a factor of
-//   `SAME_MOVE` of the move of the other cells of its element (where it has any): a ×10 slip in one RDT
-//   cell during a real epidemic is still an error.
+//   `SAME_MOVE` of the move of the other cells of its element, or, for an element of one cell, of the
+//   signal's other conditions in the same direction (their median): a ×10 slip in one RDT cell, or in
+//   presumptive treatment, during a real epidemic is still an error.
 import type { Signal } from './config.js';
 import { formatCount } from './explanations.js';
 import type { CellSeries, IndexedHistory } from './facility-history.js';
@@ -74,9 +75,19 @@ export class SignalBook {
       });
       if (!holds) continue;
       const value = cell.values[index] as number;
-      const own = (value + 0.5) / (flagged.usual + 0.5);
-      const others = this.ratioToUsual([cell.dataElement], index, cell, true);
-      if (others !== undefined && Math.abs(Math.log(own / others)) > Math.log(SAME_MOVE)) continue;
+      const own = Math.log((value + 0.5) / (flagged.usual + 0.5));
+      // The move to compare with: the other cells of its element, or else the signal's conditions in the
+      // same direction that do not rest on this element alone (presumptive treatment rising in a stock-out
+      // is the signal itself; the same cell rising tenfold in an epidemic that raised the others 1.5-fold is not).
+      let others = this.ratioToUsual([cell.dataElement], index, cell, true);
+      if (others === undefined) {
+        const moves = signal.when
+          .filter((condition) => condition.change === direction && !(condition.dataElements.length === 1 && condition.dataElements[0] === cell.dataElement))
+          .map((condition) => this.ratioToUsual(condition.dataElements, index, cell))
+          .filter((ratio): ratio is number => ratio !== undefined);
+        if (moves.length > 0) others = moves.sort((a, b) => a - b)[moves.length >> 1];
+      }
+      if (others !== undefined && Math.abs(own - Math.log(others)) > Math.log(SAME_MOVE)) continue;
       return { id: signal.id, label: signal.label };
     }
     return undefined;
