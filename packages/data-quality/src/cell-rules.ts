@@ -105,7 +105,7 @@ export function judgeCell(context: CellContext, minScore: number): CellJudgement
   const check = { en: 'Check the value against the register.', fr: 'Vérifiez la valeur dans le registre.' };
 
   const outlier = z / thresholds.modifiedZ;
-  make('seasonal-outlier', outlier, outlier >= 2 ? 'critical' : 'warning', () => join(usualText(), rangeText(range()), check));
+  if (outlier >= minScore) make('seasonal-outlier', outlier, outlier >= 2 ? 'critical' : 'warning', () => join(usualText(), rangeText(range()), check));
   let historyOnly: CellVerdict | undefined;
   const historyOutlier = zHistory / thresholds.modifiedZ;
   if (byRelated && historyOutlier >= Math.max(1, minScore) && outlier < 1) {
@@ -119,24 +119,28 @@ export function judgeCell(context: CellContext, minScore: number): CellJudgement
       const slips = slipFactors(value, origins, model, thresholds.otherErrorWeight);
       const best = (kinds: readonly SlipKind[]) => bestOrigin(origins, kinds, model);
       const multiplicative = slips.multiplicative / Math.log(thresholds.multiplicativeBayesFactor);
-      make('multiplicative-error', multiplicative, 'critical', () => {
-        const origin = best(MULTIPLICATIVE);
-        return join(usualText(), rangeText(range()), origin ? slipSentence(origin) : { en: '', fr: '' });
-      });
-      const transposition = slips.transposition / Math.log(thresholds.transpositionBayesFactor);
-      make('digit-transposition', transposition, 'warning', () => {
-        const origin = best(['transposition'])?.origin;
-        return join(usualText(), rangeText(range()), {
-          en: `${formatCount(value)} may be ${origin} with two digits swapped.`,
-          fr: `${formatCount(value)} est peut-être ${origin} avec deux chiffres inversés.`,
+      if (multiplicative >= minScore) {
+        make('multiplicative-error', multiplicative, 'critical', () => {
+          const origin = best(MULTIPLICATIVE);
+          return join(usualText(), rangeText(range()), origin ? slipSentence(origin) : { en: '', fr: '' });
         });
-      });
-      if (sinceJanuary !== undefined) {
-        const cumulative = slips.cumulative / Math.log(thresholds.cumulativeBayesFactor);
+      }
+      const transposition = slips.transposition / Math.log(thresholds.transpositionBayesFactor);
+      if (transposition >= minScore) {
+        make('digit-transposition', transposition, 'warning', () => {
+          const origin = best(['transposition'])?.origin;
+          return join(usualText(), rangeText(range()), {
+            en: `${formatCount(value)} may be ${origin} with two digits swapped.`,
+            fr: `${formatCount(value)} est peut-être ${origin} avec deux chiffres inversés.`,
+          });
+        });
+      }
+      const cumulative = slips.cumulative / Math.log(thresholds.cumulativeBayesFactor);
+      if (sinceJanuary !== undefined && cumulative >= minScore) {
         make('cumulative-as-monthly', cumulative, 'critical', () =>
           join(usualText(), {
-            en: `It is close to the total since January (${formatCount(sinceJanuary)}) plus a usual month (${formatCount(history.mean)}): a year-to-date figure may have been entered instead of this month's.`,
-            fr: `Elle est proche du total depuis janvier (${formatCount(sinceJanuary)}) plus un mois habituel (${formatCount(history.mean)}) : un cumul depuis le début de l'année a peut-être été saisi à la place du chiffre du mois.`,
+            en: `It is close to the total since January (${formatCount(sinceJanuary)}) plus a usual month (${formatCount(model.mean)}): a year-to-date figure may have been entered instead of this month's.`,
+            fr: `Elle est proche du total depuis janvier (${formatCount(sinceJanuary)}) plus un mois habituel (${formatCount(model.mean)}) : un cumul depuis le début de l'année a peut-être été saisi à la place du chiffre du mois.`,
           }),
         );
       }

@@ -92,7 +92,7 @@ export function monthModels(history: IndexedHistory, book: ModelBook, index: num
     // not malaria), so they are taken over the same months of earlier years only, never a trailing year.
     const seasonal = baseline.window === 'seasonal' ? baseline : baselineAt(cell.values, index, thresholds, 'seasonal');
     if (!seasonal) continue;
-    const estimate = relatedEstimate(book.logs, i, book.relatedOf[i] as number[], seasonal.indexes, index, thresholds.minRelated, history.startMonth);
+    const estimate = relatedEstimate(book.logs, i, book.relatedOf[i] as number[], seasonal.indexes, index, thresholds.minRelated, history.startMonth, thresholds.relatedMonths);
     if (!estimate) continue;
     related[i] = estimate;
     const list = relatedByGroup.get(g) ?? [];

@@ -57,7 +57,7 @@ function screenIndexes(history: IndexedHistory, indexes: readonly number[], conf
       if (!cellModels) return;
       const judgement = judgeCell({ orgUnit: history.orgUnit, startMonth: history.startMonth, cell, index, thresholds, models: cellModels }, minScore);
       const { verdicts, historyOnly } = judgement;
-      const flagged = { cell, index, usual: cellModels.history.mean };
+      const flagged = { cell, index, model: cellModels.history };
       if (verdicts.length > 0) {
         const kept = options.strongestOnly ? [verdicts.reduce((best, verdict) => (verdict.score > best.score ? verdict : best))] : verdicts;
         const first = kept[0] as (typeof kept)[number];

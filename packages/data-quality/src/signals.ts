@@ -10,15 +10,18 @@
 // - each total is compared with its usual value over last year's same months ±1 (or the seasonal window
 //   of earlier years) where there are any, so that a malaria season is not taken for an epidemic, and the
 //   trailing year otherwise;
-// - the flagged cell's own move, (x + ½)/(μ + ½) against its usual μ, must be within a factor of
-//   `SAME_MOVE` of the move of the other cells of its element, or, for an element of one cell, of the
-//   signal's other conditions in the same direction (their median): a ×10 slip in one RDT cell, or in
-//   presumptive treatment, during a real epidemic is still an error.
+// - the flagged value must be plausible as its usual value moved as the others moved: with r the move of
+//   the other cells of its element (or, for an element of one cell, the median move of the signal's other
+//   conditions in the same direction), x must have a z of at most `SAME_MOVE_Z` under the cell's count
+//   model with its mean μ multiplied by r. A ×10 slip in one RDT cell, or in presumptive treatment, during
+//   a real epidemic is still an error; one RDT cell falling to 0 in a stock-out that cut the rest to a
+//   quarter is not.
 import type { Signal } from './config.js';
 import { formatCount } from './explanations.js';
 import type { CellSeries, IndexedHistory } from './facility-history.js';
 import type { CellRuleId, Flag } from './flag.js';
 import { baselineAt } from './outliers/seasonal-baseline.js';
+import { zAgainst, type CountModel } from './outliers/count-model.js';
 import type { ScreeningThresholds } from './defaults.js';
 
 /** A campaign (or any planned event) the ministry declared: rises in its elements and months are expected. */
@@ -31,15 +34,15 @@ export interface KnownEvent {
   orgUnits?: readonly string[];
 }
 
-/** The flagged cell: its series, its value's month and its usual value. */
+/** The flagged cell: its series, its value's month and its history count model. */
 export interface FlaggedCell {
   cell: CellSeries;
   index: number;
-  usual: number;
+  model: CountModel;
 }
 
-/** How far (as a factor) a cell's move may be from its element's other cells' and still be the same move. */
-export const SAME_MOVE = 3;
+/** The largest z of a value against its usual mean moved as the other cells moved, for the same move. */
+export const SAME_MOVE_Z = 3;
 
 export class SignalBook {
   private readonly ratios = new Map<string, number | undefined>();
@@ -75,7 +78,6 @@ export class SignalBook {
       });
       if (!holds) continue;
       const value = cell.values[index] as number;
-      const own = Math.log((value + 0.5) / (flagged.usual + 0.5));
       // The move to compare with: the other cells of its element, or else the signal's conditions in the
       // same direction that do not rest on this element alone (presumptive treatment rising in a stock-out
       // is the signal itself; the same cell rising tenfold in an epidemic that raised the others 1.5-fold is not).
@@ -87,7 +89,7 @@ export class SignalBook {
           .filter((ratio): ratio is number => ratio !== undefined);
         if (moves.length > 0) others = moves.sort((a, b) => a - b)[moves.length >> 1];
       }
-      if (others !== undefined && Math.abs(own - Math.log(others)) > Math.log(SAME_MOVE)) continue;
+      if (others !== undefined && zAgainst(value, { ...flagged.model, mean: Math.max(0.25, flagged.model.mean * others) }) > SAME_MOVE_Z) continue;
       return { id: signal.id, label: signal.label };
     }
     return undefined;

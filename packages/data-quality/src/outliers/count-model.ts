@@ -68,17 +68,42 @@ const CLIPPED_NORMAL_VARIANCE = 0.97756;
  * does not collapse when more than half the values agree and the rest do not (a trailing year of dry
  * months and a few peak months).
  */
-export function clippedSpread(values: readonly number[], centre?: number): number {
-  if (values.length === 0) return 0;
-  const middle = centre ?? median(values);
-  const robust = robustDeviation(values);
+export function clippedSpread(values: ArrayLike<number>, centre?: number): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const sorted = spreadScratch(n, 0);
+  for (let i = 0; i < n; i++) sorted[i] = values[i] as number;
+  sorted.subarray(0, n).sort();
+  const own = middleOf(sorted, n);
+  const deviations = spreadScratch(n, 1);
+  for (let i = 0; i < n; i++) deviations[i] = Math.abs((sorted[i] as number) - own);
+  deviations.subarray(0, n).sort();
+  const mad = middleOf(deviations, n);
+  let robust = 1.4826 * mad;
+  if (!(mad > 0)) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += deviations[i] as number;
+    robust = (1.2533 * total) / n;
+  }
+  const middle = centre ?? own;
   const limit = CLIP * robust;
   let squares = 0;
-  for (const value of values) {
-    const deviation = Math.min(Math.abs(value - middle), limit);
+  for (let i = 0; i < n; i++) {
+    const deviation = Math.min(Math.abs((sorted[i] as number) - middle), limit);
     squares += deviation * deviation;
   }
-  return Math.sqrt(squares / values.length / CLIPPED_NORMAL_VARIANCE);
+  return Math.sqrt(squares / n / CLIPPED_NORMAL_VARIANCE);
+}
+
+const spreadBuffers = [new Float64Array(64), new Float64Array(64)];
+function spreadScratch(n: number, which: 0 | 1): Float64Array {
+  if (n > (spreadBuffers[which] as Float64Array).length) spreadBuffers[which] = new Float64Array(n * 2);
+  return spreadBuffers[which] as Float64Array;
+}
+
+function middleOf(sorted: Float64Array, n: number): number {
+  const half = n >> 1;
+  return n % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
 }
 
 /** α̂ from the robust variance σ² of ln(v + ½) at mean μ: the part left once Poisson noise (≈ 1/(μ + ½)) is taken out. */
@@ -116,10 +141,15 @@ export function historyEstimate(baseline: Pick<Baseline, 'values' | 'indexes'>, 
 
 /** Each value less the median of the values of the other years; undefined unless there are two years or more. */
 export function leaveOneYearOut(values: readonly number[], years: readonly number[]): number[] | undefined {
-  const distinct = [...new Set(years)];
+  const distinct: number[] = [];
+  for (const year of years) if (!distinct.includes(year)) distinct.push(year);
   if (distinct.length < 2) return undefined;
-  const medians = new Map(distinct.map((year) => [year, median(values.filter((_, k) => years[k] !== year))]));
-  return values.map((value, k) => value - (medians.get(years[k] as number) as number));
+  const medians = distinct.map((year) => {
+    const others: number[] = [];
+    for (let k = 0; k < values.length; k++) if (years[k] !== year) others.push(values[k] as number);
+    return median(others);
+  });
+  return values.map((value, k) => value - (medians[distinct.indexOf(years[k] as number)] as number));
 }
 
 export interface Estimate {

@@ -69,7 +69,8 @@ function ensure(size: number, small: number): void {
  * The related-cells estimate for one cell: `logs[c]` holds ln(x + ½) of every cell by month (NaN where
  * not reported), `window` the month indexes of the cell's seasonal window, `related` the indexes (into
  * logs) of the other cells of its group, `startMonth` the month number of index 0 (for calendar years).
- * Undefined with fewer than `minRelated` usable related cells, fewer than three window months, or a split group.
+ * Undefined with fewer than `minRelated` usable related cells, fewer than `minMonths` window months (or,
+ * when more than three are asked for, a window within one calendar year), or a split group.
  */
 export function relatedEstimate(
   logs: readonly Float64Array[],
@@ -79,15 +80,18 @@ export function relatedEstimate(
   index: number,
   minRelated: number,
   startMonth = 0,
+  minMonths = 3,
 ): RelatedEstimate | undefined {
   const own = logs[cell] as Float64Array;
   const months: number[] = [];
   for (const s of window) if (!Number.isNaN(own[s] as number)) months.push(s);
   const m = months.length;
-  if (m < 3) return undefined;
+  if (m < Math.max(3, minMonths)) return undefined;
   const yearOf = months.map((s) => Math.floor((startMonth + s) / 12));
-  const years = [...new Set(yearOf)];
+  const years: number[] = [];
+  for (const year of yearOf) if (!years.includes(year)) years.push(year);
   const byYear = years.length >= 2;
+  if (minMonths > 3 && !byYear) return undefined;
   const minPairs = Math.max(3, Math.ceil(m / 2));
   ensure(related.length * Math.max(m, years.length), Math.max(m, related.length));
 
@@ -118,7 +122,7 @@ export function relatedEstimate(
       monthAt[base + r] = scratchTags[r] as number;
     }
     const ratio = medianOfSorted(sortedRatios, base, n);
-    const spread = clippedSpread(Array.from(scratchA.subarray(0, n)), ratio);
+    const spread = clippedSpread(scratchA.subarray(0, n), ratio);
     peers.push(peer);
     predictions.push(now + ratio);
     variances.push(spread * spread);
