@@ -28,8 +28,8 @@ export const SCREENING_DEFAULTS = {
    * log scale is at most this share of the history model's, and when the related cells' predictions
    * disagree this month at most `relatedAgreement` times as much as usual.
    */
-  relatedSharpness: 0.5,
-  relatedAgreement: 2,
+  relatedSharpness: 1,
+  relatedAgreement: 3,
   /** Window months (each predicted leaving its year out) the related model's spread must rest on. */
   relatedMonths: 9,
   /**

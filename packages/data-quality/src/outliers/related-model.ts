@@ -33,8 +33,8 @@ const FAR_PREDICTION = Math.log(3);
 const MAX_WEIGHT_SHARE = 1 / 3;
 /** The largest share of the related cells' weight that may be left out as far from the others. */
 const MAX_FAR_SHARE = 0.25;
-/** The smallest usual disagreement (ln units) a month's disagreement is divided by. */
-const MIN_DISAGREEMENT = 0.05;
+/** The smallest usual disagreement (ln units, a factor 1.16) a month's disagreement is divided by: with few related cells and little noise the usual one is a small, noisy number. */
+const MIN_DISAGREEMENT = 0.15;
 /** The smallest mean a model gives. */
 const MIN_MEAN = 0.25;
 
