@@ -202,7 +202,8 @@ for (const run of runs) {
 
 const shown = heldOut ?? tuning;
 const curves = [...names].map(([id, name]) => ({ name, points: precisionRecallCurve(shown.all.get(id) as Alert[], shown.truth) as CurvePoint[] }));
-writeFileSync(new URL('../docs/data-quality-pr-curve.png', import.meta.url), renderCurvePng(curves, shown.budget));
+const note = heldOut ? `Seeds ${heldOutRuns.map((run) => run.seed).join(', ')} (held out; tuned on ${tuningRun.seed}).` : `Seed ${tuningRun.seed}.`;
+writeFileSync(new URL('../docs/data-quality-pr-curve.png', import.meta.url), renderCurvePng(curves, shown.budget, note));
 
 const timing = runs.reduce(
   (total, run) => ({
