@@ -60,6 +60,11 @@ export interface CellJudgement {
   byRelated: boolean;
 }
 
+/**
+ * A flag's expected range: the counts with a z of at most this under the cell's model (the conventional
+ * outlier limit of a modified z), whatever the rule's own threshold.
+ */
+export const USUAL_Z = 3.5;
 /** Below this z under the model no slip can reach a Bayes factor worth reporting, so none is computed. */
 const SLIP_MIN_Z = 1.5;
 /** ln 10⁴: the log-uniform spread of other errors covers a value 100 times too small to 100 times too large. */
@@ -78,7 +83,7 @@ export function judgeCell(context: CellContext, minScore: number): CellJudgement
   const byRelated = related !== undefined;
   const verdicts: CellVerdict[] = [];
   let expected: { low: number; high: number } | undefined;
-  const range = () => (expected ??= plausibleRange(model, thresholds.modifiedZ));
+  const range = () => (expected ??= plausibleRange(model, USUAL_Z));
   const verdict = (ruleId: CellRuleId, strength: number, severity: Flag['severity'], explanation: () => Bilingual): CellVerdict => ({
     ruleId,
     score: strength,
@@ -138,7 +143,7 @@ export function judgeCell(context: CellContext, minScore: number): CellJudgement
       const cumulative = slips.cumulative / Math.log(thresholds.cumulativeBayesFactor);
       if (sinceJanuary !== undefined && cumulative >= minScore) {
         make('cumulative-as-monthly', cumulative, 'critical', () =>
-          join(usualText(), {
+          join(usualText(), rangeText(range()), {
             en: `It is close to the total since January (${formatCount(sinceJanuary)}) plus a usual month (${formatCount(model.mean)}): a year-to-date figure may have been entered instead of this month's.`,
             fr: `Elle est proche du total depuis janvier (${formatCount(sinceJanuary)}) plus un mois habituel (${formatCount(model.mean)}) : un cumul depuis le début de l'année a peut-être été saisi à la place du chiffre du mois.`,
           }),
@@ -235,13 +240,9 @@ function usualSentence(value: number, context: CellContext): Bilingual {
   if (!related || !relatedLabel) return sentence;
   const near = formatCount(Math.round(related.mean));
   return join(sentence, {
-    en: `${capitalise(relatedLabel.en)} of this month put it near ${near};`,
-    fr: `${capitalise(relatedLabel.fr)} de ce mois la situent vers ${near} ;`,
+    en: `${relatedLabel.en} put it near ${near} this month;`,
+    fr: `${relatedLabel.fr} la situent vers ${near} ce mois-ci ;`,
   });
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
