@@ -4,7 +4,7 @@ import { Resvg } from '@resvg/resvg-js';
 
 const COLOURS = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
-export function renderCurvePng(curves: { name: string; points: { precision: number; recall: number }[] }[], budget: number): Buffer {
+export function renderCurvePng(curves: { name: string; points: { precision: number; recall: number }[] }[], budget: number, note?: string): Buffer {
   const [width, height] = [900, 620];
   const plot = { left: 80, top: 60, right: 600, bottom: 540 };
   const x = (recall: number) => plot.left + recall * (plot.right - plot.left);
@@ -42,6 +42,7 @@ export function renderCurvePng(curves: { name: string; points: { precision: numb
     `<text x="${plot.right + 20}" y="${plot.top + 56 + curves.length * 26}" font-size="12" fill="#555">lowered from strict to lax; our default</text>`,
     `<text x="${plot.right + 20}" y="${plot.top + 72 + curves.length * 26}" font-size="12" fill="#555">raises ${budget} alerts (the shared budget).</text>`,
   );
+  if (note) parts.push(`<text x="${plot.right + 20}" y="${plot.top + 100 + curves.length * 26}" font-size="12" fill="#555">${escape(note)}</text>`);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">${parts.join('')}</svg>`;
   return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
 }

@@ -1,16 +1,30 @@
-// The rules that judge one cell's value at one month against that cell's own earlier months: the seasonal
-// robust outlier, the multiplicative and transposition keying errors, a cumulative figure entered as a
-// monthly one, the same value repeated, and a sudden zero. Each gives a strength (1 at its threshold) and
-// its flag; the screening keeps those at or above the strength it was asked for.
+// The rules that judge one cell's value at one month: the outlier and keying-slip rules against the cell's
+// count models (outliers/count-model.ts), a value repeated, and a sudden zero. Each gives a strength (1 at
+// its threshold) and its flag; the screening keeps those at or above the strength it was asked for.
+//
+// A value is judged by one count model: its related model where that is trusted (month-models.ts), its
+// history model otherwise.
+// - seasonal-outlier: z, the standard-normal z with the value's one-sided tail under the model, flagged
+//   above `modifiedZ`;
+// - the keying slips (outliers/digit-errors.ts slipOrigins): the Bayes factor
+//     BF = Σ P(x | origin, slip)·P(origin) ÷ (P(x) + w·g(x))
+//   where P is the model's negative binomial, and g(x) = 1 / ((x + 1)·ln 10⁴) a log-uniform spread of
+//   other errors (a value up to 100 times off either way), with weight w = `otherErrorWeight`, so that a
+//   gross outlier is not credited to whichever slip moves it nearest the usual value. Multiplicative slips
+//   (×10, ÷10, a digit keyed twice) use the mean of their three likelihoods. Strength ln BF / ln(threshold).
+// A value that its history model calls an outlier but its trusted related model does not — the related
+// cells moved with it — is not an error; screen.ts reports it as a signal when a configured signal (an
+// epidemic, a stock-out) holds.
 import { logPoissonProbability } from './counting-noise.js';
 import type { ScreeningThresholds } from './defaults.js';
 import { baselineWindow, formatCount, join, rangeText, sizeAgainstUsual } from './explanations.js';
 import type { CellSeries } from './facility-history.js';
 import type { Bilingual, CellRuleId, Flag } from './flag.js';
 import { periodOf } from './periods.js';
-import { adjacentTranspositions, multiplicativeOrigins, multiplicativeScore } from './outliers/digit-errors.js';
-import { expectedRange, outlierScore, poissonLambda, robustScale } from './outliers/robust-score.js';
-import { baselineAt, type Baseline } from './outliers/seasonal-baseline.js';
+import { logProbabilityOf, logZeroProbability, plausibleRange, zAgainst, type CountModel } from './outliers/count-model.js';
+import { slipOrigins, type SlipKind, type SlipOrigin } from './outliers/digit-errors.js';
+import { poissonLambda } from './outliers/robust-score.js';
+import type { Baseline } from './outliers/seasonal-baseline.js';
 
 export interface CellVerdict {
   ruleId: CellRuleId;
@@ -19,92 +33,123 @@ export interface CellVerdict {
   flag: () => Flag;
 }
 
+export interface CellModels {
+  /** The primary window (the seasonal one once there are two years of history). */
+  baseline: Baseline;
+  history: CountModel;
+  /** The related cells' model, given only where it is trusted to judge the value instead. */
+  related?: CountModel;
+  /** How a flag names the related cells ("the other malaria cells"). */
+  relatedLabel?: Bilingual;
+}
+
 export interface CellContext {
   orgUnit: string;
   startMonth: number;
   cell: CellSeries;
   index: number;
   thresholds: ScreeningThresholds;
+  models: CellModels;
 }
 
-export function judgeCell(context: CellContext, minScore: number): CellVerdict[] {
-  const { cell, index, thresholds } = context;
+export interface CellJudgement {
+  verdicts: CellVerdict[];
+  /** The outlier verdict of the history model alone, when the related model explains the value. */
+  historyOnly?: CellVerdict;
+  /** Whether the related model judged the value (alone). */
+  byRelated: boolean;
+}
+
+/**
+ * A flag's expected range: the counts with a z of at most this under the cell's model (the conventional
+ * outlier limit of a modified z), whatever the rule's own threshold.
+ */
+export const USUAL_Z = 3.5;
+/** Below this z under the model no slip can reach a Bayes factor worth reporting, so none is computed. */
+const SLIP_MIN_Z = 1.5;
+/** ln 10⁴: the log-uniform spread of other errors covers a value 100 times too small to 100 times too large. */
+const OTHER_ERROR_SPAN = Math.log(1e4);
+const MULTIPLICATIVE: readonly SlipKind[] = ['times-10', 'divided-by-10', 'extra-digit'];
+
+export function judgeCell(context: CellContext, minScore: number): CellJudgement {
+  const { cell, index, thresholds, models } = context;
   const value = cell.values[index];
-  if (value === null || value === undefined) return [];
-  const baseline = baselineAt(cell.values, index, thresholds);
-  if (!baseline) return [];
-  // The value must stand out against both windows: against the last twelve months too, since a level that
-  // moved since earlier years (a new health worker, a growing catchment) shifts every month against the
-  // seasonal window; and, in a second year of history, against last year's same months too, since a
-  // malaria peak stands out against the trailing year.
-  const primary = outlierScore(value, baseline);
-  const other = baselineAt(cell.values, index, thresholds, baseline.window === 'seasonal' ? 'trailing' : 'seasonal');
-  const score = other ? { ...primary, z: Math.min(primary.z, outlierScore(value, other).z) } : primary;
-  const direction = value >= score.usual ? 'rise' : 'fall';
+  if (value === null || value === undefined) return { verdicts: [], byRelated: false };
+  const { baseline, history, related } = models;
+  const model = related ?? history;
+  const zHistory = zAgainst(value, history);
+  const z = related ? zAgainst(value, related) : zHistory;
+  const direction = value >= history.mean ? 'rise' : 'fall';
+  const byRelated = related !== undefined;
   const verdicts: CellVerdict[] = [];
   let expected: { low: number; high: number } | undefined;
-  const range = () => (expected ??= expectedRange(baseline, thresholds.modifiedZ));
-  const make = (ruleId: CellRuleId, strength: number, severity: Flag['severity'], explanation: () => Bilingual) => {
-    if (!(strength >= minScore)) return;
-    verdicts.push({
+  const range = () => (expected ??= plausibleRange(model, USUAL_Z));
+  const verdict = (ruleId: CellRuleId, strength: number, severity: Flag['severity'], explanation: () => Bilingual): CellVerdict => ({
+    ruleId,
+    score: strength,
+    direction,
+    flag: () => ({
       ruleId,
+      kind: 'error',
+      severity,
+      orgUnit: context.orgUnit,
+      period: periodOf(context.startMonth + index),
+      dataElement: cell.dataElement,
+      categoryOptionCombo: cell.categoryOptionCombo,
+      cells: [{ dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo }],
+      value,
+      expected: range(),
       score: strength,
-      direction,
-      flag: () => ({
-        ruleId,
-        kind: 'error',
-        severity,
-        orgUnit: context.orgUnit,
-        period: periodOf(context.startMonth + index),
-        dataElement: cell.dataElement,
-        categoryOptionCombo: cell.categoryOptionCombo,
-        cells: [{ dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo }],
-        value,
-        expected: range(),
-        score: strength,
-        explanation: explanation(),
-      }),
-    });
-  };
-  const usualText = () => usualSentence(value, baseline, context);
-
-  const outlier = score.z / thresholds.modifiedZ;
-  make('seasonal-outlier', outlier, outlier >= 2 ? 'critical' : 'warning', () =>
-    join(usualText(), rangeText(range()), { en: 'Check the value against the register.', fr: 'Vérifiez la valeur dans le registre.' }),
-  );
-
-  const fits = (origin: number) => outlierScore(origin, baseline).z <= thresholds.fitZ;
-  const ratioAgainst = (usual: number) => multiplicativeScore(value, usual, thresholds.multiplicativeRatio, thresholds.multiplicativeMinDifference);
-  const byRatio = Math.min(ratioAgainst(score.usual), other ? ratioAgainst(other.median) : Infinity);
-  const byEdit = score.z >= thresholds.keyingZ && multiplicativeOrigins(value).some(fits) ? score.z / thresholds.keyingZ : 0;
-  const multiplicative = Math.max(byRatio, byEdit);
-  make('multiplicative-error', multiplicative, 'critical', () =>
-    join(usualText(), rangeText(range()), {
-      en: 'A digit too many or too few (×10, ÷10) is likely.',
-      fr: 'Un chiffre en trop ou en moins (×10, ÷10) est probable.',
+      explanation: explanation(),
     }),
-  );
+  });
+  const make = (ruleId: CellRuleId, strength: number, severity: Flag['severity'], explanation: () => Bilingual) => {
+    if (strength >= minScore) verdicts.push(verdict(ruleId, strength, severity, explanation));
+  };
+  const usualText = () => usualSentence(value, context);
+  const check = { en: 'Check the value against the register.', fr: 'Vérifiez la valeur dans le registre.' };
 
-  if (score.z >= thresholds.transpositionZ) {
-    const fit = adjacentTranspositions(value).find(fits);
-    if (fit !== undefined) {
-      make('digit-transposition', score.z / thresholds.transpositionZ, 'warning', () =>
-        join(usualText(), rangeText(range()), {
-          en: `${formatCount(value)} may be ${fit} with two digits swapped.`,
-          fr: `${formatCount(value)} est peut-être ${fit} avec deux chiffres inversés.`,
-        }),
-      );
-    }
+  const outlier = z / thresholds.modifiedZ;
+  if (outlier >= minScore) make('seasonal-outlier', outlier, outlier >= 2 ? 'critical' : 'warning', () => join(usualText(), rangeText(range()), check));
+  let historyOnly: CellVerdict | undefined;
+  const historyOutlier = zHistory / thresholds.modifiedZ;
+  if (byRelated && historyOutlier >= Math.max(1, minScore) && outlier < 1) {
+    historyOnly = verdict('seasonal-outlier', historyOutlier, 'info', () => join(usualText(), rangeText(range())));
   }
 
-  const cumulative = cumulativeMatch(cell.values, index, context.startMonth, baseline);
-  if (cumulative && value > score.usual && score.z >= thresholds.cumulativeZ) {
-    make('cumulative-as-monthly', score.z / thresholds.cumulativeZ, 'critical', () =>
-      join(usualText(), {
-        en: `It is close to the total since January (${formatCount(cumulative.sinceJanuary)}) plus a usual month (${formatCount(score.usual)}): a year-to-date figure may have been entered instead of this month's.`,
-        fr: `Elle est proche du total depuis janvier (${formatCount(cumulative.sinceJanuary)}) plus un mois habituel (${formatCount(score.usual)}) : un cumul depuis le début de l'année a peut-être été saisi à la place du chiffre du mois.`,
-      }),
-    );
+  if (z >= SLIP_MIN_Z) {
+    const sinceJanuary = yearToDate(cell.values, index, context.startMonth);
+    const origins = slipOrigins(value, sinceJanuary);
+    if (origins.length > 0) {
+      const slips = slipFactors(value, origins, model, thresholds.otherErrorWeight);
+      const best = (kinds: readonly SlipKind[]) => bestOrigin(origins, kinds, model);
+      const multiplicative = slips.multiplicative / Math.log(thresholds.multiplicativeBayesFactor);
+      if (multiplicative >= minScore) {
+        make('multiplicative-error', multiplicative, 'critical', () => {
+          const origin = best(MULTIPLICATIVE);
+          return join(usualText(), rangeText(range()), origin ? slipSentence(origin) : { en: '', fr: '' });
+        });
+      }
+      const transposition = slips.transposition / Math.log(thresholds.transpositionBayesFactor);
+      if (transposition >= minScore) {
+        make('digit-transposition', transposition, 'warning', () => {
+          const origin = best(['transposition'])?.origin;
+          return join(usualText(), rangeText(range()), {
+            en: `${formatCount(value)} may be ${origin} with two digits swapped.`,
+            fr: `${formatCount(value)} est peut-être ${origin} avec deux chiffres inversés.`,
+          });
+        });
+      }
+      const cumulative = slips.cumulative / Math.log(thresholds.cumulativeBayesFactor);
+      if (sinceJanuary !== undefined && cumulative >= minScore) {
+        make('cumulative-as-monthly', cumulative, 'critical', () =>
+          join(usualText(), rangeText(range()), {
+            en: `It is close to the total since January (${formatCount(sinceJanuary)}) plus a usual month (${formatCount(model.mean)}): a year-to-date figure may have been entered instead of this month's.`,
+            fr: `Elle est proche du total depuis janvier (${formatCount(sinceJanuary)}) plus un mois habituel (${formatCount(model.mean)}) : un cumul depuis le début de l'année a peut-être été saisi à la place du chiffre du mois.`,
+          }),
+        );
+      }
+    }
   }
 
   const run = repeatRun(cell.values, index);
@@ -117,28 +162,94 @@ export function judgeCell(context: CellContext, minScore: number): CellVerdict[]
   }
 
   if (value === 0 && steadyBefore(cell.values, index, thresholds.steadyMonths)) {
-    make('sudden-zero', score.usual / -Math.log(thresholds.suddenZeroProbability), 'warning', () => ({
-      en: `0 after ${thresholds.steadyMonths} months or more of non-zero reports (usually ${formatCount(score.usual)}). Check whether the service stopped (stock-out, staff away) or the value is missing rather than zero.`,
-      fr: `0 après au moins ${thresholds.steadyMonths} mois de valeurs non nulles (habituellement ${formatCount(score.usual)}). Vérifiez si le service s'est arrêté (rupture de stock, personnel absent) ou si la valeur manque plutôt qu'elle n'est nulle.`,
+    const logZero = logZeroProbability(model);
+    make('sudden-zero', logZero / Math.log(thresholds.suddenZeroProbability), 'warning', () => ({
+      en: `0 after ${thresholds.steadyMonths} months or more of non-zero reports (usually ${formatCount(baseline.median)}). Check whether the service stopped (stock-out, staff away) or the value is missing rather than zero.`,
+      fr: `0 après au moins ${thresholds.steadyMonths} mois de valeurs non nulles (habituellement ${formatCount(baseline.median)}). Vérifiez si le service s'est arrêté (rupture de stock, personnel absent) ou si la valeur manque plutôt qu'elle n'est nulle.`,
     }));
   }
-  return verdicts;
+  return historyOnly ? { verdicts, historyOnly, byRelated } : { verdicts, byRelated };
 }
 
-function usualSentence(value: number, baseline: Baseline, context: CellContext): Bilingual {
-  const size = sizeAgainstUsual(value, baseline.median);
-  const window = baselineWindow(baseline, context.startMonth, context.index);
+/** ln of the Bayes factors of the three slip rules under the model. */
+export function slipFactors(
+  value: number,
+  origins: readonly SlipOrigin[],
+  model: CountModel,
+  otherErrorWeight: number,
+): { multiplicative: number; transposition: number; cumulative: number } {
+  const otherError = Math.log(otherErrorWeight) - Math.log(value + 1) - Math.log(OTHER_ERROR_SPAN);
+  const asCount = logAdd(logProbabilityOf(value, model), otherError);
+  let multiplicative = -Infinity;
+  let transposition = -Infinity;
+  let cumulative = -Infinity;
+  for (const origin of origins) {
+    const term = Math.log(origin.chance) + logProbabilityOf(origin.origin, model);
+    if (origin.kind === 'transposition') transposition = logAdd(transposition, term);
+    else if (origin.kind === 'cumulative') cumulative = logAdd(cumulative, term);
+    else multiplicative = logAdd(multiplicative, term);
+  }
   return {
-    en: `${formatCount(value)} is ${size.en} this facility's usual count ${window.en}, median ${formatCount(baseline.median)};`,
-    fr: `${formatCount(value)} vaut ${size.fr} la valeur habituelle de cette formation sanitaire ${window.fr}, médiane ${formatCount(baseline.median)} ;`,
+    multiplicative: multiplicative - Math.log(MULTIPLICATIVE.length) - asCount,
+    transposition: transposition - asCount,
+    cumulative: cumulative - asCount,
   };
 }
 
+/** ln(e^a + e^b) without overflow. */
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+function bestOrigin(origins: readonly SlipOrigin[], kinds: readonly SlipKind[], model: CountModel): SlipOrigin | undefined {
+  let best: SlipOrigin | undefined;
+  let bestLog = -Infinity;
+  for (const origin of origins) {
+    if (!kinds.includes(origin.kind)) continue;
+    const log = Math.log(origin.chance) + logProbabilityOf(origin.origin, model);
+    if (log > bestLog) {
+      bestLog = log;
+      best = origin;
+    }
+  }
+  return best;
+}
+
+function slipSentence(origin: SlipOrigin): Bilingual {
+  const value = formatCount(origin.origin);
+  switch (origin.kind) {
+    case 'times-10':
+      return { en: `It is likely ${value} keyed with a zero too many (×10).`, fr: `C'est probablement ${value} saisi avec un zéro de trop (×10).` };
+    case 'divided-by-10':
+      return { en: `It is likely about ${value} keyed with a digit missing (÷10).`, fr: `C'est probablement environ ${value} saisi avec un chiffre en moins (÷10).` };
+    default:
+      return { en: `It is likely ${value} with a digit keyed twice.`, fr: `C'est probablement ${value} avec un chiffre tapé deux fois.` };
+  }
+}
+
+function usualSentence(value: number, context: CellContext): Bilingual {
+  const { baseline, related, relatedLabel } = context.models;
+  const size = sizeAgainstUsual(value, baseline.median);
+  const window = baselineWindow(baseline, context.startMonth, context.index);
+  const sentence = {
+    en: `${formatCount(value)} is ${size.en} this facility's usual count ${window.en}, median ${formatCount(baseline.median)};`,
+    fr: `${formatCount(value)} vaut ${size.fr} la valeur habituelle de cette formation sanitaire ${window.fr}, médiane ${formatCount(baseline.median)} ;`,
+  };
+  if (!related || !relatedLabel) return sentence;
+  const near = formatCount(Math.round(related.mean));
+  return join(sentence, {
+    en: `${relatedLabel.en} put it near ${near} this month;`,
+    fr: `${relatedLabel.fr} la situent vers ${near} ce mois-ci ;`,
+  });
+}
+
 /**
- * A year-to-date figure: at least two earlier months of this calendar year reported, adding up to at
- * least one usual month, and the value within the noise of their sum plus a usual month.
+ * The sum of this calendar year's earlier months, from March on with at least two of them reported and
+ * adding up to at least 1: what a year-to-date figure entered as this month would add to it.
  */
-function cumulativeMatch(values: readonly (number | null)[], index: number, startMonth: number, baseline: Baseline) {
+export function yearToDate(values: readonly (number | null)[], index: number, startMonth: number): number | undefined {
   const monthOfYear = (startMonth + index) % 12;
   if (monthOfYear < 2) return undefined;
   let sinceJanuary = 0;
@@ -149,12 +260,7 @@ function cumulativeMatch(values: readonly (number | null)[], index: number, star
     sinceJanuary += value;
     reported++;
   }
-  if (reported < 2 || sinceJanuary < Math.max(baseline.median, 1)) return undefined;
-  const value = values[index] as number;
-  const expected = sinceJanuary + baseline.median;
-  const noise = Math.max(robustScale(baseline), Math.sqrt(poissonLambda(baseline.median)));
-  const tolerance = Math.max(1.5 * noise, 0.1 * expected, 1);
-  return Math.abs(value - expected) <= tolerance ? { sinceJanuary } : undefined;
+  return reported >= 2 && sinceJanuary >= 1 ? sinceJanuary : undefined;
 }
 
 /** How many months running, ending at index, hold exactly this value (every one reported). */

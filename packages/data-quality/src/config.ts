@@ -47,6 +47,16 @@ export const SignalSchema = z.strictObject({
     .describe('flags on these elements, in this direction, become this signal instead of errors'),
 });
 
+export const GroupSchema = z.strictObject({
+  id,
+  description: z.string().optional(),
+  label: z.strictObject({ en: z.string().min(1), fr: z.string().min(1) }).describe('how a flag names the group: "the other malaria cells"'),
+  dataElements: z
+    .array(code)
+    .min(2)
+    .describe('elements that move together (season, epidemics, a busy year): each cell is predicted from the others'),
+});
+
 const RelatedIndicatorSchema = z.strictObject({
   id,
   description: z.string().optional(),
@@ -66,6 +76,7 @@ const scorecardShape = Object.fromEntries(
 export const DataQualityConfigSchema = z.strictObject({
   relations: z.array(LogicalRelationSchema).default([]),
   signals: z.array(SignalSchema).default([]),
+  groups: z.array(GroupSchema).default([]),
   screening: z.strictObject(screeningShape).prefault({}),
   scorecard: z
     .strictObject({ ...scorecardShape, relatedIndicators: z.array(RelatedIndicatorSchema).default([]) })
@@ -76,6 +87,7 @@ export type DataQualityConfig = z.infer<typeof DataQualityConfigSchema>;
 export type LogicalRelation = z.infer<typeof LogicalRelationSchema>;
 export type Operand = z.infer<typeof OperandSchema>;
 export type Signal = z.infer<typeof SignalSchema>;
+export type Group = z.infer<typeof GroupSchema>;
 export type RelatedIndicator = z.infer<typeof RelatedIndicatorSchema>;
 
 export interface ConfigProblem {
@@ -126,6 +138,23 @@ export function parseDataQualityConfig(text: string, file: string): DataQualityC
   const duplicate = firstDuplicate(parsed.data.relations.map((relation) => relation.id));
   if (duplicate !== undefined) {
     throw new DataQualityConfigError([{ file, line: lineOf(['relations', duplicate.index, 'id']), path: `relations[${duplicate.index}].id`, message: `relation id "${duplicate.value}" is used twice` }]);
+  }
+  const grouped = new Map<string, number>();
+  for (const [index, group] of parsed.data.groups.entries()) {
+    for (const [position, dataElement] of group.dataElements.entries()) {
+      const earlier = grouped.get(dataElement);
+      if (earlier !== undefined) {
+        throw new DataQualityConfigError([
+          {
+            file,
+            line: lineOf(['groups', index, 'dataElements', position]),
+            path: `groups[${index}].dataElements[${position}]`,
+            message: `${dataElement} is already in group "${parsed.data.groups[earlier]?.id}": a data element belongs to one group`,
+          },
+        ]);
+      }
+      grouped.set(dataElement, index);
+    }
   }
   return parsed.data;
 }

@@ -3,8 +3,13 @@
 // for the ones this package introduces.
 
 export const SCREENING_DEFAULTS = {
-  /** Modified z above which a value is an outlier (Iglewicz–Hoaglin; DHIS2 and the WHO DQ Tool use 3.5). */
-  modifiedZ: 3.5,
+  /**
+   * z (the standard-normal z with the same one-sided tail) above which a value is an outlier against its
+   * negative-binomial count model. Higher than the 3.5 of a modified z (Iglewicz–Hoaglin; DHIS2, the WHO DQ
+   * Tool): the keying-slip rules find the slips, and this rule is left the gross errors no slip explains;
+   * set on the benchmark's tuning seed.
+   */
+  modifiedZ: 5,
   /** Previous years whose same calendar month ±1 make the seasonal baseline (C-SUM uses 5). */
   seasonalYears: 5,
   /** Months of history before the seasonal baseline is used; with less, the trailing months are. */
@@ -12,18 +17,36 @@ export const SCREENING_DEFAULTS = {
   trailingMonths: 12,
   /** Fewer reported baseline values than this and a cell is not scored. */
   minBaselineValues: 6,
-  /** x / usual ≥ ratio or ≤ 1 / ratio, and |x − usual| ≥ minDifference: a multiplicative (×10, ÷10) error. */
-  multiplicativeRatio: 8,
-  multiplicativeMinDifference: 10,
+  /** The smallest dispersion α (variance μ + αμ²) a count model gets. */
+  minDispersion: 0.02,
+  /** How many window values the pooled dispersion of the facility's group counts for when shrinking a cell's own. */
+  dispersionPrior: 6,
+  /** Related cells (same group, reported this month, enough months in common) needed for a related model. */
+  minRelated: 3,
   /**
-   * A moderate outlier (z ≥ this) that a keying edit (two adjacent digits swapped; ×10, ÷10, a doubled
-   * digit dropped) brings within fitZ of the usual value.
+   * The related model is trusted alone (without the history model's agreement) when its variance on the
+   * log scale is at most this share of the history model's, and when the related cells' predictions
+   * disagree this month at most `relatedAgreement` times as much as usual.
    */
-  transpositionZ: 3,
-  keyingZ: 2.5,
-  fitZ: 0.75,
-  /** A value above this z that matches the year-to-date sum plus a usual month. */
-  cumulativeZ: 3,
+  relatedSharpness: 1,
+  relatedAgreement: 3,
+  /** Window months (each predicted leaving its year out) the related model's spread must rest on. */
+  relatedMonths: 9,
+  /**
+   * Bayes factors: how many times likelier the value is as a keying slip of a usual value than as a count
+   * of its own (under every model the cell has) before the slip is flagged. Multiplicative: the mean over
+   * ×10, ÷10 (a digit dropped) and a digit keyed twice; transposition: two adjacent digits swapped;
+   * cumulative: the year-to-date total entered (March onwards, at least two earlier months reported).
+   */
+  multiplicativeBayesFactor: 30,
+  transpositionBayesFactor: 30,
+  cumulativeBayesFactor: 300,
+  /**
+   * The weight of "some other error" beside "a count of its own" in the Bayes factors' denominator: a
+   * log-uniform spread over a value 100 times too small to 100 times too large, so that a gross outlier is
+   * not credited to whichever slip moves it nearest the usual value.
+   */
+  otherErrorWeight: 0.01,
   /** The same non-zero value this many months running, when chance alone gives it less than the probability. */
   repeatRun: 3,
   repeatProbability: 0.001,

@@ -43,10 +43,10 @@ export function baselineWindow(baseline: Baseline, startMonth: number, index: nu
 }
 
 export function rangeText(expected: { low: number; high: number | null }): Bilingual {
-  if (expected.high === null) return { en: `expected at least ${formatCount(expected.low)}`, fr: `attendu au moins ${formatCount(expected.low)}` };
+  if (expected.high === null) return { en: `expected at least ${formatCount(expected.low)}.`, fr: `attendu au moins ${formatCount(expected.low)}.` };
   return {
-    en: `expected ${formatCount(expected.low)}–${formatCount(expected.high)}`,
-    fr: `attendu entre ${formatCount(expected.low)} et ${formatCount(expected.high)}`,
+    en: `expected ${formatCount(expected.low)}–${formatCount(expected.high)}.`,
+    fr: `attendu entre ${formatCount(expected.low)} et ${formatCount(expected.high)}.`,
   };
 }
 

@@ -34,7 +34,10 @@ export interface Flag {
   /** Every cell the rule read (one for a cell rule; both sides for a relation). */
   cells: CellRef[];
   value: number;
-  /** The values the rule would have accepted; high is null where there is no upper bound. */
+  /**
+   * For a cell rule, the usual counts (z ≤ 3.5 under the cell's count model); for a relation, the values it
+   * would have accepted. High is null where there is no upper bound.
+   */
   expected: { low: number; high: number | null };
   /** Strength against the rule's threshold: 1 at the threshold, larger is more suspicious. */
   score: number;

@@ -6,12 +6,16 @@ import type { DataQualityConfig } from './config.js';
 import { SCREENING_DEFAULTS, type ScreeningThresholds } from './defaults.js';
 import { judgeCell } from './cell-rules.js';
 import { indexHistory, type FacilityHistory, type IndexedHistory } from './facility-history.js';
+import { modelBook, monthModels } from './month-models.js';
 import type { Flag } from './flag.js';
 import { monthNumber, periodOf } from './periods.js';
 import { checkRelations } from './relations.js';
 import { relabel, SignalBook, type KnownEvent } from './signals.js';
 
-export type ScreeningConfig = Pick<DataQualityConfig, 'relations' | 'signals'> & { screening?: Partial<ScreeningThresholds> };
+export type ScreeningConfig = Pick<DataQualityConfig, 'relations' | 'signals'> & {
+  groups?: DataQualityConfig['groups'];
+  screening?: Partial<ScreeningThresholds>;
+};
 
 export interface ScreeningOptions {
   knownEvents?: readonly KnownEvent[];
@@ -42,17 +46,32 @@ function screenIndexes(history: IndexedHistory, indexes: readonly number[], conf
   const thresholds: ScreeningThresholds = { ...SCREENING_DEFAULTS, ...config.screening };
   const minScore = options.minScore ?? 1;
   const signals = new SignalBook(history, config.signals, options.knownEvents ?? [], thresholds);
+  const book = modelBook(history, config.groups ?? []);
   const flags: Flag[] = [];
   for (const index of indexes) {
     if (index < 0 || index >= history.length) continue;
     const period = periodOf(history.startMonth + index);
-    for (const cell of history.cells) {
-      const verdicts = judgeCell({ orgUnit: history.orgUnit, startMonth: history.startMonth, cell, index, thresholds }, minScore);
-      if (verdicts.length === 0) continue;
-      const kept = options.strongestOnly ? [verdicts.reduce((best, verdict) => (verdict.score > best.score ? verdict : best))] : verdicts;
-      const explanation = signals.explain(cell.dataElement, period, kept[0]?.direction ?? 'rise', index);
-      for (const verdict of kept) flags.push(explanation ? relabel(verdict.flag(), explanation) : verdict.flag());
-    }
+    const models = monthModels(history, book, index, thresholds);
+    history.cells.forEach((cell, c) => {
+      const cellModels = models[c];
+      if (!cellModels) return;
+      const judgement = judgeCell({ orgUnit: history.orgUnit, startMonth: history.startMonth, cell, index, thresholds, models: cellModels }, minScore);
+      const { verdicts, historyOnly } = judgement;
+      const flagged = { cell, index, model: cellModels.history };
+      if (verdicts.length > 0) {
+        const kept = options.strongestOnly ? [verdicts.reduce((best, verdict) => (verdict.score > best.score ? verdict : best))] : verdicts;
+        const first = kept[0] as (typeof kept)[number];
+        // A known event explains any rise in its elements and months. A configured signal explains a flag
+        // the history model raised; a trusted related model has already allowed for the group's moves.
+        const explanation =
+          signals.knownEvent(cell.dataElement, period, first.direction) ?? (judgement.byRelated ? undefined : signals.explain(flagged, first.direction));
+        for (const verdict of kept) flags.push(explanation ? relabel(verdict.flag(), explanation) : verdict.flag());
+      } else if (historyOnly) {
+        // The related cells moved with this one: not an error; a signal when a configured one holds.
+        const explanation = signals.knownEvent(cell.dataElement, period, historyOnly.direction) ?? signals.explain(flagged, historyOnly.direction);
+        if (explanation) flags.push(relabel(historyOnly.flag(), explanation));
+      }
+    });
     for (const flag of checkRelations(history, config.relations, index)) if (flag.score >= minScore) flags.push(flag);
   }
   return flags;

@@ -39,6 +39,24 @@ describe('mappings/data-quality.yaml', () => {
       ...config.scorecard.relatedIndicators.flatMap((relation) => [...relation.a, ...relation.b]),
     ].flatMap((operand) => [operand.dataElement, ...(operand.categoryOptionCombo ? [operand.categoryOptionCombo] : [])]);
     for (const code of codes) expect(known).toContain(code);
+    expect(config.groups.map((group) => group.id)).toEqual(['malaria', 'maternal', 'immunization']);
+    for (const code of config.groups.flatMap((group) => group.dataElements)) expect(known).toContain(`dataElement: ${code}\n`);
+  });
+
+  it('names the file, the line and the path of a data element put in two groups', () => {
+    // RMNCAH_ANC4 added to the malaria group, where the maternal group already has it
+    const twice = text.replace('      - MAL_SUSP_MAL_CASES\n', '      - MAL_SUSP_MAL_CASES\n      - RMNCAH_ANC4\n');
+    expect(twice).not.toEqual(text);
+    try {
+      parseDataQualityConfig(twice, 'data-quality.yaml');
+      throw new Error('expected a DataQualityConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(DataQualityConfigError);
+      const problem = (error as DataQualityConfigError).problems[0];
+      expect(problem?.message).toContain('RMNCAH_ANC4 is already in group "malaria"');
+      expect(problem?.path).toMatch(/^groups\[1\]\.dataElements\[\d+\]$/);
+      expect(twice.split('\n')[(problem?.line ?? 0) - 1]).toContain('- RMNCAH_ANC4');
+    }
   });
 
   it('names the file, the line and the path of a mistake', () => {

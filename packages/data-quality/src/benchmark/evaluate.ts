@@ -32,7 +32,7 @@ export function methods(config: ScreeningConfig, series: GeneratedSeries): Metho
   return [
     {
       id: 'ours',
-      name: 'ours (seasonal robust screening)',
+      name: 'ours (count models, slip Bayes factors)',
       alerts(facility, from, minScore) {
         const flags = screenHistory(facility.history, config, {
           knownEvents: series.campaigns,

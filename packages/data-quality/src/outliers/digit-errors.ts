@@ -43,3 +43,56 @@ export function multiplicativeOrigins(value: number): number[] {
   origins.delete(whole);
   return [...origins];
 }
+
+export type SlipKind = 'times-10' | 'divided-by-10' | 'extra-digit' | 'transposition' | 'cumulative';
+
+/** A value a keying slip of this kind could have come from, and the chance that slip turns it into x. */
+export interface SlipOrigin {
+  kind: SlipKind;
+  origin: number;
+  /** P(x | origin, kind). */
+  chance: number;
+}
+
+/** The digits doubling one of which turns `origin` into `value`, as a share of origin's digits. */
+function doublingChance(origin: number, value: number): number {
+  const digits = String(origin);
+  let hits = 0;
+  for (let i = 0; i < digits.length; i++) if (Number(digits.slice(0, i + 1) + digits.slice(i)) === value) hits++;
+  return hits / digits.length;
+}
+
+/**
+ * Every value a keying slip could have turned into x, with the chance of that slip producing x:
+ * - times-10: x / 10 (x a multiple of 10), chance 1;
+ * - divided-by-10: the origins y ≥ 10 whose last digit was dropped (⌊y / 10⌋ = x) or that were divided and
+ *   rounded (round(y / 10) = x), each convention with half the chance: y from 10x − 5 to 10x + 9;
+ * - extra-digit: x with one of a doubled digit removed (77 → 7, 112 → 12), chance the share of the origin's
+ *   digits whose doubling gives x;
+ * - transposition: x with two adjacent digits swapped back (no leading zero), chance 1 / (digits − 1);
+ * - cumulative: x less the year's earlier months (`sinceJanuary`, when given), chance 1.
+ */
+export function slipOrigins(value: number, sinceJanuary?: number): SlipOrigin[] {
+  const x = Math.round(value);
+  if (x < 0) return [];
+  const origins: SlipOrigin[] = [];
+  if (x >= 10 && x % 10 === 0) origins.push({ kind: 'times-10', origin: x / 10, chance: 1 });
+  if (x >= 1) {
+    for (let y = Math.max(10, 10 * x - 5); y <= 10 * x + 9; y++) {
+      const chance = (Math.floor(y / 10) === x ? 0.5 : 0) + (Math.round(y / 10) === x ? 0.5 : 0);
+      if (chance > 0) origins.push({ kind: 'divided-by-10', origin: y, chance });
+    }
+  }
+  const digits = String(x);
+  const seen = new Set<number>();
+  for (let i = 0; i + 1 < digits.length; i++) {
+    if (digits[i] !== digits[i + 1]) continue;
+    const origin = Number(digits.slice(0, i) + digits.slice(i + 1));
+    if (seen.has(origin) || (origin === 0 && x !== 0)) continue;
+    seen.add(origin);
+    origins.push({ kind: 'extra-digit', origin, chance: doublingChance(origin, x) });
+  }
+  for (const origin of adjacentTranspositions(x)) if (origin !== x) origins.push({ kind: 'transposition', origin, chance: 1 / (digits.length - 1) });
+  if (sinceJanuary !== undefined && sinceJanuary >= 1 && x - sinceJanuary >= 0) origins.push({ kind: 'cumulative', origin: x - sinceJanuary, chance: 1 });
+  return origins;
+}

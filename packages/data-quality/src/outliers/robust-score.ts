@@ -1,11 +1,10 @@
-// The seasonal robust outlier score of one value against its baseline. Two measures, and the smaller wins:
+// The seasonal robust outlier score of one value against its baseline, as the screening computed it
+// before its count models (outliers/count-model.ts), kept in the package's API and tests: the smaller of
 // - the modified z-score, 0.6745·|x − median| / MAD; where the MAD is 0 (a facility reporting 0, 0, 1, 0),
 //   |x − median| / (1.2533·MeanAD) instead, MeanAD being the mean absolute deviation from the median;
-// - the z of x under Poisson counting noise around λ = max(median, 0.5), which is the only measure left
-//   when every baseline value is the same, and which keeps small counts (3 where 1 is usual) from being
-//   flagged on a spread estimated from a handful of values.
-// A value is an outlier when the smaller exceeds the threshold (3.5): it must be surprising both against
-// the facility's own spread and against chance.
+// - the z of x under Poisson counting noise around λ = max(median, 0.5).
+// The rules now judge a value by its negative-binomial count model; `poissonLambda` still sets the repeated-
+// value rule's chance of a repeat.
 import { poissonZ } from '../counting-noise.js';
 import type { Baseline } from './seasonal-baseline.js';
 

@@ -9,6 +9,8 @@ import { meanAbsoluteDeviation, median, medianAbsoluteDeviation } from '../stati
 export interface Baseline {
   window: 'seasonal' | 'trailing';
   values: number[];
+  /** The month index of each value. */
+  indexes: number[];
   median: number;
   mad: number;
   meanAbsoluteDeviation: number;
@@ -35,6 +37,7 @@ export function baselineAt(
   if (first < 0) return undefined;
   if (only === 'seasonal' || (only === undefined && index - first >= options.minHistoryMonths)) {
     const values: number[] = [];
+    const indexes: number[] = [];
     let from = index;
     for (let year = 1; year <= options.seasonalYears; year++) {
       for (let offset = -1; offset <= 1; offset++) {
@@ -43,26 +46,32 @@ export function baselineAt(
         const value = series[i];
         if (value === null || value === undefined) continue;
         values.push(value);
+        indexes.push(i);
         from = Math.min(from, i);
       }
     }
-    if (values.length >= (only === 'seasonal' ? 3 : options.minBaselineValues)) return summarise('seasonal', values, from, index - 11);
+    if (values.length >= (only === 'seasonal' ? 3 : options.minBaselineValues)) return summarise('seasonal', values, indexes, from, index - 11);
     if (only === 'seasonal') return undefined;
   }
   const values: number[] = [];
+  const indexes: number[] = [];
   const from = Math.max(0, index - options.trailingMonths);
   for (let i = from; i < index; i++) {
     const value = series[i];
-    if (value !== null && value !== undefined) values.push(value);
+    if (value !== null && value !== undefined) {
+      values.push(value);
+      indexes.push(i);
+    }
   }
-  return values.length >= options.minBaselineValues ? summarise('trailing', values, from, index - 1) : undefined;
+  return values.length >= options.minBaselineValues ? summarise('trailing', values, indexes, from, index - 1) : undefined;
 }
 
-function summarise(window: Baseline['window'], values: number[], from: number, to: number): Baseline {
+function summarise(window: Baseline['window'], values: number[], indexes: number[], from: number, to: number): Baseline {
   const middle = median(values);
   return {
     window,
     values,
+    indexes,
     median: middle,
     mad: medianAbsoluteDeviation(values, middle),
     meanAbsoluteDeviation: meanAbsoluteDeviation(values, middle),

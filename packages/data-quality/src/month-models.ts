@@ -1,0 +1,146 @@
+// The count models of every cell of a facility at one month (outliers/count-model.ts): the history model of
+// each cell from its baseline window, with its dispersion shrunk toward the median of its group's cells;
+// then, for a cell in a configured group, the related model from the group's other cells this month
+// (outliers/related-model.ts), which judges the value instead where it is trusted (trustRelated).
+import type { Group } from './config.js';
+import type { ScreeningThresholds } from './defaults.js';
+import type { IndexedHistory } from './facility-history.js';
+import type { CellModels } from './cell-rules.js';
+import { finishModel, historyEstimate, pooledDispersion, zAgainst, type CountModel, type Estimate } from './outliers/count-model.js';
+import { relatedEstimate, type RelatedEstimate } from './outliers/related-model.js';
+import { baselineAt, type Baseline } from './outliers/seasonal-baseline.js';
+
+/** What stays the same for every month of one screening call: the groups of the cells and their logarithms. */
+export interface ModelBook {
+  /** Per cell (history.cells order): its group's position in `groups`, or −1. */
+  groupOf: Int32Array;
+  /** Per cell: the other cells of its group. */
+  relatedOf: number[][];
+  groups: readonly Group[];
+  /** Per cell: ln(x + ½) by month, NaN where not reported (filled for grouped cells only). */
+  logs: Float64Array[];
+}
+
+export function modelBook(history: IndexedHistory, groups: readonly Group[]): ModelBook {
+  const groupOf = new Int32Array(history.cells.length).fill(-1);
+  const byElement = new Map<string, number>();
+  groups.forEach((group, g) => {
+    for (const dataElement of group.dataElements) byElement.set(dataElement, g);
+  });
+  history.cells.forEach((cell, i) => {
+    groupOf[i] = byElement.get(cell.dataElement) ?? -1;
+  });
+  const relatedOf = history.cells.map((_, i) => {
+    const g = groupOf[i] as number;
+    if (g < 0) return [];
+    const others: number[] = [];
+    for (let j = 0; j < history.cells.length; j++) if (j !== i && groupOf[j] === g) others.push(j);
+    return others;
+  });
+  const logs = history.cells.map((cell, i) => {
+    const row = new Float64Array(history.length).fill(NaN);
+    if ((groupOf[i] as number) < 0) return row;
+    cell.values.forEach((value, s) => {
+      if (value !== null && value !== undefined) row[s] = Math.log(value + 0.5);
+    });
+    return row;
+  });
+  return { groupOf, relatedOf, groups, logs };
+}
+
+/**
+ * The models of every cell reported at `index` (undefined where the cell is not reported or has too little
+ * history). A related model is estimated only for a value its history model finds at least a little
+ * unusual (z ≥ `RELATED_MIN_Z`): an ordinary value is no slip, and judging it by its group alone could only
+ * flag a cell that held while its group moved.
+ */
+export function monthModels(history: IndexedHistory, book: ModelBook, index: number, thresholds: ScreeningThresholds): (CellModels | undefined)[] {
+  const count = history.cells.length;
+  const baselines: (Baseline | undefined)[] = new Array(count);
+  const estimates: (Estimate | undefined)[] = new Array(count);
+  const byGroup = new Map<number, Estimate[]>();
+  for (let i = 0; i < count; i++) {
+    const cell = history.cells[i] as IndexedHistory['cells'][number];
+    const value = cell.values[index];
+    if (value === null || value === undefined) continue;
+    const baseline = baselineAt(cell.values, index, thresholds);
+    if (!baseline) continue;
+    baselines[i] = baseline;
+    const estimate = historyEstimate(baseline, history.startMonth);
+    estimates[i] = estimate;
+    const g = book.groupOf[i] as number;
+    const list = byGroup.get(g) ?? [];
+    list.push(estimate);
+    byGroup.set(g, list);
+  }
+  const pooledHistory = new Map<number, number>();
+  for (const [g, list] of byGroup) pooledHistory.set(g, pooledDispersion(list, thresholds.minDispersion));
+  const histories: (CountModel | undefined)[] = estimates.map((estimate, i) =>
+    estimate ? finishModel('history', estimate, pooledHistory.get(book.groupOf[i] as number) as number, thresholds) : undefined,
+  );
+
+  const related: (RelatedEstimate | undefined)[] = new Array(count);
+  const relatedByGroup = new Map<number, Estimate[]>();
+  for (let i = 0; i < count; i++) {
+    const baseline = baselines[i];
+    const historyModel = histories[i];
+    const g = book.groupOf[i] as number;
+    if (!baseline || !historyModel || g < 0) continue;
+    const cell = history.cells[i] as IndexedHistory['cells'][number];
+    if (zAgainst(cell.values[index] as number, historyModel) < RELATED_MIN_Z) continue;
+    // Ratios between elements can follow the season (test positivity; the part of outpatient visits that is
+    // not malaria), so they are taken over the same months of earlier years only, never a trailing year.
+    const seasonal = baseline.window === 'seasonal' ? baseline : baselineAt(cell.values, index, thresholds, 'seasonal');
+    if (!seasonal) continue;
+    const estimate = relatedEstimate(book.logs, i, book.relatedOf[i] as number[], seasonal.indexes, index, thresholds.minRelated, history.startMonth, thresholds.relatedMonths);
+    if (!estimate) continue;
+    related[i] = estimate;
+    const list = relatedByGroup.get(g) ?? [];
+    list.push(estimate);
+    relatedByGroup.set(g, list);
+  }
+  const pooledRelated = new Map<number, number>();
+  for (const [g, list] of relatedByGroup) pooledRelated.set(g, pooledDispersion(list, thresholds.minDispersion));
+
+  const models: (CellModels | undefined)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const baseline = baselines[i];
+    const historyModel = histories[i];
+    if (!baseline || !historyModel) continue;
+    const g = book.groupOf[i] as number;
+    const relatedOne = related[i];
+    if (relatedOne) {
+      const relatedModel = finishModel('related', relatedOne, pooledRelated.get(g) as number, thresholds);
+      if (trustRelated(historyModel, relatedModel, relatedOne, thresholds)) {
+        models[i] = { baseline, history: historyModel, related: relatedModel, relatedLabel: (book.groups[g] as Group).label };
+        continue;
+      }
+    }
+    models[i] = { baseline, history: historyModel };
+  }
+  return models;
+}
+
+/** Below this z against its history model a value gets no related model. */
+export const RELATED_MIN_Z = 1;
+
+/**
+ * Whether the related model judges the value instead of the history model: its dispersion was measured
+ * leaving each year out over at least `relatedMonths` window months, it is sharper than the history model
+ * (its variance on the log scale, α + 1/(μ + ½), at most `relatedSharpness` times the history model's),
+ * and the related cells' predictions disagree this month at most `relatedAgreement` times as much as usual.
+ */
+export function trustRelated(
+  history: CountModel,
+  related: CountModel,
+  estimate: Pick<RelatedEstimate, 'crossValidated' | 'n' | 'disagreement'>,
+  thresholds: Pick<ScreeningThresholds, 'relatedSharpness' | 'relatedAgreement' | 'relatedMonths'>,
+): boolean {
+  const logVariance = (model: CountModel) => model.dispersion + 1 / (model.mean + 0.5);
+  return (
+    estimate.crossValidated &&
+    estimate.n >= thresholds.relatedMonths &&
+    logVariance(related) <= thresholds.relatedSharpness * logVariance(history) &&
+    estimate.disagreement <= thresholds.relatedAgreement
+  );
+}
