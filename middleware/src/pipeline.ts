@@ -107,6 +107,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
       client: new Dhis2Client(config.dhis2),
       store,
       jobLockMs: config.jobLockMs,
+      concurrency: config.dhis2PushConcurrency,
       ...watched,
       ...(onDelivered ? { onDelivered } : {}),
     });

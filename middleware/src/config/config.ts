@@ -72,6 +72,7 @@ const EnvSchema = z
     MADX_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     MAPPINGS_DIR: z.string().min(1).optional(),
     DHIS2_PUSH_DELAY_MS: integer(0, 600_000).default(2000),
+    DHIS2_PUSH_CONCURRENCY: integer(1, 64).default(8),
     ROUTE_API_KEY: z.string().regex(/^smc_[A-Za-z0-9_-]{20,}$/, 'must be a key made by `smc-bridge keys new`').optional(),
     ROUTE_MIDDLEWARE_URL: url(['http:', 'https:']).default('http://middleware:8080'),
     ROUTE_AUTHORITIES: z
@@ -126,6 +127,8 @@ export interface Config {
   mappingsDir: string;
   /** How long a changed cell group waits before its push, so that changes coalesce. */
   dhis2PushDelayMs: number;
+  /** Cell groups one worker process pushes to DHIS2 at once. */
+  dhis2PushConcurrency: number;
   /** The DHIS2 Route to the middleware (`smc-bridge setup`); the key is set only where the route is made. */
   route: { apiKey?: string; middlewareUrl: string; authorities: string[] };
 }
@@ -172,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
+    dhis2PushConcurrency: e.DHIS2_PUSH_CONCURRENCY,
     route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
     metricsPort: e.METRICS_PORT,
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined

@@ -84,11 +84,12 @@ export class EncounterStore {
   }
 
   /** Stores each version that is new, in one round trip for the whole list. Same order as the input. */
-  async accept(items: readonly { encounter: Encounter; contentHash: string; enteredBy?: string }[], now: Date): Promise<AcceptOutcome[]> {
+  /** `body`, when given, is the encounter already serialised (the ingest hashed it): it is stored as is. */
+  async accept(items: readonly { encounter: Encounter; contentHash: string; body?: string; enteredBy?: string }[], now: Date): Promise<AcceptOutcome[]> {
     if (items.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const at = now.toISOString();
-    for (const { encounter, contentHash, enteredBy } of items) {
+    for (const { encounter, contentHash, body, enteredBy } of items) {
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
       const initialTargets = TARGETS.flatMap((target) => [
         `target:${target}`,
@@ -99,7 +100,7 @@ export class EncounterStore {
         this.keys.inbox(),
         String(ref.version),
         contentHash,
-        JSON.stringify(encounter),
+        body ?? JSON.stringify(encounter),
         at,
         String(now.getTime()),
         inboxMember(ref),

@@ -28,10 +28,12 @@ export interface IngestRequest {
   enteredBy?: string;
 }
 
-function contentHash(encounter: Encounter): string {
+/** The encounter as stored, and the hash of its content. */
+function serialised(encounter: Encounter): { body: string; contentHash: string } {
   // The parsed encounter lists its fields in schema order, so equal content hashes equally whatever key
   // order the client used.
-  return createHash('sha256').update(JSON.stringify(encounter)).digest('hex');
+  const body = JSON.stringify(encounter);
+  return { body, contentHash: createHash('sha256').update(body).digest('hex') };
 }
 
 /** Whatever identification a rejected item offers, so the client can match the answer to its record. */
@@ -70,7 +72,7 @@ function resultFor(index: number, encounter: Encounter, outcome: AcceptOutcome, 
 
 export async function ingestEncounters(request: IngestRequest, deps: IngestDeps): Promise<IngestResult[]> {
   const results: IngestResult[] = new Array(request.items.length);
-  const valid: { index: number; encounter: Encounter; contentHash: string; enteredBy?: string }[] = [];
+  const valid: { index: number; encounter: Encounter; body: string; contentHash: string; enteredBy?: string }[] = [];
 
   request.items.forEach((item, index) => {
     const path = request.itemPath(index);
@@ -87,7 +89,7 @@ export async function ingestEncounters(request: IngestRequest, deps: IngestDeps)
         ],
       };
     } else {
-      valid.push({ index, encounter: validation.encounter, contentHash: contentHash(validation.encounter), ...(request.enteredBy ? { enteredBy: request.enteredBy } : {}) });
+      valid.push({ index, encounter: validation.encounter, ...serialised(validation.encounter), ...(request.enteredBy ? { enteredBy: request.enteredBy } : {}) });
     }
   });
 

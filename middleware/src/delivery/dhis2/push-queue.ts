@@ -198,6 +198,8 @@ export function initPushWorker(options: {
   client: Pick<Dhis2Client, 'postDataValues'>;
   store: EncounterStore;
   jobLockMs: number;
+  /** Cell groups one worker process pushes at once (DHIS2_PUSH_CONCURRENCY). */
+  concurrency: number;
   /** How long until the dirty sweeper takes up a group again after its job ran out of attempts. */
   resweepMs: number;
   logger: Logger;
@@ -221,7 +223,7 @@ export function initPushWorker(options: {
         throw error;
       }
     },
-    { connection: options.connection, prefix: options.keys.bullPrefix(), concurrency: 4, ...stallRecovery(options.jobLockMs) },
+    { connection: options.connection, prefix: options.keys.bullPrefix(), concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
   );
   return watchWorker(worker, options);
 }
