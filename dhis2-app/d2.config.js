@@ -17,7 +17,8 @@ const config = {
         },
     },
     minDHIS2Version: '2.40',
-    // The Route smc-bridge is created with the authority M_smc-clinic, which DHIS2 gives to this app.
+    // The Route smc-bridge is created with the authority M_smcclinic, the one DHIS2 gives this app
+    // (App.getSeeAppAuthority: "M_" and the name without its hyphen).
     dataStoreNamespace: 'smc-clinic',
     viteConfigExtensions: './vite.config.mts',
 }

@@ -32,7 +32,7 @@ export const SyncStatusLine = ({ status, waiting }: { status: SyncStatus; waitin
             return (
                 <NoticeBox warning title={i18n.t('No access to the SMC bridge')}>
                     {i18n.t('Your DHIS2 user may not send encounters (authority {{- authority}}). Ask your administrator. Nothing is lost meanwhile.', {
-                        authority: 'M_smc-clinic',
+                        authority: 'M_smcclinic',
                     })}
                 </NoticeBox>
             )
