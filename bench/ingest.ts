@@ -4,7 +4,8 @@
 // per encounter, nothing else: bench/lib/floor.ts). DHIS2 is the stand-in over HTTP in this process, unless
 // DHIS2_URL points at a real one.
 // With a third argument N > 0, the workers run as N separate `smc-bridge worker` processes (the scale-out
-// DESIGN.md §9 describes) and this process serves only the API and the stand-in.
+// DESIGN.md §9 describes) and this process serves only the API and the stand-in; with `none`, no worker runs
+// at all and only the ingest is measured (the API process alone).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../middleware/src/config/api-keys.js';
@@ -19,7 +20,8 @@ import { startFloorServer } from './lib/floor.js';
 
 const total = Number(process.argv[2] ?? 50_000);
 const inFlight = Number(process.argv[3] ?? 4);
-const workerProcesses = Number(process.argv[4] ?? 0);
+const ingestOnly = process.argv[4] === 'none';
+const workerProcesses = ingestOnly ? 0 : Number(process.argv[4] ?? 0);
 const prefix = 'smc-bench';
 
 const { batches, orgUnits } = generatedBatches(total);
@@ -38,7 +40,7 @@ const dhis2Env = standIn ? { DHIS2_URL: standIn.url, DHIS2_TOKEN: DEFAULT_PERSON
 const settings = { ...dhis2Env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'error', DHIS2_PUSH_DELAY_MS: '500' };
 const config = loadConfig({ ...process.env, ...settings, PORT: '0', HOST: '127.0.0.1', API_KEYS: entry });
 
-const service = await startService(config, createLogger('error'), { http: true, workers: workerProcesses === 0 });
+const service = await startService(config, createLogger('error'), { http: true, workers: workerProcesses === 0 && !ingestOnly });
 const workers = Array.from({ length: workerProcesses }, () =>
   spawn(process.execPath, [fileURLToPath(new URL('../middleware/bin/smc-bridge.js', import.meta.url)), 'worker'], { env: { ...process.env, ...settings }, stdio: 'inherit' }),
 );
@@ -48,6 +50,7 @@ const ingestSeconds = await postAll(`${service.url}/api/v1/encounters`, { author
   const { counts } = answer as { counts: typeof outcomes };
   for (const name of Object.keys(outcomes) as (keyof typeof outcomes)[]) outcomes[name] += counts[name];
 });
+if (ingestOnly) await finish(`ingest alone (HTTP 202s, no worker running): ${ingestSeconds.toFixed(2)} s, ${Math.round(total / ingestSeconds)} encounters/s, ${((100 * floorSeconds) / ingestSeconds).toFixed(0)} % of the floor (${floorSeconds.toFixed(2)} s); peak resident memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 while ((await service.store.inboxSize()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 const processedSeconds = (performance.now() - started) / 1000;
 while ((await service.pendingPushes()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -61,11 +64,17 @@ console.log(`encounters posted:           ${total} in batches of ${BATCH}, ${inF
 console.log(`floor (HTTP, parse, 1 write): ${floorSeconds.toFixed(2)} s, ${rate(floorSeconds)} encounters/s`);
 console.log(`ingest (HTTP 202s):          ${ingestSeconds.toFixed(2)} s, ${rate(ingestSeconds)} encounters/s, ${ofFloor(ingestSeconds)}`);
 console.log(`ingest + worker processing:  ${processedSeconds.toFixed(2)} s, ${rate(processedSeconds)} encounters/s`);
-console.log(`… + DHIS2 holds every value: ${deliveredSeconds.toFixed(2)} s, ${rate(deliveredSeconds)} encounters/s, ${ofFloor(deliveredSeconds)}` + (standIn ? ` (${standIn.standIn.allValues().length} values in the stand-in)` : ''));
+console.log(`… + DHIS2 holds every value: ${deliveredSeconds.toFixed(2)} s, ${rate(deliveredSeconds)} encounters/s, ${ofFloor(deliveredSeconds)}` + (standIn ? ` (${standIn.standIn.allValues().length} values in the stand-in, ${standIn.standIn.requests.filter((r) => r.path.endsWith('/dataValueSets')).length} posts)` : ''));
 console.log(`peak resident memory (API${workerProcesses === 0 ? ' + workers' : ''}): ${peakMb.toFixed(0)} MB`);
 
-for (const worker of workers) worker.kill('SIGTERM');
-await service.close();
-await standIn?.close();
-await deleteKeysWithPrefix(cleaner, prefix);
-cleaner.disconnect();
+await finish();
+
+async function finish(line?: string): Promise<never> {
+  if (line !== undefined) console.log(line);
+  for (const worker of workers) worker.kill('SIGTERM');
+  await service.close();
+  await standIn?.close();
+  await deleteKeysWithPrefix(cleaner, prefix);
+  cleaner.disconnect();
+  process.exit(0);
+}
