@@ -28,6 +28,11 @@ program
   .action(() => runService('serve'));
 
 program
+  .command('api')
+  .description('run the HTTP API only (the workers run as `smc-bridge worker` processes)')
+  .action(() => runService('api'));
+
+program
   .command('worker')
   .description('run workers only (start several to scale out)')
   .action(() => runService('worker'));

@@ -22,8 +22,8 @@ export interface ChildService {
   kill(): Promise<void>;
 }
 
-/** Starts `smc-bridge <command>` and, for `serve`, resolves once /health answers. */
-export async function startChild(command: 'serve' | 'worker', env: Record<string, string>, healthUrl?: string): Promise<ChildService> {
+/** Starts `smc-bridge <command>` and, with a health URL, resolves once /health answers. */
+export async function startChild(command: 'serve' | 'api' | 'worker', env: Record<string, string>, healthUrl?: string): Promise<ChildService> {
   const child = spawn(process.execPath, [BIN, command], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
