@@ -4,8 +4,8 @@ import { encounterStream } from '@smc-bridge/generator';
 
 export const BATCH = 1000;
 
-export function generatedBatches(total: number, seed = 7): { batches: string[]; orgUnits: string[] } {
-  const stream = encounterStream({ seed, facilityCount: 50, encounterCount: total, endDate: '2026-10-31', days: 365 });
+export function generatedBatches(total: number, options: { seed?: number; days?: number } = {}): { batches: string[]; orgUnits: string[] } {
+  const stream = encounterStream({ seed: options.seed ?? 7, facilityCount: 50, encounterCount: total, endDate: '2026-10-31', days: options.days ?? 365 });
   const batches: string[] = [];
   const orgUnits = new Set<string>();
   let batch: unknown[] = [];
