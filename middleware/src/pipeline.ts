@@ -123,7 +123,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
     const fhir = initFhirWorker({
       connection: fhirConnection,
       keys,
-      deps: { store, client, terminology: parts.terminology, locks: new UploadLocks(parts.redis, keys, 60_000), sent: new SentRecords(parts.redis, keys), ledger, mappings },
+      deps: { store, client, terminology: parts.terminology, locks: new UploadLocks(parts.redis, keys, 60_000), sent: new SentRecords(parts.redis, keys), ledger, mappings, redis: parts.redis, keys },
       concurrency: config.fhir.concurrency,
       jobLockMs: config.jobLockMs,
       ...watched,

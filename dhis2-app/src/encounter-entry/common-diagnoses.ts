@@ -3,7 +3,7 @@ import i18n from '@dhis2/d2-i18n'
 
 export const commonDiagnoses = (): { code: string; label: string }[] => [
     { code: 'B54', label: i18n.t('Malaria') },
-    { code: 'A09', label: i18n.t('Diarrhoea, gastroenteritis') },
+    { code: 'A09.9', label: i18n.t('Diarrhoea, gastroenteritis') },
     { code: 'J06.9', label: i18n.t('Upper respiratory infection') },
     { code: 'J18.9', label: i18n.t('Pneumonia') },
     { code: 'H66.9', label: i18n.t('Ear infection (otitis media)') },

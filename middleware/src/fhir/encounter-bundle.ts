@@ -4,15 +4,24 @@
 // Shape (reference/fhir.md "Practical recommendations"):
 // - Patient, the facility (Organization) and the practitioner by conditional create
 //   (`request.ifNoneExist: identifier=sys|val`, no `Type?` prefix): they exist apart from this encounter, so a
-//   resend or a new version finds them and changes nothing.
+//   resend or a new version finds them and changes nothing. The Patient is matched on every identifier the
+//   encounter carries (`identifier=a|1,b|2`, FHIR's OR), so a patient a client registry holds under a national
+//   identifier is found, not duplicated. Updating a Patient that exists is the delivery's business
+//   (delivery/fhir/patient-sync.ts): it merges what this source owns into the server's copy.
 // - Every record of the encounter (Encounter, Observations, Conditions, Immunizations, medicines, referral,
 //   delivery, Coverage) by conditional PUT `Type?identifier=sys|val`, with the same identifier in the body,
 //   so a new version updates each record in place and a resend is a no-op.
 // - fullUrls are urn:uuids derived from the identifiers; entries reference each other by them.
+// - Each record is identified by what it is (a diagnosis by its ICD-10 code, a dose by vaccine and dose number,
+//   an observation by what it measures, a baby by birth order), never by its position in a list.
 // - `status: entered-in-error` marks each record entered-in-error (Condition: verificationStatus).
-// Modelling follows WHO SMART ANC and IPS where they fit: multi-coded observation codes, lab results with
-// category laboratory and a performer, the ANC contact number on the Encounter, Immunization with
-// protocolApplied. Every code comes from the terminology tables (mappings/fhir/).
+// Modelling follows WHO SMART ANC and IPS where they fit: multi-coded observation codes (the SMART ANC data
+// element added in ANC encounters), lab results with category laboratory and a performer, the ANC reason
+// (first or scheduled contact) and contact number on the Encounter, IPTp-SP as SMART ANC's dose-specific
+// Immunization, a delivery's babies each with an outcome and sex (and birth weight) focused on the baby, R4
+// vital-sign profiles (a blood-pressure panel only with both values). A diagnosis a test confirms (malaria)
+// is confirmed only by a positive test, linked as evidence. `meta.profile` names the profile each resource is
+// built to meet (none on a record entered in error). Every code comes from the terminology tables.
 import type {
   Bundle,
   BundleEntry,
@@ -39,8 +48,8 @@ import type {
 } from '@medplum/fhirtypes';
 import { effectiveBirthDate, type Encounter } from '@smc-bridge/contract';
 import { isPractice, PRACTICE_REASON } from '../domain/practice.js';
-import { fullUrlOf, identifierCriteria, isAbsoluteUri, recordIdentifier, systemUnder } from './record-identity.js';
-import type { CodingEntry, ConceptEntry, MedicationKey, ObservationKey, Terminology } from './terminology.js';
+import { anyIdentifierCriteria, fullUrlOf, identifierCriteria, isAbsoluteUri, recordIdentifier, systemUnder } from './record-identity.js';
+import type { ConceptEntry, MedicationKey, ObservationKey, Terminology } from './terminology.js';
 
 export type EncounterBundle = { bundle: Bundle; reason?: undefined } | { bundle: null; reason: string };
 
@@ -52,7 +61,7 @@ class TransactionEntries {
   private readonly criteria = new Map<string, string>();
 
   private add<T extends Resource>(resource: T, identifier: SystemValue, element: string, request: BundleEntry['request']): Reference<T> {
-    const key = `${resource.resourceType}?${identifierCriteria(identifier)}`;
+    const key = `${resource.resourceType}?${request?.ifNoneExist ?? identifierCriteria(identifier)}`;
     const earlier = this.criteria.get(key);
     if (earlier !== undefined) {
       throw new Error(`two entries of this Bundle (${earlier} and ${element}) would have the same conditional criteria`);
@@ -63,9 +72,9 @@ class TransactionEntries {
     return { reference: fullUrl };
   }
 
-  /** POST with `ifNoneExist`: created once, then found. */
-  createIfNoneExist<T extends Resource>(resource: T, identifier: SystemValue, element: string): Reference<T> {
-    return this.add(resource, identifier, element, { method: 'POST', url: resource.resourceType, ifNoneExist: identifierCriteria(identifier) });
+  /** POST with `ifNoneExist`: created once, then found (by any of `matchOn`, FHIR's comma OR, when given). */
+  createIfNoneExist<T extends Resource>(resource: T, identifier: SystemValue, element: string, matchOn: readonly SystemValue[] = [identifier]): Reference<T> {
+    return this.add(resource, identifier, element, { method: 'POST', url: resource.resourceType, ifNoneExist: anyIdentifierCriteria(matchOn) });
   }
 
   /** Conditional PUT: created once, then updated in place. */
@@ -80,8 +89,18 @@ function concept(entry: ConceptEntry, text?: string): CodeableConcept {
   return { coding, ...(label ? { text: label } : {}) };
 }
 
-function coding(entry: CodingEntry): Coding {
+function coding(entry: { system: string; code: string; display?: string | undefined }): Coding {
   return { system: entry.system, code: entry.code, ...(entry.display ? { display: entry.display } : {}) };
+}
+
+/** A concept with extra codings of the same meaning (the SMART ANC data element, a dose-specific code). */
+function withCodings(base: CodeableConcept, extra: readonly { system: string; code: string; display?: string | undefined }[] | undefined): CodeableConcept {
+  return extra && extra.length > 0 ? { ...base, coding: [...(base.coding ?? []), ...extra.map(coding)] } : base;
+}
+
+/** True when an ICD-10 code is one of `codes` or a subcode of one (B50 covers B50.9). */
+export function icdCodeIn(code: string, codes: readonly string[]): boolean {
+  return codes.some((listed) => code === listed || code.startsWith(`${listed}.`));
 }
 
 /** The birth date a Patient carries, at the precision the data supports, and whether it is an estimate. */
@@ -95,12 +114,6 @@ function birthDateOf(patient: Encounter['patient'], occurredAt: string, timeZone
 }
 
 export interface BundleOptions {
-  /**
-   * Send the Patient as a conditional PUT, so its demographics become this encounter's. The caller decides:
-   * only the patient's most recent encounter should, or an older one resent would undo a correction.
-   * Otherwise the Patient is a conditional create: made once, then left as it is.
-   */
-  updatePatient?: boolean;
   /**
    * The patient's mutual-insurance Coverage is one per membership, shared by the patient's encounters; the
    * caller, who knows which encounters still assert it, decides what this Bundle says of it: `active` (the
@@ -121,7 +134,8 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   const entries = new TransactionEntries();
   const record = (element: string) => recordIdentifier(systems.record, source, encounterId, element);
 
-  // Patient: identified by the register's own identifiers; conditional create (or update) on the first one.
+  // Patient: identified by the register's own identifiers; conditional create matching any of them. (The
+  // delivery turns it into a merge when the patient exists and this is their most recent encounter.)
   const patientIdentifiers: SystemValue[] = patient.identifiers.map((identifier) => ({
     use: 'usual',
     system: isAbsoluteUri(identifier.system) ? identifier.system : systemUnder(systems.patient, source, identifier.system),
@@ -151,9 +165,7 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     ...(patient.phone ? { telecom: [{ system: 'phone', value: patient.phone, use: 'mobile' }] } : {}),
     ...(patient.village ? { address: [{ use: 'home', city: patient.village }] } : {}),
   } as FhirPatient;
-  const subject = options.updatePatient
-    ? entries.upsert(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient')
-    : entries.createIfNoneExist(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient');
+  const subject = entries.createIfNoneExist(fhirPatient, patientIdentifiers[0] as SystemValue, 'patient', patientIdentifiers);
 
   // The facility, by its DHIS2 org unit code (through the facility table, as the aggregates do) or uid.
   const facility = encounter.facility;
@@ -193,22 +205,28 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   const ancContact: Extension[] = encounter.anc
     ? [{ url: t.extensions.ancContactNumber, valueQuantity: { value: encounter.anc.visitNumber } }]
     : [];
+  const antenatal = encounter.type === 'anc' || encounter.anc !== undefined;
+  // A record entered in error claims no profile any more (IPS lab results, for one, exclude that status).
+  const profiled = (profile: string | undefined): { meta?: { profile: string[] } } => (profile !== undefined && !withdrawn ? { meta: { profile: [profile] } } : {});
 
   const observationStatus = withdrawn ? 'entered-in-error' : 'final';
-  const observation = (key: ObservationKey, element: string, value: Partial<Observation>): void => {
+  const codeOf = (key: ObservationKey): CodeableConcept => withCodings(concept(t.observations[key].code), antenatal ? t.observations[key].ancCoding : undefined);
+  const observation = (key: ObservationKey, element: string, value: Partial<Observation>): Reference<Observation> => {
     const entry = t.observations[key];
     const identifier = record(element);
-    entries.upsert(
+    return entries.upsert(
       {
         resourceType: 'Observation',
+        ...profiled(entry.profile),
         identifier: [identifier],
         status: observationStatus,
         ...(entry.category ? { category: [concept(entry.category)] } : {}),
-        code: concept(entry.code),
+        code: codeOf(key),
         subject,
         encounter: encounterReference,
         effectiveDateTime: occurredAt,
         performer: performers,
+        ...(entry.bodySite ? { bodySite: concept(entry.bodySite) } : {}),
         ...value,
       } as Observation,
       identifier,
@@ -227,14 +245,15 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   measured('bodyTemperature', vitals.temperatureC);
   measured('bodyWeight', vitals.weightKg);
   measured('bodyHeight', vitals.heightCm);
-  if (vitals.systolicMmHg !== undefined || vitals.diastolicMmHg !== undefined) {
-    const component: ObservationComponent[] = [];
-    const part = (key: 'systolicBloodPressure' | 'diastolicBloodPressure', value: number | undefined) => {
-      if (value !== undefined) component.push({ code: concept(t.observations[key].code), valueQuantity: quantity(key, value) });
-    };
-    part('systolicBloodPressure', vitals.systolicMmHg);
-    part('diastolicBloodPressure', vitals.diastolicMmHg);
-    observation('bloodPressure', 'observation/bloodPressure', { component });
+  // The R4 bp profile makes both components 1..1: the panel only with both values, a single one on its own.
+  if (vitals.systolicMmHg !== undefined && vitals.diastolicMmHg !== undefined) {
+    const part = (key: 'systolicBloodPressure' | 'diastolicBloodPressure', value: number): ObservationComponent => ({ code: codeOf(key), valueQuantity: quantity(key, value) });
+    observation('bloodPressure', 'observation/bloodPressure', {
+      component: [part('systolicBloodPressure', vitals.systolicMmHg), part('diastolicBloodPressure', vitals.diastolicMmHg)],
+    });
+  } else {
+    measured('systolicBloodPressure', vitals.systolicMmHg);
+    measured('diastolicBloodPressure', vitals.diastolicMmHg);
   }
   measured('heartRate', vitals.pulseBpm);
   measured('respiratoryRate', vitals.respiratoryRate);
@@ -244,18 +263,32 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   measured('hemoglobin', encounter.anc?.hemoglobinGdl);
 
   const test = encounter.malaria?.test;
+  let testReference: Reference<Observation> | undefined;
   if (test) {
     const result = t.malariaResults[test.result];
-    observation(test.method === 'rdt' ? 'malariaRdt' : 'malariaMicroscopy', 'observation/malariaTest', {
+    testReference = observation(test.method === 'rdt' ? 'malariaRdt' : 'malariaMicroscopy', 'observation/malariaTest', {
       ...(result.value ? { valueCodeableConcept: concept(result.value) } : {}),
       ...(result.dataAbsentReason ? { dataAbsentReason: concept(result.dataAbsentReason) } : {}),
     });
   }
 
+  // Each baby, by birth order: the outcome (live birth, fresh or macerated stillbirth) with the baby's sex, and
+  // the birth weight. Both are SMART ANC observations of the mother (its subject) whose focus is the baby,
+  // named by a logical identifier: a newborn Patient is not made here, as the clinic registers the child
+  // under its own identifiers at its first visit. The outcome has the weight as a member.
   encounter.delivery?.outcomes.forEach((baby, index) => {
-    if (baby.birthWeightGrams !== undefined) {
-      observation('birthWeight', `observation/birthWeight/${index + 1}`, { valueQuantity: quantity('birthWeight', baby.birthWeightGrams) });
-    }
+    const babyNumber = index + 1;
+    const newborn: Reference = { identifier: record(`newborn/${babyNumber}`), display: `Newborn ${babyNumber} of ${encounter.delivery!.outcomes.length}` };
+    const weight =
+      baby.birthWeightGrams !== undefined
+        ? observation('birthWeight', `observation/birthWeight/${babyNumber}`, { focus: [newborn], valueQuantity: quantity('birthWeight', baby.birthWeightGrams) })
+        : undefined;
+    observation('birthOutcome', `observation/birthOutcome/${babyNumber}`, {
+      focus: [newborn],
+      valueCodeableConcept: concept(t.birthOutcomes[baby.outcome]),
+      ...(baby.sex ? { component: [{ code: concept(t.observations.newbornSex.code), valueCodeableConcept: { coding: [{ system: t.madx.sex, code: baby.sex }] } }] } : {}),
+      ...(weight ? { hasMember: [weight] } : {}),
+    });
   });
 
   const familyPlanning = encounter.familyPlanning;
@@ -266,26 +299,44 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     });
   }
 
-  // Diagnoses (ICD-10), by position: a corrected code in a new version updates the same Condition.
-  encounter.diagnoses?.forEach((diagnosis, index) => {
-    const element = `condition/${index + 1}`;
+  // Diagnoses (ICD-10), each identified by its code: dropping or adding another diagnosis leaves it as it is.
+  // A diagnosis a parasitological test confirms (malaria) is confirmed only by a positive test and refuted by a
+  // negative one, the test linked as evidence; with no test (or an invalid one) it is presumed: provisional.
+  const conditions = t.conditions;
+  const seenCodes = new Map<string, number>();
+  encounter.diagnoses?.forEach((diagnosis) => {
+    const seen = (seenCodes.get(diagnosis.code) ?? 0) + 1;
+    seenCodes.set(diagnosis.code, seen);
+    const element = seen === 1 ? `condition/${diagnosis.code}` : `condition/${diagnosis.code}/${seen}`;
     const identifier = record(element);
-    const display = t.conditions.displays[diagnosis.code];
+    const display = conditions.displays[diagnosis.code];
+    const needsTest = icdCodeIn(diagnosis.code, conditions.testConfirmed);
+    const tested = needsTest && test !== undefined && test.result !== 'invalid' && testReference !== undefined;
+    const verification = withdrawn
+      ? conditions.enteredInError
+      : !needsTest
+        ? conditions.verificationStatus
+        : !tested
+          ? conditions.provisional
+          : test.result === 'positive'
+            ? conditions.verificationStatus
+            : conditions.refuted;
     const condition: Condition = {
       resourceType: 'Condition',
       identifier: [identifier],
-      // con-5: no clinicalStatus when the condition is entered in error.
-      ...(withdrawn ? {} : { clinicalStatus: concept(t.conditions.clinicalStatus) }),
-      verificationStatus: concept(withdrawn ? t.conditions.enteredInError : t.conditions.verificationStatus),
-      category: [concept(t.conditions.category)],
+      // con-5: no clinicalStatus when the condition is entered in error; none either once a test refuted it.
+      ...(withdrawn || verification === conditions.refuted ? {} : { clinicalStatus: concept(conditions.clinicalStatus) }),
+      verificationStatus: concept(verification),
+      category: [concept(conditions.category)],
       code: {
-        coding: [{ system: t.conditions.system, code: diagnosis.code, ...(display ? { display } : {}) }],
+        coding: [{ system: conditions.system, code: diagnosis.code, ...(display ? { display } : {}) }],
         ...(diagnosis.text ? { text: diagnosis.text } : {}),
       },
       subject,
       encounter: encounterReference,
       recordedDate: recordedAt,
       ...(practitionerReference?.reference ? { recorder: practitionerReference } : {}),
+      ...(tested ? { evidence: [{ detail: [testReference as Reference<Observation>] }] } : {}),
     };
     conditionReferences.push(entries.upsert(condition, identifier, element));
   });
@@ -321,13 +372,32 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     entries.upsert(immunization, identifier, element);
   }
 
-  // Medicines: the contract's treatments, the malaria treatment and IPTp-SP, each as its table says.
-  const medicine = (key: MedicationKey, noteText?: string): void => {
+  // Medicines: the contract's treatments, the malaria treatment and IPTp-SP, each as its table says. What the
+  // contract records was given at the visit: nothing stays "active" (see mappings/fhir/medications.yaml).
+  const medicine = (key: MedicationKey, dose?: number): void => {
     const entry = t.medications[key];
     if (entry.resource === 'none' || entry.code === undefined) return;
-    const element = `medication/${key}`;
+    const element = entry.resource === 'Immunization' && dose !== undefined ? `immunization/${key}/${dose}` : `medication/${key}`;
     const identifier = record(element);
-    if (entry.resource === 'MedicationAdministration') {
+    const doseKey = dose === undefined ? undefined : String(dose);
+    if (entry.resource === 'Immunization') {
+      // SMART ANC's IPTp-SP doses: an Immunization whose vaccineCode carries the dose-specific ANC code.
+      const immunization: Immunization = {
+        resourceType: 'Immunization',
+        ...profiled(doseKey === undefined ? undefined : entry.doseProfile?.[doseKey]),
+        identifier: [identifier],
+        status: withdrawn ? 'entered-in-error' : 'completed',
+        vaccineCode: withCodings(concept(entry.code), doseKey === undefined ? undefined : entry.doseCoding?.[doseKey]),
+        patient: subject,
+        encounter: encounterReference,
+        occurrenceDateTime: occurredAt,
+        recorded: recordedAt,
+        primarySource: true,
+        ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
+        protocolApplied: [{ targetDisease: (entry.targetDisease ?? []).map((disease) => concept(disease)), ...(dose !== undefined ? { doseNumberPositiveInt: dose } : {}) }],
+      };
+      entries.upsert(immunization, identifier, element);
+    } else if (entry.resource === 'MedicationAdministration') {
       const administration: MedicationAdministration = {
         resourceType: 'MedicationAdministration',
         identifier: [identifier],
@@ -337,22 +407,20 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
         context: encounterReference,
         effectiveDateTime: occurredAt,
         ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
-        // (dosage needs a dose or rate, mad-1, which the contract does not give: the dose number goes in a note)
-        ...(noteText ? { note: [{ text: noteText }] } : {}),
       };
       entries.upsert(administration, identifier, element);
     } else {
+      // Handed over at the visit: the order was filled there and then, so it is completed, not active.
       const request: MedicationRequest = {
         resourceType: 'MedicationRequest',
         identifier: [identifier],
-        status: withdrawn ? 'entered-in-error' : 'active',
+        status: withdrawn ? 'entered-in-error' : 'completed',
         intent: 'order',
         medicationCodeableConcept: concept(entry.code),
         subject,
         encounter: encounterReference,
         authoredOn: occurredAt,
         ...(practitionerReference?.reference ? { requester: practitionerReference } : {}),
-        ...(noteText ? { note: [{ text: noteText }] } : {}),
       };
       entries.upsert(request, identifier, element);
     }
@@ -360,7 +428,7 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   for (const treatment of new Set(encounter.treatments ?? [])) medicine(treatment);
   const malariaTreatment = encounter.malaria?.treatment;
   if (malariaTreatment !== undefined && malariaTreatment !== 'none') medicine(malariaTreatment);
-  if (encounter.anc?.iptpDose !== undefined) medicine('iptp_sp', `IPTp-SP dose ${encounter.anc.iptpDose}`);
+  if (encounter.anc?.iptpDose !== undefined) medicine('iptp_sp', encounter.anc.iptpDose);
 
   // Delivery mode.
   if (encounter.delivery) {
@@ -423,18 +491,23 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   }
 
   const type = t.encounterTypes[encounter.type];
+  const newbornCheck = encounter.type === 'postnatal' && encounter.postnatal?.subject === 'newborn';
+  const place = encounter.delivery?.place;
+  const reason = type.reasonCode && encounter.anc ? (encounter.anc.visitNumber === 1 ? type.reasonCode.first : type.reasonCode.followUp) : undefined;
   const fhirEncounter: FhirEncounter = {
     resourceType: 'Encounter',
+    ...profiled(encounter.anc ? type.profile : undefined),
     identifier: [encounterIdentifier],
     ...(ancContact.length > 0 ? { extension: ancContact } : {}),
     status: withdrawn ? 'entered-in-error' : 'finished',
-    class: coding(type.class),
-    type: [concept(type.type)],
+    class: coding((place !== undefined ? type.classByPlace?.[place] : undefined) ?? type.class),
+    type: [concept(newbornCheck && type.newbornType ? type.newbornType : type.type)],
     subject,
     ...(practitionerReference
       ? { participant: [{ type: [concept(t.participantType)], individual: practitionerReference }] }
       : {}),
     period: { start: occurredAt },
+    ...(reason ? { reasonCode: [concept(reason)] } : {}),
     ...(conditionReferences.length > 0 ? { diagnosis: conditionReferences.map((condition, index) => ({ condition, rank: index + 1 })) } : {}),
     serviceProvider,
   };
@@ -446,4 +519,21 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
   const firstRecord = all.findIndex((entry) => entry.request?.method === 'PUT');
   all.splice(firstRecord === -1 ? all.length : firstRecord, 0, encounterEntry);
   return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: all } };
+}
+
+/**
+ * A record marked entered-in-error, from the copy the server holds: what a newer version no longer carries,
+ * or a shared record no live encounter asserts any more. It is never deleted: a reader sees it was withdrawn.
+ */
+export function withdrawnRecord<T extends Resource>(resource: T, terminology: Terminology): T {
+  const { meta: _meta, ...rest } = resource as T & { meta?: unknown };
+  const copy = structuredClone(rest) as Record<string, unknown>;
+  if (resource.resourceType === 'Condition') {
+    // con-5: a condition entered in error has no clinicalStatus.
+    delete copy['clinicalStatus'];
+    copy['verificationStatus'] = concept(terminology.conditions.enteredInError);
+  } else {
+    copy['status'] = 'entered-in-error';
+  }
+  return copy as unknown as T;
 }

@@ -22,7 +22,25 @@ function encodeQueryValue(text: string): string {
  * and as `request.url` takes it after `Type?`.
  */
 export function identifierCriteria(identifier: { system: string; value: string }): string {
-  return `identifier=${encodeQueryValue(escapeToken(identifier.system))}|${encodeQueryValue(escapeToken(identifier.value))}`;
+  return `identifier=${identifierToken(identifier)}`;
+}
+
+function identifierToken(identifier: { system: string; value: string }): string {
+  return `${encodeQueryValue(escapeToken(identifier.system))}|${encodeQueryValue(escapeToken(identifier.value))}`;
+}
+
+/**
+ * `a|1,b|2`, unencoded (for a client that encodes search parameters itself): the value of the `identifier`
+ * parameter matching a resource that carries any of the identifiers (a comma between
+ * values of one parameter is FHIR search's OR). With one identifier, the same as `identifierCriteria`.
+ */
+export function anyIdentifierSearchValue(identifiers: readonly { system: string; value: string }[]): string {
+  return identifiers.map((identifier) => `${escapeToken(identifier.system)}|${escapeToken(identifier.value)}`).join(',');
+}
+
+/** As `anyIdentifierSearchValue`, percent-encoded into a query: `identifier=a|1,b|2`. */
+export function anyIdentifierCriteria(identifiers: readonly { system: string; value: string }[]): string {
+  return `identifier=${identifiers.map(identifierToken).join(',')}`;
 }
 
 /** A name-based UUID (RFC 9562 version 5 layout over SHA-1) of the resource type and its identifier. */

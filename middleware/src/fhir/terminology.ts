@@ -10,6 +10,7 @@ import { ENCOUNTER_TYPES, FP_METHODS, VACCINES, type EncounterType } from '@smc-
 import { loadFacilityTable, type FacilityTable } from '../mapping-files/facility-table.js';
 import { MappingFileError, pathText, readYaml, type Located, type MappingError } from '../mapping-files/read-yaml.js';
 import {
+  BIRTH_OUTCOMES,
   CONDITION_KEYS,
   DELIVERY_MODES,
   EXTENSION_KEYS,
@@ -22,6 +23,7 @@ import {
   TerminologyFileSchema,
   type CodingEntry,
   type ConceptEntry,
+  type EncounterTypeEntry,
   type MadxEntry,
   type MalariaResultEntry,
   type MedicationEntry,
@@ -31,7 +33,7 @@ import {
   type TerminologyFile,
 } from '../mapping-files/terminology-file-schema.js';
 
-export type { CodingEntry, ConceptEntry, MedicationKey, ObservationKey };
+export type { CodingEntry, ConceptEntry, EncounterTypeEntry, MedicationEntry, MedicationKey, ObservationKey };
 
 export type IdentifierSystemKey = (typeof IDENTIFIER_SYSTEM_KEYS)[number];
 export type ExtensionKey = (typeof EXTENSION_KEYS)[number];
@@ -43,7 +45,7 @@ export interface Terminology {
   identifierSystems: Record<IdentifierSystemKey, string>;
   extensions: Record<ExtensionKey, string>;
   participantType: ConceptEntry;
-  encounterTypes: Record<EncounterType, { class: CodingEntry; type: ConceptEntry }>;
+  encounterTypes: Record<EncounterType, EncounterTypeEntry>;
   observations: Record<ObservationKey, ObservationEntry>;
   malariaResults: Record<(typeof MALARIA_RESULTS)[number], MalariaResultEntry>;
   conditions: {
@@ -51,6 +53,9 @@ export interface Terminology {
     category: ConceptEntry;
     clinicalStatus: ConceptEntry;
     verificationStatus: ConceptEntry;
+    provisional: ConceptEntry;
+    refuted: ConceptEntry;
+    testConfirmed: string[];
     enteredInError: ConceptEntry;
     displays: Record<string, string>;
   };
@@ -58,6 +63,7 @@ export interface Terminology {
   medications: Record<MedicationKey, MedicationEntry>;
   familyPlanningMethods: Record<FhirFamilyPlanningMethod, ConceptEntry>;
   deliveryModes: Record<(typeof DELIVERY_MODES)[number], ConceptEntry>;
+  birthOutcomes: Record<(typeof BIRTH_OUTCOMES)[number], ConceptEntry>;
   referral: { code: ConceptEntry; priority: Record<(typeof REFERRAL_URGENCIES)[number], 'routine' | 'urgent' | 'asap' | 'stat'> };
   /** Systems of the mADX MeasureReports (every key is required). */
   madx: Required<MadxEntry>;
@@ -80,6 +86,7 @@ const REQUIRED_KEYS: Record<Section, readonly string[]> = {
   medications: MEDICATION_KEYS,
   familyPlanningMethods: FP_METHODS,
   deliveryModes: DELIVERY_MODES,
+  birthOutcomes: BIRTH_OUTCOMES,
   referral: ['code', 'priority'],
   madx: MADX_KEYS,
 };
@@ -166,14 +173,16 @@ export function loadTerminology(mappingsDirectory: string): Terminology {
   };
   for (const [key, medication] of Object.entries((merged.medications ?? {}) as Record<string, MedicationEntry>)) {
     if (medication.resource !== 'none' && medication.code === undefined) check('medications', key, `needs a code to emit a ${medication.resource}`);
+    if (medication.resource === 'Immunization' && medication.targetDisease === undefined) check('medications', key, 'needs a targetDisease to emit an Immunization');
   }
   for (const [key, result] of Object.entries((merged.malariaResults ?? {}) as Record<string, MalariaResultEntry>)) {
     if ((result.value === undefined) === (result.dataAbsentReason === undefined)) check('malariaResults', key, 'needs exactly one of value or dataAbsentReason');
   }
   for (const [key, observation] of Object.entries((merged.observations ?? {}) as Record<string, ObservationEntry>)) {
-    const numeric = !['bloodPressure', 'malariaRdt', 'malariaMicroscopy', 'contraceptiveMethod', 'contraceptiveNewUser'].includes(key);
+    const numeric = !['bloodPressure', 'malariaRdt', 'malariaMicroscopy', 'contraceptiveMethod', 'contraceptiveNewUser', 'birthOutcome', 'newbornSex'].includes(key);
     if (numeric && observation.unit === undefined) check('observations', key, 'a numeric observation needs a unit (UCUM)');
-    const component = ['systolicBloodPressure', 'diastolicBloodPressure', 'contraceptiveNewUser'].includes(key);
+    // (systolic and diastolic are components of the panel, and observations of their own when the other is missing)
+    const component = ['contraceptiveNewUser', 'newbornSex'].includes(key);
     if (!component && observation.category === undefined) check('observations', key, 'needs a category');
   }
 

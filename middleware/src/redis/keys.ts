@@ -86,9 +86,19 @@ export class RedisKeys {
     return `${this.prefix}:fhir:shared-users:${digest(criteria)}`;
   }
 
-  /** The shared record as last sent. */
-  fhirSharedResource(criteria: string): string {
-    return `${this.prefix}:fhir:shared-resource:${digest(criteria)}`;
+  /** What this source owns on a patient's shared Patient resource (fhir/patient-merge.ts), as JSON. */
+  fhirPatientOwned(patientKey: string): string {
+    return `${this.prefix}:fhir:patient-owned:${patientKey}`;
+  }
+
+  /** Set: the cells (dataElement, categoryOptionCombo) an mADX report of a cell group has carried. */
+  madxReportedCells(groupKey: string): string {
+    return `${this.prefix}:fhir:madx-cells:${digest(groupKey)}`;
+  }
+
+  /** The canonical url|version of an mADX Measure already published to the FHIR server. */
+  madxPublishedMeasure(canonical: string): string {
+    return `${this.prefix}:fhir:madx-measure:${digest(canonical)}`;
   }
 
   /** One upload at a time per patient (or mADX report per cell group). */

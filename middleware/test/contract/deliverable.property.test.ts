@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { validateEncounter, type Encounter } from '@smc-bridge/contract';
 import { generateEncounters } from '@smc-bridge/generator';
-import { encounterToBundle } from '../../src/fhir/encounter-bundle.js';
+import type { Patient } from '@medplum/fhirtypes';
+import { encounterToBundle, withdrawnRecord } from '../../src/fhir/encounter-bundle.js';
+import { mergePatient } from '../../src/fhir/patient-merge.js';
 import { loadTerminology } from '../../src/fhir/terminology.js';
-import { validateFhirBundle } from '../../src/fhir/validate-resources.js';
+import { validateFhirBundle, validateFhirResource } from '../../src/fhir/validate-resources.js';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { periodBounds } from '../../src/mapping/period-ids.js';
@@ -89,10 +91,15 @@ function mutate(base: Encounter, path: (string | number)[], m: Mutation): unknow
 /** Why an accepted encounter could not be delivered; empty when it can be. */
 function undeliverable(encounter: Encounter): string[] {
   const problems: string[] = [];
-  for (const updatePatient of [false, true]) {
-    const built = encounterToBundle(encounter, terminology, { updatePatient });
-    if (built.bundle === null) continue; // training: never sent, by design
-    const issues = validateFhirBundle(built.bundle);
+  const built = encounterToBundle(encounter, terminology);
+  if (built.bundle !== null) {
+    // As sent, as merged into a Patient another source holds, and as withdrawn by a later version.
+    const entries = built.bundle.entry ?? [];
+    const patient = entries.find((entry) => entry.resource?.resourceType === 'Patient')?.resource as Patient;
+    const server: Patient = { resourceType: 'Patient', id: 'p1', meta: { versionId: '3' }, identifier: [{ system: 'urn:oid:2.16.840.1.113883.2.3', value: 'NAT-1' }], telecom: [{ system: 'email', value: 'x@example.org' }] };
+    const merged = { ...mergePatient(server, patient).patient, id: 'p1' };
+    const withdrawnCopies = entries.flatMap((entry) => (entry.request?.method === 'PUT' && entry.resource ? [withdrawnRecord(entry.resource, terminology)] : []));
+    const issues = [...validateFhirBundle(built.bundle), ...validateFhirResource(merged), ...withdrawnCopies.flatMap((resource) => validateFhirResource(resource))];
     problems.push(...issues.map((issue) => `FHIR ${issue.validator} ${issue.resourceType} ${issue.path}: ${issue.message}`));
   }
   const { contributions } = aggregateContributions(encounter, mappings);

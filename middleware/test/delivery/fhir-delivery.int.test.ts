@@ -4,7 +4,7 @@
 // server refuses for good lands in the dead-letter list without holding anything else up.
 import { jest } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import type { Coverage, Encounter as FhirEncounter, Observation, Patient } from '@medplum/fhirtypes';
+import type { Condition, Coverage, Encounter as FhirEncounter, Observation, Patient } from '@medplum/fhirtypes';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
@@ -100,12 +100,68 @@ test('the same encounter posted three times and its job replayed leaves one of e
   const weights = (await fhir.standIn.all<Observation>('Observation')).filter((o) => o.code?.coding?.some((c) => c.code === '29463-7'));
   expect(weights.map((o) => o.valueQuantity?.value)).toEqual([61.5]);
 
-  // Version 3 drops a diagnosis: its Condition leaves the server; everything else stays as it was.
-  expect(encounter.diagnoses?.length).toBeGreaterThan(1);
-  const fewer = { ...corrected, version: 3, diagnoses: encounter.diagnoses!.slice(0, 1) } as Encounter;
+  // Version 3 drops the first diagnosis: its Condition is marked entered-in-error (never deleted), and the
+  // other one's Condition, identified by its code, stays exactly as it was.
+  expect(encounter.diagnoses?.length).toBe(2);
+  const conditionsBefore = await fhir.standIn.all<Condition>('Condition');
+  const kept = conditionsBefore.find((c) => c.code?.coding?.[0]?.code === encounter.diagnoses![1]!.code) as Condition;
+  const fewer = { ...corrected, version: 3, diagnoses: encounter.diagnoses!.slice(1) } as Encounter;
   expect(((await (await api.post(fewer)).json()) as { results: { status: string }[] }).results[0]?.status).toBe('accepted');
   await until(async () => (await fhirStateOf(encounter))?.version === 3 && (await fhirStateOf(encounter))?.state === 'delivered', 'version 3');
-  expect(await countsByType()).toEqual({ ...expected, Condition: expected['Condition']! - 1 });
+  expect(await countsByType()).toEqual(expected);
+  const conditionsAfter = await fhir.standIn.all<Condition>('Condition');
+  const status = (c: Condition | undefined) => c?.verificationStatus?.coding?.[0]?.code;
+  const dropped = conditionsAfter.find((c) => c.code?.coding?.[0]?.code === encounter.diagnoses![0]!.code);
+  expect([dropped?.code?.coding?.[0]?.code, status(dropped), dropped?.clinicalStatus]).toEqual(['Z34.9', 'entered-in-error', undefined]);
+  const stillThere = conditionsAfter.find((c) => c.id === kept.id) as Condition;
+  expect([stillThere.code, stillThere.verificationStatus, stillThere.identifier]).toEqual([kept.code, kept.verificationStatus, kept.identifier]);
+  expect(status(stillThere)).toBe('confirmed');
+});
+
+test("a Patient a client registry holds under the national identifier is found, not duplicated, and keeps the identifiers, telecom and address this source never sent", async () => {
+  fhir.standIn.clear();
+  // The registry's record: the national identifier, an email, a second phone, a postal address.
+  const registry = await fetch(`${fhir.baseUrl}/Patient`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/fhir+json' },
+    body: JSON.stringify({
+      resourceType: 'Patient',
+      identifier: [{ system: 'https://id.example.cm/cni', value: '7654321' }, { system: 'https://cr.example.cm/mpi', value: 'MPI-77' }],
+      name: [{ use: 'official', family: 'NGO BASSA', given: ['Mireille'] }],
+      telecom: [{ system: 'email', value: 'm.ngo@example.cm' }, { system: 'phone', use: 'home', value: '+237 222 00 11 22' }],
+      address: [{ use: 'work', city: 'Bafoussam' }],
+      gender: 'female',
+      birthDate: '2000-03-15',
+    }),
+  });
+  expect(registry.status).toBe(201);
+  // A patient of its own (the delivery keeps per-patient state across this file's tests).
+  const base = fullEncounter();
+  const encounter = fullEncounter({ id: 'fhir-e2e-registry', patient: { ...base.patient, identifiers: [{ system: 'smc-patient', value: 'CM_LT_EDE_CSI001-000077' }, { system: 'https://id.example.cm/cni', value: '7654321' }], coverage: undefined } });
+  expect((await api.post(encounter)).status).toBe(202);
+  await until(async () => (await fhirStateOf(encounter))?.state === 'delivered', 'the delivery');
+  const patients = await fhir.standIn.all<Patient>('Patient');
+  expect(patients).toHaveLength(1);
+  const [patient] = patients as [Patient];
+  // Ours added beside theirs; theirs untouched.
+  expect(patient.identifier?.map((i) => i.system).sort()).toEqual(['https://cr.example.cm/mpi', 'https://id.example.cm/cni', 'https://smc-bridge.org/fhir/sid/patient/smc-platform/smc-patient'].sort());
+  expect(patient.telecom).toEqual(expect.arrayContaining([{ system: 'email', value: 'm.ngo@example.cm' }, { system: 'phone', use: 'home', value: '+237 222 00 11 22' }, { system: 'phone', use: 'mobile', value: '+237 670 11 22 33' }]));
+  expect(patient.address).toEqual(expect.arrayContaining([{ use: 'work', city: 'Bafoussam' }, { use: 'home', city: 'Dschang' }]));
+  // A name and birth date the registry set are the registry's: this source does not overwrite them.
+  expect(patient.name).toEqual([{ use: 'official', family: 'NGO BASSA', given: ['Mireille'] }]);
+  expect(patient.birthDate).toBe('2000-03-15');
+  // Every record of the encounter points at that one Patient.
+  const [held] = await fhir.standIn.all<FhirEncounter>('Encounter');
+  expect(held?.subject?.reference).toBe(`Patient/${patient.id}`);
+
+  // A later visit with a new mobile number changes the number this source put there, and only that.
+  const later = fullEncounter({ id: 'fhir-e2e-registry-2', occurredAt: '2026-06-20T09:00:00+01:00', recordedAt: '2026-06-20T09:00:00+01:00', patient: { ...encounter.patient, phone: '+237 690 99 88 77' } });
+  expect((await api.post(later)).status).toBe(202);
+  await until(async () => (await fhirStateOf(later))?.state === 'delivered', 'the later delivery');
+  const [after] = (await fhir.standIn.all<Patient>('Patient')) as [Patient];
+  expect(after.telecom?.filter((t) => t.system === 'phone').map((t) => [t.use, t.value]).sort()).toEqual([['home', '+237 222 00 11 22'], ['mobile', '+237 690 99 88 77']]);
+  expect(after.telecom).toContainEqual({ system: 'email', value: 'm.ngo@example.cm' });
+  expect(after.identifier).toHaveLength(3);
 });
 
 test("the Patient carries the demographics of the patient's most recent encounter, whatever order they arrive in", async () => {
@@ -165,6 +221,9 @@ test('a FHIR server failing 30 % of requests (5xx, resets, timeouts) still ends 
     seed: 7,
     probability: 0.3,
     faults: [{ kind: 'status', status: 503 }, { kind: 'status', status: 502, applied: true }, { kind: 'reset' }, { kind: 'reset', applied: true }, { kind: 'hang' }, { kind: 'hang', applied: true }],
+    // The transactions (a job also reads the Patient and any record it withdraws first; a failed read is
+    // retried the same way, and faulting every request would only stretch the backoff past the timeout).
+    match: { method: 'POST' },
   });
   const response = await api.post({ encounters });
   expect(response.status).toBe(202);

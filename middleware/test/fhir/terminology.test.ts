@@ -23,7 +23,9 @@ it('the shipped tables load and cover every vaccine, medicine and encounter type
   const terminology = loadTerminology(SHIPPED);
   expect(Object.keys(terminology.vaccines).sort()).toEqual([...VACCINES].sort());
   expect(terminology.observations.bodyWeight.unit).toEqual({ system: 'http://unitsofmeasure.org', code: 'kg', unit: 'kg' });
-  expect(terminology.medications.iptp_sp.resource).toBe('MedicationAdministration');
+  // IPTp-SP as SMART ANC models it: an Immunization with the dose-specific ANC code.
+  expect(terminology.medications.iptp_sp.resource).toBe('Immunization');
+  expect(terminology.medications.iptp_sp.doseCoding?.['2']?.[0]?.code).toBe('ANC.B10.DE247');
 });
 
 it('names file, line and path of a misspelt field', () => {

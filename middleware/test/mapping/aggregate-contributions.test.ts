@@ -218,9 +218,16 @@ describe('toolkit elements the contract carries directly', () => {
     for (const code of ['J00', 'J06.9', 'J09', 'J11.1', 'J18.9', 'J21.0', 'J22']) {
       expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);
     }
-    for (const code of ['J23', 'J30.4', 'J45.9', 'A09']) expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([]);
+    for (const code of ['J23', 'J30.4', 'J45.9', 'A09.9']) expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([]);
     expect(only(child({ diagnoses: [{ code: 'J06.9' }], patient: { ...child({}).patient, birthDate: '1980-01-01' } }), 'RMNCAH_CWARI')).toEqual([]);
     // One child with two respiratory diagnoses counts once.
     expect(only(child({ diagnoses: [{ code: 'J06.9' }, { code: 'J18.9' }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);
+  });
+
+  test('child diarrhoea: the WHO leaf codes A09.0 and A09.9 (what SMART ANC maps diarrhoea to), the category A09 of older records, and K52.9', () => {
+    for (const code of ['A09.9', 'A09.0', 'A09', 'K52.9']) {
+      expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWDIA')).toEqual([at('RMNCAH_CWDIA', 'CH_0_4Y', 1)]);
+    }
+    for (const code of ['A08.4', 'K52.8', 'A00.9']) expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWDIA')).toEqual([]);
   });
 });

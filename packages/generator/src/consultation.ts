@@ -30,7 +30,7 @@ const ILLNESSES: readonly Illness[] = [
     treat: (r, underFive) =>
       underFive ? ['amoxicillin', ...maybe(r, 0.5, 'paracetamol')] : [r.chance(0.75) ? 'amoxicillin' : 'other', ...maybe(r, 0.5, 'paracetamol')],
   },
-  { code: 'A09', text: 'Diarrhoea and gastroenteritis of presumed infectious origin', frequency: [18, 16, 6, 5, 4], treat: (_r, underFive) => (underFive ? ['ors', 'zinc'] : ['ors']) },
+  { code: 'A09.9', text: 'Gastroenteritis and colitis of unspecified origin', frequency: [18, 16, 6, 5, 4], treat: (_r, underFive) => (underFive ? ['ors', 'zinc'] : ['ors']) },
   { code: 'L08.9', text: 'Local infection of skin and subcutaneous tissue', frequency: [6, 8, 10, 6, 4], treat: (r) => [r.chance(0.35) ? 'cotrimoxazole' : 'other'] },
   { code: 'K29.7', text: 'Gastritis, unspecified', frequency: [0, 0, 2, 12, 10], treat: () => ['other'] },
   { code: 'I10', text: 'Essential (primary) hypertension', frequency: [0, 0, 0, 4, 18], minAgeDays: 25 * 365, condition: { hypertension: true }, treat: () => ['other'] },

@@ -171,7 +171,7 @@ function deliveryDiagnoses(section: DeliverySection): Diagnosis[] {
       ? { code: 'O82.9', text: 'Delivery by caesarean section, unspecified' }
       : section.mode === 'assisted'
         ? { code: 'O81.4', text: 'Vacuum extractor delivery' }
-        : { code: 'O80', text: 'Single spontaneous delivery' };
+        : { code: 'O80.9', text: 'Single spontaneous delivery, unspecified' };
   const outcome: Diagnosis = twins
     ? live === 2
       ? { code: 'Z37.2', text: 'Twins, both liveborn' }

@@ -216,7 +216,7 @@ describe('realism of the mix and key rates', () => {
     const withBirthDate = originals.filter((encounter) => encounter.patient.birthDate !== undefined && !encounter.patient.birthDateEstimated);
     const underFive = withBirthDate.filter((encounter) => ageInDays(encounter) < 5 * 365);
     const childPneumonia = underFive.filter((encounter) => encounter.type === 'consultation' && encounter.diagnoses?.some((d) => d.code === 'J18.9'));
-    const childDiarrhoea = underFive.filter((encounter) => encounter.type === 'consultation' && encounter.diagnoses?.some((d) => d.code === 'A09'));
+    const childDiarrhoea = underFive.filter((encounter) => encounter.type === 'consultation' && encounter.diagnoses?.some((d) => d.code === 'A09.9'));
     expect(childPneumonia.length).toBeGreaterThan(20);
     expect(childDiarrhoea.length).toBeGreaterThan(20);
     expect(childPneumonia.filter((encounter) => !encounter.treatments?.includes('amoxicillin')).map((e) => e.id)).toEqual([]);

@@ -1,6 +1,10 @@
 // FHIR delivery (DESIGN.md §1, reference/fhir.md): one job per encounter version, which turns the stored
 // encounter into one transaction Bundle and sends it. Conditional create and conditional PUT on
 // deterministic identifiers make a resend change nothing, so at-least-once jobs give exactly-once records.
+// Shared data is never overwritten or deleted (shared-records.ts): the Patient is merged (only what this
+// source owns) and updated with If-Match; a record an encounter no longer carries, or a shared Coverage no
+// live encounter asserts, is read back and marked entered-in-error. A 409/412 to an If-Match update means the
+// resource changed meanwhile: the job is retried, and reads and merges again.
 //
 // Network errors, timeouts, 429 and 5xx are retried with exponential backoff. A 4xx (400 invalid, 412 the
 // criteria matched several resources) needs a person: the job fails at once and stays in the dead-letter
@@ -9,7 +13,9 @@
 // because the newer version has a job of its own.
 //
 // With MADX_ENABLED the same queue carries IHE mADX MeasureReports: after each DHIS2 push of a cell group, a
-// job reads the group's current cells from the ledger and upserts its MeasureReport (fhir/madx.ts).
+// job reads the group's current cells from the ledger and upserts its MeasureReport (fhir/madx.ts), with an
+// explicit zero for each cell an earlier report carried that fell to nothing; the Measure the report cites
+// is published first, once per canonical url and version.
 import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -25,7 +31,7 @@ import { watchWorker } from '../../queues/worker-events.js';
 import type { RedisKeys } from '../../redis/keys.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { Mappings } from '../../mapping/load-mappings.js';
-import { cellGroupToMeasureReport, MeasureReportError, sendMeasureReport } from '../../fhir/madx.js';
+import { cellGroupToMeasureReport, measureBundle, measureOf, MeasureReportError, reportedCellKey, sendMeasureReport } from '../../fhir/madx.js';
 import { nextAttemptOf } from '../../queues/retry-timing.js';
 import { stallRecovery } from '../../queues/stall-recovery.js';
 import { scrubUpstreamText } from '../../status/scrub.js';
@@ -33,7 +39,8 @@ import { targetStates } from '../../status/target-states.js';
 import { isPractice, PRACTICE_REASON } from '../../domain/practice.js';
 import type { UploadLocks } from './upload-lock.js';
 import type { SentRecords } from './sent-records.js';
-import type { Bundle, BundleEntry, Coverage } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Patient } from '@medplum/fhirtypes';
+import { AmbiguousPatientError, planPatient, withdrawalEntries, type PatientPlan } from './shared-records.js';
 import type { EncounterRef } from '../../domain/encounter-ref.js';
 import { type CellGroup, groupKeyOf } from '../../domain/cells.js';
 
@@ -81,13 +88,16 @@ export type FhirJobOutcome = 'delivered' | 'superseded' | 'skipped' | 'patient-b
 
 export interface FhirDeliveryDeps {
   store: EncounterStore;
-  client: Pick<FhirClient, 'transaction'>;
+  client: Pick<FhirClient, 'transaction' | 'search'>;
   terminology: Terminology;
   locks: UploadLocks;
   sent: SentRecords;
   /** For MeasureReports: the current cells of a group, and the mappings that say what they mean. */
   ledger?: Pick<Ledger, 'cellsOf'>;
   mappings?: Mappings;
+  /** Where MeasureReport jobs keep the cells each group's reports carried and the Measures published. */
+  redis?: Redis;
+  keys?: RedisKeys;
 }
 
 export async function execFhirJob(data: FhirJobData, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
@@ -100,18 +110,38 @@ async function execMeasureReportJob(group: CellGroup, deps: FhirDeliveryDeps): P
   // One report of a group at a time, read inside the lock, so the last one written is the newest.
   const sent = await deps.locks.withLock(`madx:${groupKeyOf(group)}`, async () => {
     const cells = await ledger.cellsOf(group);
-    // A group whose cells all fell to nothing has no report to make; the one sent before stays as it was.
-    if (cells.length === 0) return 'skipped' as const;
+    // The cells earlier reports carried: one that fell to nothing is reported as an explicit zero.
+    const reportedKey = deps.keys?.madxReportedCells(groupKeyOf(group));
+    const reported = reportedKey && deps.redis ? await deps.redis.smembers(reportedKey) : [];
+    if (cells.length === 0 && reported.length === 0) return 'skipped' as const;
     try {
-      await sendMeasureReport(deps.client, cellGroupToMeasureReport(group, cells, mappings, deps.terminology));
+      await publishMeasure(group.dataSet, mappings, deps);
+      await sendMeasureReport(deps.client, cellGroupToMeasureReport(group, cells, mappings, deps.terminology, { reported }));
     } catch (error) {
       if (error instanceof MeasureReportError) throw new UnrecoverableError(error.message);
       if (error instanceof FhirRequestError && !error.retryable) throw new UnrecoverableError(`the FHIR server refused the MeasureReport: ${scrubUpstreamText(serverMessage(error))}`);
       throw error;
     }
+    if (reportedKey && deps.redis && cells.length > 0) await deps.redis.sadd(reportedKey, ...cells.map(reportedCellKey));
     return 'delivered' as const;
   });
   return sent.busy ? 'patient-busy' : sent.result;
+}
+
+/**
+ * Publishes the Measure (and its ValueSets) a data set's reports cite, once per canonical url and version:
+ * before the first report of a version, and again only if the mappings change it. Done here rather than at
+ * start-up, so a FHIR server that is down at start still gets the Measure before any report citing it.
+ */
+async function publishMeasure(dataSet: string, mappings: Mappings, deps: FhirDeliveryDeps): Promise<void> {
+  const measure = measureOf(dataSet, mappings, deps.terminology);
+  const key = deps.keys?.madxPublishedMeasure(`${measure.url}|${measure.version}`);
+  if (key && deps.redis && (await deps.redis.exists(key)) === 1) return;
+  const bundle = measureBundle(dataSet, mappings, deps.terminology);
+  const issues = validateFhirBundle(bundle);
+  if (issues.length > 0) throw new MeasureReportError(`the mADX Measure of ${dataSet} is not valid FHIR R4:\n${describeIssues(issues)}`);
+  await deps.client.transaction(bundle);
+  if (key && deps.redis) await deps.redis.set(key, new Date().toISOString());
 }
 
 async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
@@ -124,51 +154,75 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
     return 'skipped';
   }
   const patientKey = patientKeyOf(encounter);
+  const refuse = async (reason: string, status?: number): Promise<never> => {
+    await deps.store.setTargetState(ref, 'fhir', targetStates.failed(reason));
+    throw Object.assign(new UnrecoverableError(reason), status === undefined ? {} : { status });
+  };
+  // A refusal no retry can fix (4xx) is the job's permanent failure, with the server's words scrubbed of
+  // patient data; anything else (network, timeout, 429, 5xx) is retried.
+  const refusedByServer = async (error: unknown): Promise<never> => {
+    if (error instanceof FhirRequestError && !error.retryable) return refuse(`the FHIR server refused the bundle: ${scrubUpstreamText(serverMessage(error), encounter)}`, error.status);
+    throw error;
+  };
   const sent = await deps.locks.withLock(patientKey, async () => {
-    // The patient's demographics follow their most recent encounter; an older one, resent, leaves them be.
-    const withdrawn = encounter.status === 'entered-in-error';
-    const updatePatient = !withdrawn && (await deps.sent.isLatestForPatient(patientKey, encounter.occurredAt));
-    const built = encounterToBundle(encounter, deps.terminology, { updatePatient });
+    const built = encounterToBundle(encounter, deps.terminology);
     if (built.bundle === null) return { skipped: built.reason };
-    const issues = validateFhirBundle(built.bundle);
-    if (issues.length > 0) {
-      const reason = `the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`;
-      await deps.store.setTargetState(ref, 'fhir', targetStates.failed(reason));
-      throw new UnrecoverableError(reason);
+    const entries = built.bundle.entry ?? [];
+
+    // The shared Patient: matched on every identifier; the patient's most recent encounter merges what this
+    // source owns into the server's copy (an older one, arriving late, leaves it be).
+    const withdrawn = encounter.status === 'entered-in-error';
+    const latest = !withdrawn && (await deps.sent.isLatestForPatient(patientKey, encounter.occurredAt));
+    const patientIndex = entries.findIndex((entry) => entry.resource?.resourceType === 'Patient');
+    let plan: PatientPlan | undefined;
+    try {
+      plan = await planPatient(deps.client, entries[patientIndex] as BundleEntry<Patient>, latest, await deps.sent.ownedOnPatient(patientKey));
+    } catch (error) {
+      if (error instanceof AmbiguousPatientError) return refuse(`the FHIR server refused the bundle: ${error.message}`);
+      return refusedByServer(error);
     }
-    // Records an earlier version had and this one has not are deleted in the same transaction; a shared
-    // record (the Coverage) is never deleted: it is marked entered-in-error once no live encounter asserts it.
+
+    // Records an earlier version had and this one has not are marked entered-in-error in the same
+    // transaction, never deleted; a shared record (the Coverage) only once no live encounter asserts it.
     const records = recordCriteria(built.bundle);
-    const sharedNow = sharedEntries(built.bundle);
+    const sharedNow = sharedEntries(built.bundle).map((entry) => entry.request!.url);
     const earlier = await deps.sent.criteria(ref);
-    const dropped = earlier.filter((criteria) => !records.includes(criteria) && !isSharedCriteria(criteria));
-    const released = earlier.filter((criteria) => isSharedCriteria(criteria) && !sharedNow.some((entry) => entry.request?.url === criteria));
-    const withdrawals: BundleEntry[] = [];
-    const patientEntry = (built.bundle.entry ?? []).find((entry) => entry.resource?.resourceType === 'Patient');
-    for (const criteria of released) {
-      const lastSent = await deps.sent.releaseShared<Coverage>(criteria, ref);
-      if (lastSent) {
-        const beneficiary = patientEntry?.fullUrl ? { reference: patientEntry.fullUrl } : lastSent.beneficiary;
-        withdrawals.push({ resource: { ...lastSent, status: 'entered-in-error', beneficiary }, request: { method: 'PUT', url: criteria } });
-      }
+    const toWithdraw = earlier.filter((criteria) => !records.includes(criteria) && !isSharedCriteria(criteria));
+    for (const criteria of earlier.filter((c) => isSharedCriteria(c) && !sharedNow.includes(c))) {
+      if (await deps.sent.releaseShared(criteria, ref)) toWithdraw.push(criteria);
     }
-    for (const entry of sharedNow) await deps.sent.assertShared(entry.request!.url, ref, entry.resource!);
+    for (const criteria of sharedNow) await deps.sent.assertShared(criteria, ref);
+    let withdrawals: BundleEntry[];
+    try {
+      withdrawals = await withdrawalEntries(deps.client, toWithdraw, deps.terminology);
+    } catch (error) {
+      return refusedByServer(error);
+    }
+
     const bundle: Bundle = {
       ...built.bundle,
-      entry: [...(built.bundle.entry ?? []), ...withdrawals, ...dropped.map((url) => ({ request: { method: 'DELETE' as const, url } }))],
+      entry: [...entries.map((entry, index) => (index === patientIndex ? plan!.entry : entry)), ...withdrawals],
     };
+    const issues = validateFhirBundle(bundle);
+    if (issues.length > 0) return refuse(`the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`);
+    const versioned = plan.versioned || withdrawals.some((entry) => entry.request?.ifMatch !== undefined);
+    let answer: Bundle;
     try {
-      await deps.client.transaction(bundle);
+      answer = await deps.client.transaction(bundle);
     } catch (error) {
-      if (error instanceof FhirRequestError && !error.retryable) {
-        const reason = `the FHIR server refused the bundle: ${scrubUpstreamText(serverMessage(error), encounter)}`;
-        await deps.store.setTargetState(ref, 'fhir', targetStates.failed(reason));
-        throw Object.assign(new UnrecoverableError(reason), { status: error.status });
+      // A version-aware update refused: the Patient or a record changed on the server since it was read.
+      // The next attempt reads it again and merges again.
+      if (versioned && error instanceof FhirRequestError && isVersionConflict(error)) {
+        throw new Error(`a resource this upload updates changed on the FHIR server meanwhile (HTTP ${error.status}); it will be read and merged again`);
       }
-      throw error;
+      return refusedByServer(error);
     }
     await deps.sent.record(ref, records);
-    if (updatePatient) await deps.sent.recordLatestForPatient(patientKey, encounter.occurredAt);
+    // What this source now owns on the Patient: all it sent when the server created it, else the merge's.
+    const patientStatus = answer.entry?.[patientIndex]?.response?.status ?? '';
+    const owned = patientStatus.startsWith('201') ? plan.owned.created : plan.owned.existing;
+    if (owned !== undefined) await deps.sent.recordOwnedOnPatient(patientKey, owned);
+    if (latest) await deps.sent.recordLatestForPatient(patientKey, encounter.occurredAt);
     return { skipped: undefined };
   });
   if (sent.busy) return 'patient-busy';
@@ -180,7 +234,15 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   return 'delivered';
 }
 
-/** Records shared by several encounters of the patient (one Coverage per membership): never deleted by one. */
+/** 409 (HAPI's version conflict) or a 412 that is not about criteria matching several resources. */
+function isVersionConflict(error: FhirRequestError): boolean {
+  if (error.status === 409) return true;
+  if (error.status !== 412) return false;
+  const issues = error.outcome?.issue ?? [];
+  return !issues.some((issue) => issue.code === 'multiple-matches' || /match(ed)? (\d+|multiple|several)/i.test(`${issue.diagnostics ?? ''} ${issue.details?.text ?? ''}`));
+}
+
+/** Records shared by several encounters of the patient (one Coverage per membership): never withdrawn by one. */
 const SHARED_TYPES = ['Coverage'];
 
 function isSharedCriteria(criteria: string): boolean {
@@ -193,8 +255,8 @@ function sharedEntries(bundle: Bundle): BundleEntry[] {
 }
 
 /**
- * The criteria of the encounter's own records in a bundle: its conditional PUTs. The Patient, shared with
- * the patient's other encounters, is never one of them, even when this upload updates it.
+ * The criteria of the encounter's records in a bundle: its conditional PUTs. The Patient, shared with the
+ * patient's other encounters, is never one of them.
  */
 function recordCriteria(bundle: Bundle): string[] {
   return (bundle.entry ?? []).flatMap((entry) =>

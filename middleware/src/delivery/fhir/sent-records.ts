@@ -1,15 +1,18 @@
 // What the FHIR server was last sent for each encounter: the conditional criteria of its records (its own
 // Encounter, Observations, Conditions, …; not the shared Patient, facility or practitioner). When a newer
-// version no longer carries a record (a diagnosis corrected away, a dose removed), the upload deletes it by
-// the same criteria, so the server holds what the latest version says and nothing the source withdrew.
-// Per patient, it also keeps when the encounter that last set the Patient's demographics happened, so only
-// a more recent encounter (or a correction of that one) replaces them.
-// Per shared record (a mutual-insurance Coverage), it keeps which encounters assert it and the resource last
-// sent, so the record is marked entered-in-error once no live encounter asserts it, and never deleted.
-import type { Resource } from '@medplum/fhirtypes';
+// version no longer carries a record (a diagnosis corrected away, a dose removed), the upload marks it
+// entered-in-error (never deletes it), so the server says what the latest version says and keeps a trace of
+// what the source withdrew.
+// Per patient, it keeps when the encounter that last set the Patient's demographics happened, so only a more
+// recent encounter (or a correction of that one) replaces them, and what this source owns on that Patient
+// (fhir/patient-merge.ts), so an update touches only that.
+// A record is either the encounter's own (one user: the encounter) or shared by several encounters (a
+// mutual-insurance Coverage): for a shared one it keeps which encounters assert it, so the record is marked
+// entered-in-error only once no live encounter asserts it, and never deleted.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../redis/keys.js';
 import type { EncounterRef } from '../../domain/encounter-ref.js';
+import type { OwnedPatientSlots } from '../../fhir/patient-merge.js';
 
 export class SentRecords {
   constructor(
@@ -39,19 +42,29 @@ export class SentRecords {
     await this.redis.set(this.keys.fhirPatientLatest(patientKey), String(Date.parse(occurredAt)));
   }
 
+  /** What this source owns on the patient's Patient resource; undefined when it never wrote it. */
+  async ownedOnPatient(patientKey: string): Promise<OwnedPatientSlots | undefined> {
+    const stored = await this.redis.get(this.keys.fhirPatientOwned(patientKey));
+    return stored === null ? undefined : (JSON.parse(stored) as OwnedPatientSlots);
+  }
 
-  /** This encounter asserts the shared record (as `resource`, sent by `criteria`). */
-  async assertShared(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>, resource: Resource): Promise<void> {
-    await this.redis.multi().sadd(this.keys.fhirSharedUsers(criteria), `${ref.source}~${ref.id}`).set(this.keys.fhirSharedResource(criteria), JSON.stringify(resource)).exec();
+  async recordOwnedOnPatient(patientKey: string, owned: OwnedPatientSlots): Promise<void> {
+    await this.redis.set(this.keys.fhirPatientOwned(patientKey), JSON.stringify(owned));
+  }
+
+
+  /** This encounter asserts the shared record sent by `criteria`. */
+  async assertShared(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>): Promise<void> {
+    await this.redis.sadd(this.keys.fhirSharedUsers(criteria), `${ref.source}~${ref.id}`);
   }
 
   /**
-   * This encounter no longer asserts the shared record. Returns the resource last sent when no encounter
-   * asserts it any more (so the caller marks it entered-in-error), else undefined.
+   * This encounter no longer asserts the shared record. True when no encounter asserts it any more (so the
+   * caller marks it entered-in-error), false while another still does.
    */
-  async releaseShared<T extends Resource>(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>): Promise<T | undefined> {
+  async releaseShared(criteria: string, ref: Pick<EncounterRef, 'source' | 'id'>): Promise<boolean> {
     const users = this.keys.fhirSharedUsers(criteria);
-    const [, [, remaining], [, json]] = (await this.redis.multi().srem(users, `${ref.source}~${ref.id}`).scard(users).get(this.keys.fhirSharedResource(criteria)).exec()) as [unknown, [unknown, number], [unknown, string | null]];
-    return remaining === 0 && json !== null ? (JSON.parse(json) as T) : undefined;
+    const [, [, remaining]] = (await this.redis.multi().srem(users, `${ref.source}~${ref.id}`).scard(users).exec()) as [unknown, [unknown, number]];
+    return remaining === 0;
   }
 }

@@ -5,7 +5,12 @@
 //   validators as the mapping's output; an invalid one answers 400 with an OperationOutcome;
 // - the `If-None-Exist` header of a plain POST becomes a one-entry transaction (the router ignores it);
 // - a conditional create or PUT whose criteria name an identifier must carry that identifier in its body,
-//   as HAPI checks (HAPI-0929); otherwise 400;
+//   as HAPI checks (HAPI-0929: the created resource must satisfy the conditional URL); criteria naming several
+//   identifiers OR-ed by commas (`identifier=a|1,b|2`, FHIR search's OR) are met by a body carrying any one;
+//   otherwise 400;
+// - `If-Match` on a plain PUT is handed to the router, as it is for `request.ifMatch` in a transaction: a
+//   version that is not the current one answers 412 Precondition Failed (R4 http.html "Managing Resource
+//   Contention"; HAPI answers such a conflict with 409);
 // - requests are served one at a time (MemoryRepository has no isolation between concurrent transactions).
 // Known differences from HAPI, kept as they are: every PUT makes a new version even when nothing changed;
 // search escaping (`\|` in a token) is not honoured by the router.
@@ -71,23 +76,29 @@ function invalid(issues: ValidationIssue[], where: string): FhirStandInResponse 
   return { status: 400, headers: { 'content-type': FHIR_JSON }, body: JSON.stringify(body) };
 }
 
-/** `identifier=sys|val` criteria → the identifier they name, when that is all they say. */
-function identifierOf(criteria: string): { system: string; value: string } | undefined {
+/**
+ * `identifier=sys|val` criteria → the identifiers they name, when that is all they say; several when the
+ * value lists them OR-ed by unescaped commas (`identifier=a|1,b|2`).
+ */
+function identifiersOf(criteria: string): { system: string; value: string }[] | undefined {
   const query = criteria.includes('?') ? criteria.slice(criteria.indexOf('?') + 1) : criteria;
   const params = new URLSearchParams(query);
   const tokens = params.getAll('identifier');
   if (tokens.length !== 1 || [...params.keys()].length !== 1) return undefined;
-  // The first "|" not escaped by a backslash separates system and value; then the escapes are undone.
-  const token = tokens[0] as string;
-  const bar = token.search(/(?<!\\)\|/);
-  if (bar < 0) return undefined;
   const unescape = (text: string) => text.replace(/\\([\\|,$])/g, '$1');
-  return { system: unescape(token.slice(0, bar)), value: unescape(token.slice(bar + 1)) };
+  const named: { system: string; value: string }[] = [];
+  for (const token of (tokens[0] as string).split(/(?<!\\),/)) {
+    // The first "|" not escaped by a backslash separates system and value; then the escapes are undone.
+    const bar = token.search(/(?<!\\)\|/);
+    if (bar < 0) return undefined;
+    named.push({ system: unescape(token.slice(0, bar)), value: unescape(token.slice(bar + 1)) });
+  }
+  return named;
 }
 
-function carries(resource: Resource, identifier: { system: string; value: string }): boolean {
+function carriesAny(resource: Resource, named: readonly { system: string; value: string }[]): boolean {
   const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
-  return identifiers.some((candidate) => candidate.system === identifier.system && candidate.value === identifier.value);
+  return identifiers.some((candidate) => named.some((identifier) => candidate.system === identifier.system && candidate.value === identifier.value));
 }
 
 export class FhirStandIn {
@@ -149,8 +160,8 @@ export class FhirStandIn {
       if (issues.length > 0) return invalid(issues, where);
     }
     if (criteria !== undefined) {
-      const identifier = identifierOf(criteria);
-      if (identifier && !carries(resource, identifier)) {
+      const named = identifiersOf(criteria);
+      if (named && !carriesAny(resource, named)) {
         return outcome(400, 'processing', `${where}the resource does not carry the identifier its conditional criteria name`);
       }
     }
@@ -205,7 +216,8 @@ export class FhirStandIn {
       }
       url = url === '/' ? '' : url;
     }
-    return this.route(method, url, body);
+    const ifMatch = method === 'PUT' ? request.headers?.['if-match'] : undefined;
+    return this.route(method, url, body, ifMatch ? { 'if-match': ifMatch } : {});
   }
 
   private async read(location: string): Promise<Resource | undefined> {
@@ -218,8 +230,9 @@ export class FhirStandIn {
     }
   }
 
-  private async route(method: string, url: string, body: unknown): Promise<FhirStandInResponse> {
+  private async route(method: string, url: string, body: unknown, requestHeaders: Record<string, string> = {}): Promise<FhirStandInResponse> {
     const fhirRequest: FhirRequest = {
+      headers: requestHeaders,
       method: method as FhirRequest['method'],
       url: `/${url}`,
       pathname: '',
