@@ -27,8 +27,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The heap bound the deployment's image sets (docker/middleware.Dockerfile), unless NODE_OPTIONS says otherwise. */
+const DEPLOYED_NODE_OPTIONS = '--max-old-space-size=256';
+
 export function startMiddleware(command: 'api' | 'worker', role: string, env: Record<string, string>): WatchedProcess {
-  const child = spawn(process.execPath, [BIN, command], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, command], { env: { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS, ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const watched: WatchedProcess = {
     role,
     child,
