@@ -60,7 +60,7 @@ const settings: Record<string, string> = {
   REDIS_URL: redisUrl,
   REDIS_PREFIX: prefix,
   LOG_LEVEL: 'error',
-  DHIS2_PUSH_DELAY_MS: '500',
+  DHIS2_PUSH_DELAY_MS: process.env['DHIS2_PUSH_DELAY_MS'] ?? '500',
   API_KEYS: entry,
   HOST: '127.0.0.1',
   METRICS_PORT: '0',

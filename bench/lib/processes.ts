@@ -31,7 +31,10 @@ export async function freePort(): Promise<number> {
 const DEPLOYED_NODE_OPTIONS = '--max-old-space-size=256';
 
 export function startMiddleware(command: 'api' | 'worker', role: string, env: Record<string, string>): WatchedProcess {
-  const child = spawn(process.execPath, [BIN, command], { env: { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS, ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // BENCH_CPU_PROFILE_DIR=<dir>: every middleware process writes a V8 CPU profile there when it stops.
+  const profile = process.env['BENCH_CPU_PROFILE_DIR'];
+  const nodeArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, command], { env: { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS, ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const watched: WatchedProcess = {
     role,
     child,
