@@ -4,12 +4,17 @@
 //
 // Layout: one hash per cell group (dataSet, orgUnit, period, attributeOptionCombo) whose fields are
 // [dataElement, categoryOptionCombo, source, id] → value; one hash per encounter holding the version applied
-// and the fields it wrote; a set of dirty groups waiting to be pushed to DHIS2; per group, the encounters
-// whose counts left it (withdrawn, or moved by a correction) and whose removal DHIS2 has not confirmed yet;
-// per encounter, the groups its latest version changed that DHIS2 has not confirmed yet, so its status says
-// "delivered" only once every one of them has been pushed (a visit counted in the monthly and the weekly data
-// set waits for both). One Lua script does the replacement, so a worker killed half-way leaves either the
-// old contributions or the new ones.
+// and the fields it wrote; a set of dirty groups waiting to be pushed to DHIS2; per group, the encounter
+// versions that changed it and that DHIS2 has not confirmed yet (the "awaiting" hash: counted in it, withdrawn
+// from it or moved out of it by a correction); per encounter, the groups its latest version changed that DHIS2
+// has not confirmed yet, so its status says "delivered" only once every one of them has been pushed (a visit
+// counted in the monthly and the weekly data set waits for both). One Lua script does the replacement, so a
+// worker killed half-way leaves either the old contributions or the new ones.
+//
+// A push reads its group in one atomic snapshot (the cells, what DHIS2 may hold, the awaiting versions), so
+// what it confirms afterwards is exactly the versions whose values it sent: a version applied during the post
+// stays awaiting and marks the group dirty again. The push's cost follows its group, never the whole ledger,
+// and an encounter is confirmed once per change, not at every later push of the group.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/keys.js';
 import { repliesOf } from '../redis/replies.js';
@@ -17,7 +22,7 @@ import { cellInGroupKeyOf, groupKeyOf, groupOfKey, type CellGroup, type CellValu
 
 
 // KEYS: the encounter's ledger hash, the dirty set, the encounter's unconfirmed groups. ARGV: version, cells by
-// group (JSON), group key prefix, left key prefix, the encounter as a left-hash field.
+// group (JSON), group key prefix, awaiting key prefix, the encounter as an awaiting-hash field.
 // Returns {outcome, withdrew, touched groups...}: 'applied', 'held' (this version is already applied; withdrew
 // as recorded then) or 'stale' (a newer version is applied).
 const REPLACE_SCRIPT = `
@@ -46,10 +51,6 @@ for group, cells in pairs(cjson.decode(ARGV[2])) do
   written[group] = fields
   touched[group] = true
   writesAny = true
-  redis.call('HDEL', ARGV[4] .. group, ARGV[5])
-end
-for group in pairs(touched) do
-  if not written[group] then redis.call('HSET', ARGV[4] .. group, ARGV[5], ARGV[1]) end
 end
 local withdrew = '0'
 if hadAny and not writesAny then withdrew = '1' end
@@ -58,36 +59,46 @@ local reply = {'applied', withdrew}
 for group in pairs(touched) do
   redis.call('SADD', KEYS[2], group)
   redis.call('SADD', KEYS[3], group)
+  redis.call('HSET', ARGV[4] .. group, ARGV[5], ARGV[1])
   reply[#reply + 1] = group
 end
 return reply
 `;
 
-// DHIS2 accepted a group (ARGV[1]): each encounter whose version is still the one pushed (KEYS[2i-1] its
-// ledger hash, ARGV[1+i] the version) has the group crossed off its unconfirmed groups (KEYS[2i]). Returns,
-// per encounter, how many groups it still waits for (-1 when a newer version came since) and whether that
-// version withdrew all its counts.
-const CONFIRM_SCRIPT = `
+// The start of a push. KEYS: the dirty set, the group's contributions, what DHIS2 may hold of it, its awaiting
+// versions. ARGV: the group key. Claims the dirty mark and reads the rest in the same instant.
+const SNAPSHOT_SCRIPT = `
+local claimed = redis.call('SREM', KEYS[1], ARGV[1])
+return {claimed, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
+`;
+
+// DHIS2 took a push. KEYS[1] the group's awaiting hash, KEYS[2] what DHIS2 may hold of it, then per confirmed
+// encounter its ledger hash and its unconfirmed groups. ARGV: the group key, the number of pushed cells, the
+// pushed cells as field/value pairs (value "0": DHIS2 holds nothing there), then per confirmed encounter its
+// awaiting-hash field and the version sent. Each encounter whose version is still the one sent has the group
+// crossed off; returns per encounter how many groups it still waits for (-1: a newer version came since)
+// and whether that version withdrew all its counts.
+const SETTLE_SCRIPT = `
+local cells = tonumber(ARGV[2])
+for i = 0, cells - 1 do
+  local field, value = ARGV[3 + 2 * i], ARGV[4 + 2 * i]
+  if value == '0' then redis.call('HDEL', KEYS[2], field) else redis.call('HSET', KEYS[2], field, value) end
+end
+local base = 3 + 2 * cells
 local out = {}
-for i = 1, #KEYS / 2 do
-  local held = redis.call('HMGET', KEYS[2 * i - 1], 'version', 'withdrew')
-  if held[1] == ARGV[1 + i] then
-    redis.call('SREM', KEYS[2 * i], ARGV[1])
-    out[2 * i - 1] = redis.call('SCARD', KEYS[2 * i])
+for i = 1, (#KEYS - 2) / 2 do
+  local member, version = ARGV[base + 2 * (i - 1)], ARGV[base + 2 * (i - 1) + 1]
+  if redis.call('HGET', KEYS[1], member) == version then redis.call('HDEL', KEYS[1], member) end
+  local held = redis.call('HMGET', KEYS[1 + 2 * i], 'version', 'withdrew')
+  if held[1] == version then
+    redis.call('SREM', KEYS[2 + 2 * i], ARGV[1])
+    out[2 * i - 1] = redis.call('SCARD', KEYS[2 + 2 * i])
   else
     out[2 * i - 1] = -1
   end
   out[2 * i] = held[2] or '0'
 end
 return out
-`;
-
-// Forgets encounters that left a group once DHIS2 has confirmed their removal, unless a newer version came since.
-const FORGET_LEFT_SCRIPT = `
-for i = 1, #ARGV, 2 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
-end
-return 0
 `;
 
 /** What replacing an encounter's contributions did. */
@@ -108,9 +119,9 @@ export interface EncounterContributions {
 }
 
 interface LedgerScripts {
-  smcReplaceContributions(encounterKey: string, dirtyKey: string, unconfirmedKey: string, version: string, cells: string, groupPrefix: string, leftPrefix: string, member: string): void;
-  smcForgetLeft(key: string, ...memberVersionPairs: string[]): Promise<number>;
-  smcConfirmGroup(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(number | string)[]>;
+  smcReplaceContributions(encounterKey: string, dirtyKey: string, unconfirmedKey: string, version: string, cells: string, groupPrefix: string, awaitingPrefix: string, member: string): void;
+  smcPushSnapshot(dirtyKey: string, groupKey: string, pushedKey: string, awaitingKey: string, group: string): Promise<[number, string[], string[], string[]]>;
+  smcSettlePush(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(number | string)[]>;
 }
 
 export interface EncounterVersion {
@@ -119,19 +130,43 @@ export interface EncounterVersion {
   version: number;
 }
 
+/** An encounter version whose change to a group DHIS2 has not confirmed, with its cells in the group (`cellInGroupKeyOf`). */
+export interface AwaitingEncounter extends EncounterVersion {
+  /** Empty when its counts left the group (withdrawn, or moved by a correction). */
+  cells: string[];
+}
+
+/** A group as one push reads it, all in the same instant. */
+export interface PushSnapshot {
+  /** The group was dirty (false: another push claimed it, or nothing changed since the last). */
+  claimed: boolean;
+  /** Every cell with the sum of its contributions; cells that fell to nothing are absent. */
+  cells: CellValue[];
+  /** The values DHIS2 may hold. */
+  pushed: CellValue[];
+  /** The versions whose changes the push carries to DHIS2. */
+  awaiting: AwaitingEncounter[];
+}
+
+/** What an encounter still waits for once DHIS2 took a push of one of its groups. */
+export interface Settled {
+  /** Groups of its latest version DHIS2 has not confirmed yet; -1 when a newer version came since the push. */
+  waitingFor: number;
+  /** That version took away every count the encounter had. */
+  withdrew: boolean;
+}
+
+const memberOf = (e: Pick<EncounterVersion, 'source' | 'id'>) => JSON.stringify([e.source, e.id]);
+
 export class Ledger {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
     redis.defineCommand('smcReplaceContributions', { numberOfKeys: 3, lua: REPLACE_SCRIPT });
-    redis.defineCommand('smcForgetLeft', { numberOfKeys: 1, lua: FORGET_LEFT_SCRIPT });
-    redis.defineCommand('smcConfirmGroup', { lua: CONFIRM_SCRIPT });
+    redis.defineCommand('smcPushSnapshot', { numberOfKeys: 4, lua: SNAPSHOT_SCRIPT });
+    redis.defineCommand('smcSettlePush', { lua: SETTLE_SCRIPT });
   }
-
-
-
-
 
   /**
    * Makes each item's contributions the whole of what that encounter version counts for (empty for a
@@ -157,8 +192,8 @@ export class Ledger {
         // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
         JSON.stringify(cells),
         this.keys.ledgerGroupPrefix(),
-        this.keys.ledgerLeftPrefix(),
-        JSON.stringify([item.source, item.id]),
+        this.keys.ledgerAwaitingPrefix(),
+        memberOf(item),
       );
     }
     return (await repliesOf(pipeline)).map((reply) => {
@@ -174,41 +209,59 @@ export class Ledger {
   }
 
 
-  /** Encounters whose counts left this group (withdrawn, or moved elsewhere by a correction), not yet confirmed by DHIS2. */
-  async leftFrom(group: CellGroup): Promise<EncounterVersion[]> {
-    const fields = await this.redis.hgetall(this.keys.ledgerLeft(group));
-    return Object.entries(fields).map(([member, version]) => {
-      const [source, id] = JSON.parse(member) as [string, string];
-      return { source, id, version: Number(version) };
-    });
-  }
-
-  /** DHIS2 confirmed these departures; a newer version recorded since stays. */
-  async forgetLeft(group: CellGroup, encounters: readonly EncounterVersion[]): Promise<void> {
-    if (encounters.length === 0) return;
-    const pairs = encounters.flatMap((e) => [JSON.stringify([e.source, e.id]), String(e.version)]);
-    await (this.redis as unknown as LedgerScripts).smcForgetLeft(this.keys.ledgerLeft(group), ...pairs);
+  /** The encounter versions whose changes to this group DHIS2 has not confirmed yet. */
+  async awaiting(group: CellGroup): Promise<EncounterVersion[]> {
+    return versionsOf(Object.entries(await this.redis.hgetall(this.keys.ledgerAwaiting(group))));
   }
 
   /**
-   * DHIS2 holds the group as these encounter versions left it: each has the group crossed off its
-   * unconfirmed groups. Says, in order, how many groups each still waits for (-1: a newer version came
-   * since) and whether its version withdrew every count it had.
+   * Starts a push of a group: claims its dirty mark and reads, in the same instant, its cells, what DHIS2
+   * may hold of it and the versions whose changes it carries.
    */
-  async confirmGroup(group: CellGroup, encounters: readonly EncounterVersion[]): Promise<{ waitingFor: number; withdrew: boolean }[]> {
-    if (encounters.length === 0) return [];
-    const keys = encounters.flatMap((e) => [this.keys.ledgerEncounter(e.source, e.id), this.keys.ledgerUnconfirmed(e.source, e.id)]);
-    const args = [groupKeyOf(group), ...encounters.map((e) => String(e.version))];
-    const reply = await (this.redis as unknown as LedgerScripts).smcConfirmGroup(keys.length, ...keys, ...args);
-    return encounters.map((_, i) => ({ waitingFor: Number(reply[2 * i]), withdrew: reply[2 * i + 1] === '1' }));
+  async snapshotForPush(group: CellGroup): Promise<PushSnapshot> {
+    const [claimed, shareFields, pushedFields, awaitingFields] = await (this.redis as unknown as LedgerScripts).smcPushSnapshot(
+      this.keys.ledgerDirty(),
+      this.keys.ledgerGroup(group),
+      this.keys.ledgerPushed(group),
+      this.keys.ledgerAwaiting(group),
+      groupKeyOf(group),
+    );
+    const shares = sharesOfFields(pairsOf(shareFields));
+    const cellsOfMember = new Map<string, string[]>();
+    for (const share of shares) {
+      const member = memberOf(share);
+      const cells = cellsOfMember.get(member) ?? [];
+      cells.push(cellInGroupKeyOf(share));
+      cellsOfMember.set(member, cells);
+    }
+    return {
+      claimed: claimed === 1,
+      cells: sumsOf(shares),
+      pushed: pushedOfFields(pairsOf(pushedFields)),
+      awaiting: versionsOf(pairsOf(awaitingFields)).map((e) => ({ ...e, cells: cellsOfMember.get(memberOf(e)) ?? [] })),
+    };
   }
 
-  /** Which of these encounters still wait for this group to reach DHIS2 (their latest changes are in it). */
-  async awaitingGroup(group: CellGroup, encounters: readonly Pick<EncounterVersion, 'source' | 'id'>[]): Promise<boolean[]> {
-    if (encounters.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const e of encounters) pipeline.sismember(this.keys.ledgerUnconfirmed(e.source, e.id), groupKeyOf(group));
-    return (await repliesOf(pipeline)).map((reply) => reply === 1);
+  /**
+   * DHIS2 took a push: records what it now holds of these cells (a zero: nothing there any more) and crosses
+   * the group off each confirmed encounter version, unless a newer version came since. Says, in order, what
+   * each still waits for.
+   */
+  async settlePush(group: CellGroup, pushed: readonly CellValue[], confirmed: readonly EncounterVersion[]): Promise<Settled[]> {
+    if (pushed.length === 0 && confirmed.length === 0) return [];
+    const keys = [
+      this.keys.ledgerAwaiting(group),
+      this.keys.ledgerPushed(group),
+      ...confirmed.flatMap((e) => [this.keys.ledgerEncounter(e.source, e.id), this.keys.ledgerUnconfirmed(e.source, e.id)]),
+    ];
+    const args = [
+      groupKeyOf(group),
+      String(pushed.length),
+      ...pushed.flatMap((cell) => [cellInGroupKeyOf(cell), String(cell.value)]),
+      ...confirmed.flatMap((e) => [memberOf(e), String(e.version)]),
+    ];
+    const reply = await (this.redis as unknown as LedgerScripts).smcSettlePush(keys.length, ...keys, ...args);
+    return confirmed.map((_, i) => ({ waitingFor: Number(reply[2 * i]), withdrew: reply[2 * i + 1] === '1' }));
   }
 
   /** The version whose contributions the ledger holds for an encounter (0 when none). */
@@ -217,24 +270,13 @@ export class Ledger {
   }
 
   /** Every share of every encounter in a group, as stored. */
-  private async sharesOf(group: CellGroup): Promise<(EncounterShare & { dataElement: string; categoryOptionCombo: string })[]> {
-    const fields = await this.redis.hgetall(this.keys.ledgerGroup(group));
-    return Object.entries(fields).map(([field, value]) => {
-      const [dataElement, categoryOptionCombo, source, id] = JSON.parse(field) as [string, string, string, string];
-      return { dataElement, categoryOptionCombo, source, id, value: Number(value) };
-    });
+  private async sharesOf(group: CellGroup): Promise<CellShare[]> {
+    return sharesOfFields(Object.entries(await this.redis.hgetall(this.keys.ledgerGroup(group))));
   }
 
   /** Every cell of a group with the sum of its contributions. Cells that fell to nothing are absent. */
   async cellsOf(group: CellGroup): Promise<CellValue[]> {
-    const sums = new Map<string, CellValue>();
-    for (const share of await this.sharesOf(group)) {
-      const key = cellInGroupKeyOf(share);
-      const cell = sums.get(key) ?? { dataElement: share.dataElement, categoryOptionCombo: share.categoryOptionCombo, value: 0 };
-      cell.value += share.value;
-      sums.set(key, cell);
-    }
-    return [...sums.values()];
+    return sumsOf(await this.sharesOf(group));
   }
 
   /** The encounters behind one cell (provenance), with what each adds. */
@@ -248,11 +290,7 @@ export class Ledger {
 
   /** The values DHIS2 last accepted for a group, by [dataElement, categoryOptionCombo]. */
   async pushedValues(group: CellGroup): Promise<CellValue[]> {
-    const fields = await this.redis.hgetall(this.keys.ledgerPushed(group));
-    return Object.entries(fields).map(([field, value]) => {
-      const [dataElement, categoryOptionCombo] = JSON.parse(field) as [string, string];
-      return { dataElement, categoryOptionCombo, value: Number(value) };
-    });
+    return pushedOfFields(Object.entries(await this.redis.hgetall(this.keys.ledgerPushed(group))));
   }
 
   /** Records what DHIS2 now holds for these cells; a zero means DHIS2 holds nothing there any more. */
@@ -268,23 +306,6 @@ export class Ledger {
     await repliesOf(pipeline);
   }
 
-  /** Every encounter with a share in the group, its cells (as `cellKeyOf`) and the version the ledger holds. */
-  async encountersIn(group: CellGroup): Promise<{ source: string; id: string; version: number; cells: string[] }[]> {
-    const byEncounter = new Map<string, { source: string; id: string; version: number; cells: string[] }>();
-    for (const share of await this.sharesOf(group)) {
-      const key = JSON.stringify([share.source, share.id]);
-      const entry = byEncounter.get(key) ?? { source: share.source, id: share.id, version: 0, cells: [] };
-      entry.cells.push(cellInGroupKeyOf(share));
-      byEncounter.set(key, entry);
-    }
-    const entries = [...byEncounter.values()];
-    const pipeline = this.redis.pipeline();
-    for (const entry of entries) pipeline.hget(this.keys.ledgerEncounter(entry.source, entry.id), 'version');
-    const versions = (await pipeline.exec()) ?? [];
-    entries.forEach((entry, index) => (entry.version = Number(versions[index]?.[1] ?? 0)));
-    return entries;
-  }
-
   async dirtyGroups(limit = 1000): Promise<CellGroup[]> {
     return (await this.redis.srandmember(this.keys.ledgerDirty(), limit)).map(groupOfKey);
   }
@@ -297,4 +318,45 @@ export class Ledger {
   async markDirty(group: CellGroup): Promise<void> {
     await this.redis.sadd(this.keys.ledgerDirty(), groupKeyOf(group));
   }
+}
+
+type CellShare = EncounterShare & { dataElement: string; categoryOptionCombo: string };
+
+/** A flat HGETALL reply from a script, as [field, value] pairs. */
+function pairsOf(flat: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  return pairs;
+}
+
+function sharesOfFields(fields: readonly [string, string][]): CellShare[] {
+  return fields.map(([field, value]) => {
+    const [dataElement, categoryOptionCombo, source, id] = JSON.parse(field) as [string, string, string, string];
+    return { dataElement, categoryOptionCombo, source, id, value: Number(value) };
+  });
+}
+
+function sumsOf(shares: readonly CellShare[]): CellValue[] {
+  const sums = new Map<string, CellValue>();
+  for (const share of shares) {
+    const key = cellInGroupKeyOf(share);
+    const cell = sums.get(key) ?? { dataElement: share.dataElement, categoryOptionCombo: share.categoryOptionCombo, value: 0 };
+    cell.value += share.value;
+    sums.set(key, cell);
+  }
+  return [...sums.values()];
+}
+
+function pushedOfFields(fields: readonly [string, string][]): CellValue[] {
+  return fields.map(([field, value]) => {
+    const [dataElement, categoryOptionCombo] = JSON.parse(field) as [string, string];
+    return { dataElement, categoryOptionCombo, value: Number(value) };
+  });
+}
+
+function versionsOf(fields: readonly [string, string][]): EncounterVersion[] {
+  return fields.map(([member, version]) => {
+    const [source, id] = JSON.parse(member) as [string, string];
+    return { source, id, version: Number(version) };
+  });
 }

@@ -43,13 +43,14 @@ export class RedisKeys {
     return this.ledgerGroupPrefix() + groupKeyOf(group);
   }
 
-  /** Prefix of the hash of encounters whose counts left a group (the Lua script appends the group key). */
-  ledgerLeftPrefix(): string {
-    return `${this.prefix}:ledger:left:`;
+  /** Prefix of the hash of a group's awaiting encounter versions (the Lua script appends the group key). */
+  ledgerAwaitingPrefix(): string {
+    return `${this.prefix}:ledger:awaiting:`;
   }
 
-  ledgerLeft(group: CellGroup): string {
-    return this.ledgerLeftPrefix() + groupKeyOf(group);
+  /** Hash: the encounter versions that changed a group and that DHIS2 has not confirmed yet, [source, id] → version. */
+  ledgerAwaiting(group: CellGroup): string {
+    return this.ledgerAwaitingPrefix() + groupKeyOf(group);
   }
 
   /** Set of cell groups waiting to be pushed to DHIS2. */

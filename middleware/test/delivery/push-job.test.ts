@@ -121,3 +121,18 @@ test("another encounter's refused push does not undo a delivery that happened", 
   expect((await dhis2Of(ancEncounter({ id: 'first-in' })))?.state).toBe('delivered');
   expect(await dhis2Of(ancEncounter({ id: 'second-in' }))).toMatchObject({ state: 'failed', reason: expect.stringMatching(/403/) });
 });
+
+test('a later push of the group leaves a delivered encounter as it was, and carries only what changed since', async () => {
+  const [group] = await map(ancEncounter({ id: 'early', occurredAt: '2026-06-03T10:00:00+01:00' }));
+  await push(group!);
+  const delivered = await dhis2Of(ancEncounter({ id: 'early' }));
+  expect(delivered?.state).toBe('delivered');
+  await new Promise((resolve) => setTimeout(resolve, 5));
+
+  await map(ancEncounter({ id: 'late', occurredAt: '2026-06-04T10:00:00+01:00' }));
+  expect(await ledger.awaiting(group!)).toEqual([{ source: 'smc-platform', id: 'late', version: 1 }]);
+  await push(group!);
+  expect(await dhis2Of(ancEncounter({ id: 'early' }))).toEqual(delivered); // same record, same time
+  expect((await dhis2Of(ancEncounter({ id: 'late' })))?.state).toBe('delivered');
+  expect(await ledger.awaiting(group!)).toEqual([]);
+});

@@ -47,10 +47,12 @@ test('a version with no contributions (entered in error) removes the old ones an
   expect(await ledger.claimDirty(group)).toBe(false);
 });
 
-test('replaceMany says what each version did, and remembers a withdrawal until DHIS2 confirms it', async () => {
+test('replaceMany says what each version did, and each change waits in its group until DHIS2 confirms it', async () => {
   const group: CellGroup = { dataSet: 'SMC_MONTHLY', orgUnit: 'ML_KAY_CSCOM002', period: '202610', attributeOptionCombo: 'default' };
   const other: CellGroup = { ...group, period: '202609' };
   const anc1 = (): Contribution => ({ ...group, dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 1, rule: 'anc-1st-visit' });
+  const w = (id: string, version: number) => ({ source: 'smc-platform', id, version });
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
   const [first, second, third] = await ledger.replaceMany([
     { source: 'smc-platform', id: 'w1', version: 1, contributions: [anc1()] },
     { source: 'smc-platform', id: 'w2', version: 1, contributions: [] },
@@ -59,22 +61,22 @@ test('replaceMany says what each version did, and remembers a withdrawal until D
   expect(first).toEqual({ outcome: 'applied', withdrew: false, touched: [group] });
   expect(second).toEqual({ outcome: 'applied', withdrew: false, touched: [] });
   expect(third?.touched).toHaveLength(2);
+  expect((await ledger.awaiting(group)).sort(byId)).toEqual([w('w1', 1), w('w3', 1)]);
+  expect(await ledger.awaiting(other)).toEqual([w('w3', 1)]);
 
   // w1 is withdrawn (entered in error); w3 moves out of `group` into `other` only, which is no withdrawal but
-  // still a departure from `group` that DHIS2 must confirm.
+  // still a change to `group` that DHIS2 must confirm.
   const [withdrawal, move] = await ledger.replaceMany([
     { source: 'smc-platform', id: 'w1', version: 2, contributions: [] },
     { source: 'smc-platform', id: 'w3', version: 2, contributions: [{ ...anc1(), ...other }] },
   ]);
   expect(withdrawal).toEqual({ outcome: 'applied', withdrew: true, touched: [group] });
   expect(move?.withdrew).toBe(false);
-  expect(await ledger.leftFrom(group)).toEqual(
-    expect.arrayContaining([
-      { source: 'smc-platform', id: 'w1', version: 2 },
-      { source: 'smc-platform', id: 'w3', version: 2 },
-    ]),
-  );
-  await ledger.forgetLeft(group, [{ source: 'smc-platform', id: 'w3', version: 2 }]);
+  expect((await ledger.awaiting(group)).sort(byId)).toEqual([w('w1', 2), w('w3', 2)]);
+
+  // DHIS2 took `group` as w3's version 2 left it: w3 still waits for `other`.
+  expect(await ledger.settlePush(group, [], [w('w3', 2)])).toEqual([{ waitingFor: 1, withdrew: false }]);
+  expect(await ledger.awaiting(group)).toEqual([w('w1', 2)]);
 
   // A re-run of the same versions (a worker killed after the ledger step) learns what they did the first time.
   const rerun = await ledger.replaceMany([
@@ -86,17 +88,34 @@ test('replaceMany says what each version did, and remembers a withdrawal until D
     { outcome: 'stale', withdrew: false, touched: [] },
   ]);
 
-  // Confirming an older withdrawal does not forget a newer one.
-  await ledger.forgetLeft(group, [{ source: 'smc-platform', id: 'w1', version: 1 }]);
-  expect(await ledger.leftFrom(group)).toHaveLength(1);
-  await ledger.forgetLeft(group, [{ source: 'smc-platform', id: 'w1', version: 2 }]);
-  expect(await ledger.leftFrom(group)).toEqual([]);
+  // Confirming an older version neither confirms nor forgets the newer one.
+  expect(await ledger.settlePush(group, [], [w('w1', 1)])).toEqual([{ waitingFor: -1, withdrew: true }]);
+  expect(await ledger.awaiting(group)).toEqual([w('w1', 2)]);
+  expect(await ledger.settlePush(group, [], [w('w1', 2)])).toEqual([{ waitingFor: 0, withdrew: true }]);
+  expect(await ledger.awaiting(group)).toEqual([]);
+});
 
-  // Counting again in the group clears a pending withdrawal.
-  await ledger.replace('smc-platform', 'w1', 3, []);
-  expect(await ledger.leftFrom(group)).toEqual([]);
-  await ledger.replace('smc-platform', 'w3', 3, []);
-  expect(await ledger.leftFrom(other)).toEqual([{ source: 'smc-platform', id: 'w3', version: 3 }]);
-  await ledger.replace('smc-platform', 'w3', 4, [{ ...anc1(), ...other }]);
-  expect(await ledger.leftFrom(other)).toEqual([]);
+test('a push confirms the versions it read, not one applied while it posted', async () => {
+  const group: CellGroup = { dataSet: 'SMC_MONTHLY', orgUnit: 'ML_KAY_CSCOM003', period: '202610', attributeOptionCombo: 'default' };
+  const anc1 = (coc: string): Contribution => ({ ...group, dataElement: 'RMNCAH_ANC1', categoryOptionCombo: coc, value: 1, rule: 'anc-1st-visit' });
+  await ledger.replace('smc-platform', 'r1', 1, [anc1('RMN_20PLUS')]);
+  await ledger.replace('smc-platform', 'r2', 1, [anc1('RMN_20PLUS')]);
+
+  const snapshot = await ledger.snapshotForPush(group);
+  expect(snapshot.claimed).toBe(true);
+  expect(snapshot.cells).toEqual([{ dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 2 }]);
+  expect(snapshot.awaiting.map((e) => [e.id, e.version, e.cells]).sort()).toEqual([
+    ['r1', 1, ['["RMNCAH_ANC1","RMN_20PLUS"]']],
+    ['r2', 1, ['["RMNCAH_ANC1","RMN_20PLUS"]']],
+  ]);
+  expect((await ledger.snapshotForPush(group)).claimed).toBe(false);
+
+  // While the post is on its way, r2 is corrected into another age band.
+  await ledger.replace('smc-platform', 'r2', 2, [anc1('RMN_15_19Y')]);
+  const settled = await ledger.settlePush(group, snapshot.cells, snapshot.awaiting);
+  const settledById = Object.fromEntries(snapshot.awaiting.map((e, i) => [e.id, settled[i]]));
+  expect(settledById).toEqual({ r1: { waitingFor: 0, withdrew: false }, r2: { waitingFor: -1, withdrew: false } });
+  expect(await ledger.awaiting(group)).toEqual([{ source: 'smc-platform', id: 'r2', version: 2 }]);
+  expect(await ledger.pushedValues(group)).toEqual([{ dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 2 }]);
+  expect(await ledger.claimDirty(group)).toBe(true);
 });

@@ -1,7 +1,7 @@
 // The DHIS2 push queue: one job per dirty cell group (dataSet, orgUnit, period, attributeOptionCombo).
 //
-// The job carries only the group. It claims the group's dirty mark, recomputes every cell of the group from
-// the ledger and posts them all, with an explicit "0" for each cell that DHIS2 holds but that fell to
+// The job carries only the group. It claims the group's dirty mark and reads the group in one snapshot
+// (ledger.snapshotForPush), recomputes every cell of the group from it and posts them all, with an explicit "0" for each cell that DHIS2 holds but that fell to
 // nothing: DHIS2 stores that zero when zero is significant for the element and deletes the value otherwise
 // (reference/dhis2-web-api.md §1.7). Delivery never increments, so running a job twice changes nothing.
 // The "pushed" record per group over-approximates what DHIS2 may hold, so a lost answer cannot strand a value.
@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
 import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-answer.js';
 import type { EncounterStore } from '../../ingest/encounter-store.js';
-import type { EncounterVersion, Ledger } from '../../ledger/ledger.js';
+import type { AwaitingEncounter, EncounterVersion, Ledger } from '../../ledger/ledger.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ServiceMetrics } from '../../metrics/service-metrics.js';
 import { watchWorker } from '../../queues/worker-events.js';
@@ -75,16 +75,13 @@ export interface PushDeps {
 
 export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: PushAttempt = {}): Promise<{ sent: number; conflicts: number }> {
   const { group } = data;
-  await deps.ledger.claimDirty(group);
-  const current = await deps.ledger.cellsOf(group);
-  const currentKeys = new Set(current.map(cellInGroupKeyOf));
-  const fellToNothing = (await deps.ledger.pushedValues(group))
-    .filter((cell) => !currentKeys.has(cellInGroupKeyOf(cell)))
-    .map((cell): CellValue => ({ ...cell, value: 0 }));
-  const cells = [...current, ...fellToNothing];
+  const snapshot = await deps.ledger.snapshotForPush(group);
+  const currentKeys = new Set(snapshot.cells.map(cellInGroupKeyOf));
+  const fellToNothing = snapshot.pushed.filter((cell) => !currentKeys.has(cellInGroupKeyOf(cell))).map((cell): CellValue => ({ ...cell, value: 0 }));
+  const cells = [...snapshot.cells, ...fellToNothing];
   if (cells.length === 0) {
     // DHIS2 holds nothing of this group, which is what the ledger says: any withdrawal in it is complete.
-    await markEncounters(deps, group, { kind: 'accepted', rejected: new Map() });
+    await settle(deps, group, snapshot.awaiting, [], { kind: 'accepted', rejected: new Map() });
     return { sent: 0, conflicts: 0 };
   }
   const dataValues: DataValue[] = cells.map((cell) => ({
@@ -99,15 +96,15 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
   // DHIS2 may store the values and still fail to answer (a proxy timeout, a reset). So every cell sent is
   // recorded as possibly held before the post; a cell leaves the record only when DHIS2 confirms its zero.
   // Otherwise a cell that later fell to nothing would get no zero, and DHIS2 would keep a stale value.
-  await deps.ledger.recordPushed(group, current);
+  await deps.ledger.recordPushed(group, snapshot.cells);
   const outcome = await deps.client.postDataValues(dataValues);
   if (outcome.kind === 'retryable') {
     await deps.ledger.markDirty(group);
-    await markEncounters(deps, group, { kind: 'retrying', reason: outcome.message, ...attempt });
+    await settle(deps, group, snapshot.awaiting, [], { kind: 'retrying', reason: outcome.message, ...attempt });
     throw new Error(outcome.message);
   }
   if (outcome.kind === 'refused' || outcome.kind === 'aborted') {
-    await markEncounters(deps, group, { kind: 'refused', reason: `DHIS2 refused the values of ${group.dataSet} ${group.orgUnit} ${group.period}: ${outcome.message}` });
+    await settle(deps, group, snapshot.awaiting, [], { kind: 'refused', reason: `DHIS2 refused the values of ${group.dataSet} ${group.orgUnit} ${group.period}: ${outcome.message}` });
     throw new UnrecoverableError(outcome.message);
   }
 
@@ -119,11 +116,11 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
       if (cell) rejected.set(cellInGroupKeyOf(cell), conflict);
     }
   }
-  await deps.ledger.recordPushed(group, cells.filter((cell) => !rejected.has(cellInGroupKeyOf(cell))));
   const laterOk = [...rejected.values()].some(isRetryableConflict);
-  await markEncounters(deps, group, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
+  if (laterOk) await deps.ledger.markDirty(group);
+  const taken = cells.filter((cell) => !rejected.has(cellInGroupKeyOf(cell)));
+  await settle(deps, group, snapshot.awaiting, taken, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
   if (laterOk) {
-    await deps.ledger.markDirty(group);
     throw new Error(`DHIS2 will accept some values later: ${[...rejected.values()].map((c) => c.value).join('; ')}`);
   }
   if (rejected.size > 0) {
@@ -145,48 +142,37 @@ type PushResult =
 const conflictText = (conflict: ImportConflict) => `${conflict.errorCode ?? ''} ${conflict.value}`.trim();
 
 /**
- * Sets the dhis2 state of the encounters behind the group: those in it, and those whose counts left it
- * (withdrawn, or moved by a correction). An encounter reads "delivered" once DHIS2 holds every group its
- * latest version changed; "retrying" or "failed" only when its own changes are in this group (another
- * encounter's failed push does not undo a delivery that happened).
+ * Records what DHIS2 took of the push (`taken`) and sets the dhis2 state of the encounter versions the push
+ * carried (those whose change to the group DHIS2 had not confirmed: counted in it, withdrawn or moved out).
+ * An encounter reads "delivered" once DHIS2 holds every group its latest version changed; "retrying" or
+ * "failed" only for its own changes in this group (another encounter's failed push does not undo a delivery
+ * that happened). Encounters confirmed by an earlier push are not touched again.
  */
-async function markEncounters(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup, result: PushResult): Promise<void> {
-  const [inGroup, left] = await Promise.all([deps.ledger.encountersIn(group), deps.ledger.leftFrom(group)]);
-  const behind: (EncounterVersion & { cells: string[] })[] = [...inGroup, ...left.map((e) => ({ ...e, cells: [] }))];
-  if (behind.length === 0) return;
-  const awaiting = await deps.ledger.awaitingGroup(group, behind);
+async function settle(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup, awaiting: readonly AwaitingEncounter[], taken: readonly CellValue[], result: PushResult): Promise<void> {
   const updates: StateUpdate[] = [];
+  const refOf = (e: EncounterVersion) => ({ source: e.source, id: e.id, version: e.version });
 
   if (result.kind !== 'accepted') {
-    behind.forEach((encounter, i) => {
-      if (!awaiting[i]) return;
-      const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-      updates.push({ ref, target: 'dhis2', state: result.kind === 'retrying' ? targetStates.retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : targetStates.failed(result.reason) });
-    });
+    for (const encounter of awaiting) {
+      updates.push({ ref: refOf(encounter), target: 'dhis2', state: result.kind === 'retrying' ? targetStates.retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : targetStates.failed(result.reason) });
+    }
     await deps.store.setTargetStates(updates);
     return;
   }
 
-  const confirmed: (EncounterVersion & { cells: string[] })[] = [];
-  behind.forEach((encounter, i) => {
+  const confirmed: AwaitingEncounter[] = [];
+  for (const encounter of awaiting) {
     const conflict = encounter.cells.map((cell) => result.rejected.get(cell)).find((c) => c !== undefined);
-    if (conflict === undefined) {
-      confirmed.push(encounter);
-      return;
-    }
-    if (!awaiting[i]) return;
-    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-    updates.push({ ref, target: 'dhis2', state: isRetryableConflict(conflict) ? targetStates.retrying(conflictText(conflict), result.next) : targetStates.failed(conflictText(conflict)) });
-  });
-  const waits = await deps.ledger.confirmGroup(group, confirmed);
+    if (conflict === undefined) confirmed.push(encounter);
+    else updates.push({ ref: refOf(encounter), target: 'dhis2', state: isRetryableConflict(conflict) ? targetStates.retrying(conflictText(conflict), result.next) : targetStates.failed(conflictText(conflict)) });
+  }
+  const settled = await deps.ledger.settlePush(group, taken, confirmed);
   confirmed.forEach((encounter, i) => {
-    const { waitingFor, withdrew } = waits[i]!;
+    const { waitingFor, withdrew } = settled[i]!;
     if (waitingFor !== 0) return; // other groups of its latest version are still on their way (or a newer version came)
-    const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-    updates.push({ ref, target: 'dhis2', state: targetStates.delivered(withdrew ? 'its counts were removed from DHIS2' : undefined) });
+    updates.push({ ref: refOf(encounter), target: 'dhis2', state: targetStates.delivered(withdrew ? 'its counts were removed from DHIS2' : undefined) });
   });
   await deps.store.setTargetStates(updates);
-  await deps.ledger.forgetLeft(group, left);
 }
 
 export function initPushWorker(options: {
@@ -249,12 +235,13 @@ class DeadPushes {
   }
 
   async supersede(group: CellGroup, succeededJobId: string): Promise<void> {
-    const ids = (await this.redis.smembers(this.keys.deadPushes(group))).filter((id) => id !== succeededJobId);
-    for (const id of ids) {
+    const recorded = await this.redis.smembers(this.keys.deadPushes(group));
+    if (recorded.length === 0) return;
+    for (const id of recorded.filter((id) => id !== succeededJobId)) {
       const job = await this.queue.getJob(id);
       if (job && (await job.isFailed())) await job.remove();
     }
-    if (ids.length > 0 || (await this.redis.scard(this.keys.deadPushes(group))) > 0) await this.redis.del(this.keys.deadPushes(group));
+    await this.redis.del(this.keys.deadPushes(group));
   }
 }
 
