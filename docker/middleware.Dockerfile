@@ -6,14 +6,17 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 
-# Only the middleware and the contract it validates with, and their runtime dependencies: the stand-ins,
-# the generator and every test tool are development packages, left out of the image.
+# Only the middleware, the contract it validates with and the data-quality package it screens with, and
+# their runtime dependencies: the stand-ins, the generator and every test tool are development packages,
+# left out of the image.
 COPY package.json package-lock.json ./
 COPY middleware/package.json middleware/package.json
 COPY packages/contract/package.json packages/contract/package.json
-RUN npm ci --omit=dev --workspace middleware --workspace packages/contract --include-workspace-root && npm cache clean --force
+COPY packages/data-quality/package.json packages/data-quality/package.json
+RUN npm ci --omit=dev --workspace middleware --workspace packages/contract --workspace packages/data-quality --include-workspace-root && npm cache clean --force
 
 COPY packages/contract/src packages/contract/src
+COPY packages/data-quality/src packages/data-quality/src
 COPY middleware/bin middleware/bin
 COPY middleware/src middleware/src
 COPY mappings mappings

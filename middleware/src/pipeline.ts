@@ -11,9 +11,11 @@
 //     3. mapToLedger          mapping/ turns the version into contributions; ledger/ replaces the ones it had;
 //                             every changed cell group ──► DHIS2 push queue                 (fan-out 1)
 //     4. queueForFhir         the version ──► FHIR queue                                      (fan-out 2)
-//   DHIS2 push worker         delivery/dhis2/: one cell group at a time, recomputed from the ledger and posted
-//                             whole to dataValueSets; once DHIS2 accepts it ──► its mADX MeasureReport on the
-//                             FHIR queue, when MADX_ENABLED                                   (fan-out 3)
+//   DHIS2 push worker         delivery/dhis2/: one cell group at a time, recomputed from the ledger, its changed
+//                             cells screened by quality/ against the facility's history (flags recorded, never
+//                             blocking; followup marks where configured), and posted whole to dataValueSets;
+//                             once DHIS2 accepts it ──► its mADX MeasureReport on the FHIR queue, when
+//                             MADX_ENABLED                                                   (fan-out 3)
 //   FHIR worker               delivery/fhir/: one transaction Bundle per version, one patient at a time
 //   status/                   every target state each step records, readable by GET /api/v1/encounters/…
 //
@@ -41,6 +43,9 @@ import type { PatientIndex } from './patients/patient-index.js';
 import { mapToLedger } from './mapping/map-to-ledger.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
 import type { QueueRegistry } from './queue-registry.js';
+import { CellGroupScreening } from './quality/cell-group-screening.js';
+import { QualityFlags } from './quality/flag-store.js';
+import { loadScreeningConfig } from './quality/screening-config.js';
 import type { RedisKeys } from './redis/keys.js';
 
 /** How often groups left dirty (a push that ran out of attempts, a change during a push) are queued again. */
@@ -98,6 +103,18 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
   if (config.dhis2 && queues.dhis2Push) {
     const pushConnection = parts.connect('smc-bridge-dhis2-push');
     const onDelivered = afterDhis2Accepted(parts);
+    const screening = config.dataQuality.screening
+      ? new CellGroupScreening({
+          redis: parts.redis,
+          keys,
+          ledger,
+          flags: new QualityFlags(parts.redis, keys),
+          config: loadScreeningConfig(config.mappingsDir),
+          followupDataSets: config.dataQuality.followupDataSets,
+          logger,
+          ...(metrics ? { metrics } : {}),
+        })
+      : undefined;
     const push = initPushWorker({
       connection: pushConnection,
       keys,
@@ -110,10 +127,11 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
       concurrency: config.dhis2PushConcurrency,
       ...watched,
       ...(onDelivered ? { onDelivered } : {}),
+      ...(screening ? { screening } : {}),
     });
     const stopDirtySweeper = startDirtySweeper({ ledger, queue: queues.dhis2Push, everyMs: DIRTY_SWEEP_EVERY_MS, delayMs: config.dhis2PushDelayMs, logger });
     stops.push(stopDirtySweeper, () => push.close(), () => pushConnection.quit());
-    logger.info({ dhis2: config.dhis2.url }, 'DHIS2 push workers running');
+    logger.info({ dhis2: config.dhis2.url, dataQualityScreening: screening !== undefined, followupDataSets: config.dataQuality.followupDataSets }, 'DHIS2 push workers running');
   }
 
   if (config.fhir && queues.fhir && parts.terminology) {

@@ -18,6 +18,7 @@ import { loadMappings } from './mapping/load-mappings.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { startPipelineWorkers } from './pipeline.js';
+import { QualityFlags } from './quality/flag-store.js';
 import { openQueues, unfinishedJobs } from './queue-registry.js';
 import { createRedis, waitUntilReady } from './redis/connection.js';
 import { checkRedisDurability } from './redis/durability.js';
@@ -66,7 +67,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const ledger = new Ledger(redis, keys);
   const patients = new PatientIndex(redis, keys);
   const queues = openQueues(redis, keys, { dhis2: config.dhis2 !== undefined, fhir: config.fhir !== undefined });
-  const metrics = new ServiceMetrics(() => queues.all(), () => store.inboxSize());
+  const flags = new QualityFlags(redis, keys);
+  const metrics = new ServiceMetrics(() => queues.all(), () => store.inboxSize(), () => flags.countsByRule());
   // Closed in this order: stop taking requests, let workers finish their jobs, then the queues and Redis.
   const stopHttp: (() => Promise<void>)[] = [];
   let stopWorkers: () => Promise<void> = async () => undefined;
@@ -81,6 +83,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       redis,
       store,
       ledger,
+      flags,
       mappings,
       patients,
       ...(config.dhis2 ? { facilities: new UserFacilities(new Dhis2Client(config.dhis2)) } : {}),

@@ -15,6 +15,8 @@ import { redisAnswers } from '../redis/connection.js';
 import { statusRouter } from './status-routes.js';
 import { provenanceRouter } from './provenance-routes.js';
 import { deadLetterRouter } from './dead-letter-routes.js';
+import { dataQualityRouter } from './data-quality-routes.js';
+import type { QualityFlags } from '../quality/flag-store.js';
 import { patientRouter } from './patient-routes.js';
 import type { PatientIndex } from '../patients/patient-index.js';
 import type { UserFacilities } from '../dhis2/user-facilities.js';
@@ -34,6 +36,8 @@ export interface AppOptions {
   redis: Redis;
   store: EncounterStore;
   ledger: Ledger;
+  /** The data-quality flags standing on DHIS2 cells (quality/). */
+  flags: QualityFlags;
   mappings: Mappings;
   patients: PatientIndex;
   /** Which facilities a DHIS2 user may see (needs DHIS2); without it the app's patient list answers 503. */
@@ -139,8 +143,9 @@ export function createApp(options: AppOptions): express.Express {
   );
   api.use(statusRouter(options.store));
   api.use(patientRouter({ index: options.patients, ...(options.facilities ? { facilities: options.facilities } : {}) }));
-  api.use(provenanceRouter(options.ledger, options.mappings));
+  api.use(provenanceRouter(options.ledger, options.mappings, options.flags));
   api.use(deadLetterRouter(options.queues));
+  api.use(dataQualityRouter(options.flags));
   api.all(['/encounters', '/app/encounters'], (req, res) => {
     sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
   });

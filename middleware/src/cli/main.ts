@@ -129,6 +129,18 @@ metadata
   .description('build metadata/smc-metadata.json from metadata/source/smc-metadata.yaml')
   .action((options: { source: string; out: string; check?: boolean }) => buildMetadataPackage({ ...options, check: options.check === true }));
 
+const dataQuality = program.command('data-quality').description('data-quality screening of the values sent to DHIS2');
+dataQuality
+  .command('scorecard')
+  .option('--district <code>', 'only this district (org unit code, e.g. CM_NW_BAM: facility codes are country_region_district_…)')
+  .option('--year <yyyy>', 'the calendar year scored (default: last year)', whole(2000, 2100))
+  .option('--json', 'print the scorecard as JSON')
+  .description('the WHO DQR district scorecard (completeness, outliers, consistency over time, related indicators) of the ledger\'s values')
+  .action(async (options: { district?: string; year?: number; json?: boolean }) => {
+    const { runScorecard } = await import('./data-quality.js');
+    await runScorecard({ ...(options.district !== undefined ? { district: options.district } : {}), ...(options.year !== undefined ? { year: options.year } : {}), json: options.json === true });
+  });
+
 program
   .command('replay')
   .argument('[jobIds...]', 'the failed jobs to replay')

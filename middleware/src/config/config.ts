@@ -73,6 +73,11 @@ const EnvSchema = z
     MAPPINGS_DIR: z.string().min(1).optional(),
     DHIS2_PUSH_DELAY_MS: integer(0, 600_000).default(2000),
     DHIS2_PUSH_CONCURRENCY: integer(1, 64).default(8),
+    DATA_QUALITY_SCREENING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    DATA_QUALITY_FOLLOWUP_DATASETS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((code) => code.trim()).filter((code) => code !== '')),
     ROUTE_API_KEY: z.string().regex(/^smc_[A-Za-z0-9_-]{20,}$/, 'must be a key made by `smc-bridge keys new`').optional(),
     ROUTE_MIDDLEWARE_URL: url(['http:', 'https:']).default('http://middleware:8080'),
     ROUTE_AUTHORITIES: z
@@ -129,6 +134,11 @@ export interface Config {
   dhis2PushDelayMs: number;
   /** Cell groups one worker process pushes to DHIS2 at once. */
   dhis2PushConcurrency: number;
+  /**
+   * Data-quality screening of each pushed cell group (quality/): whether it runs, and the data sets whose
+   * flagged values are sent to DHIS2 marked for follow-up.
+   */
+  dataQuality: { screening: boolean; followupDataSets: string[] };
   /** The DHIS2 Route to the middleware (`smc-bridge setup`); the key is set only where the route is made. */
   route: { apiKey?: string; middlewareUrl: string; authorities: string[] };
 }
@@ -176,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
     dhis2PushConcurrency: e.DHIS2_PUSH_CONCURRENCY,
+    dataQuality: { screening: e.DATA_QUALITY_SCREENING === 'on', followupDataSets: e.DATA_QUALITY_FOLLOWUP_DATASETS },
     route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
     metricsPort: e.METRICS_PORT,
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined
@@ -203,5 +214,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     dhis2: config.dhis2 ? { url: config.dhis2.url, auth: config.dhis2.auth.kind, apiVersion: config.dhis2.apiVersion } : 'not configured',
     fhir: config.fhir ? { url: config.fhir.url, auth: config.fhir.token ? 'bearer' : 'none', madx: config.fhir.madx } : 'not configured',
     mappingsDir: config.mappingsDir,
+    dataQuality: config.dataQuality,
   };
 }

@@ -14,6 +14,8 @@ export interface DataValue {
   categoryOptionCombo: string;
   attributeOptionCombo: string;
   value: string;
+  /** Marks the value for follow-up in DHIS2 (data-quality flags); absent is false, and clears a mark. */
+  followup?: boolean;
 }
 
 /** An answer from DHIS2: its status and its JSON body (undefined when the body was not JSON). */

@@ -49,6 +49,37 @@ export const ProblemSchema = z.object({
   errors: z.array(FieldErrorSchema).optional(),
 });
 
+const CellRefSchema = z.object({ dataElement: z.string(), categoryOptionCombo: z.string() });
+
+export const DataQualityFlagSchema = z
+  .object({
+    dataSet: z.string(),
+    orgUnit: z.string(),
+    period: z.string().describe('Monthly period YYYYMM'),
+    attributeOptionCombo: z.string(),
+    dataElement: z.string().describe('The cell the flag is about (for a relation: its left side)'),
+    categoryOptionCombo: z.string(),
+    ruleId: z.string().describe('seasonal-outlier, multiplicative-error, digit-transposition, cumulative-as-monthly, repeated-value, sudden-zero, relation:<id>, or signal:<id> for a move a real event explains'),
+    kind: z.enum(['error', 'signal']),
+    severity: z.enum(['info', 'warning', 'critical']),
+    value: z.number().describe('The value judged, as sent to DHIS2'),
+    expected: z.object({ low: z.number(), high: z.number().nullable() }).describe('What the rule would not have flagged; high null: no upper bound'),
+    score: z.number().describe("Strength against the rule's threshold (1 at the threshold)"),
+    explainedRule: z.string().optional().describe('For a signal: the error rule that fired before the signal explained it'),
+    explanation: z.object({ en: z.string(), fr: z.string() }),
+    cells: z.array(CellRefSchema).describe('Every cell the rule read'),
+    encounters: z.array(z.object({ source: z.string(), id: z.string(), value: z.number() })).describe('The encounters behind the value when it was judged (at most 100)'),
+    encounterCount: z.number().int(),
+    raisedAt: z.string(),
+  })
+  .describe('A data-quality flag standing on a DHIS2 cell; the value was delivered all the same');
+
+export const DataQualityAnswerSchema = z.object({
+  orgUnit: z.string(),
+  period: z.string().optional(),
+  flags: z.array(DataQualityFlagSchema),
+});
+
 export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), redis: z.enum(['up', 'down']) });
 
 export type IngestStatus = (typeof INGEST_STATUSES)[number];

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { SCHEMA_VERSION } from '@smc-bridge/contract';
 import { MAX_BATCH_SIZE } from '../config/config.js';
 import {
+  DataQualityAnswerSchema,
+  DataQualityFlagSchema,
   EncounterBatchSchema,
   EncounterStatusSchema,
   HealthSchema,
@@ -44,6 +46,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         EncounterStatus: component(EncounterStatusSchema),
         Health: component(HealthSchema),
         Problem: component(ProblemSchema),
+        DataQualityFlag: component(DataQualityFlagSchema),
+        DataQualityAnswer: component(DataQualityAnswerSchema),
       },
     },
     paths: {
@@ -97,12 +101,36 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           })),
           responses: {
             '200': {
-              description: 'The value the ledger holds and the encounters that make it',
-              content: { 'application/json': { schema: { type: 'object' } } },
+              description: 'The value the ledger holds and the encounters that make it; for an operator key also `dataQuality`, the flags standing on the cell',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { value: { type: 'number' }, encounters: { type: 'array', items: { type: 'object' } }, dataQuality: { type: 'array', items: ref('DataQualityFlag') } } },
+                },
+              },
             },
             '400': problemAnswer('A required parameter is missing'),
             '401': problemAnswer('Missing or unknown API key'),
             '404': problemAnswer('No mapping rule targets the data element'),
+          },
+        },
+      },
+      '/api/v1/data-quality': {
+        get: {
+          summary: "The data-quality flags standing on a facility's DHIS2 cells (operator key)",
+          description:
+            'Each cell group is screened before its DHIS2 push against the facility\'s own history (seasonal count ' +
+            'models, keying slips, reporting patterns, logical relations); nothing is held back. Every flag names its ' +
+            'rule, the expected range, a severity, an explanation in English and French and the encounters behind the value.',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'orgUnit', in: 'query', required: true, schema: { type: 'string' }, description: 'Org unit code, as in the mappings' },
+            { name: 'period', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{6}$' }, description: 'Monthly period YYYYMM; every flagged period when left out' },
+          ],
+          responses: {
+            '200': { description: 'The standing flags, by period, data set and cell', content: json('DataQualityAnswer') },
+            '400': problemAnswer('orgUnit missing, or period not YYYYMM'),
+            '401': problemAnswer('Missing or unknown API key'),
+            '403': problemAnswer('Not an operator key'),
           },
         },
       },

@@ -42,8 +42,26 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
-  /** `queues` is read at each scrape; `inboxSize` only where the process holds the store. */
-  constructor(queues: () => readonly Queue[], inboxSize?: () => Promise<number>) {
+  private readonly screenings = new Histogram({
+    name: 'smc_data_quality_screening_seconds',
+    help: 'How long the data-quality screening of a cell group took before its DHIS2 push, by outcome (screened, failed)',
+    labelNames: ['outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  private readonly flagsRaised = new Counter({
+    name: 'smc_data_quality_flags_raised_total',
+    help: 'Data-quality flags this process raised on cells pushed to DHIS2, by rule and kind (error, signal)',
+    labelNames: ['rule', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * `queues` is read at each scrape; `inboxSize` only where the process holds the store; `standingFlags`
+   * (the data-quality flags standing now, by rule id) wherever the process reaches Redis.
+   */
+  constructor(queues: () => readonly Queue[], inboxSize?: () => Promise<number>, standingFlags?: () => Promise<Record<string, number>>) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'smc_queue_jobs',
@@ -57,6 +75,18 @@ export class ServiceMetrics {
         }
       },
     });
+    if (standingFlags) {
+      new Gauge({
+        name: 'smc_data_quality_flags',
+        help: 'Data-quality flags standing on DHIS2 cells, by rule and kind (error, signal)',
+        labelNames: ['rule', 'kind'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const [rule, count] of Object.entries(await standingFlags())) this.set({ rule, kind: kindOfRule(rule) }, count);
+        },
+      });
+    }
     if (inboxSize) {
       new Gauge({
         name: 'smc_inbox_encounters',
@@ -81,6 +111,14 @@ export class ServiceMetrics {
     this.deliveries.inc({ target, outcome, code });
   }
 
+  observeScreening(outcome: 'screened' | 'failed', seconds: number): void {
+    this.screenings.observe({ outcome }, seconds);
+  }
+
+  countFlagsRaised(flags: readonly { ruleId: string; kind: string }[]): void {
+    for (const flag of flags) this.flagsRaised.inc({ rule: flag.ruleId, kind: flag.kind });
+  }
+
   /** Express middleware timing every request. */
   timeRequests() {
     return (req: Request, res: Response, next: NextFunction): void => {
@@ -92,4 +130,9 @@ export class ServiceMetrics {
       next();
     };
   }
+}
+
+/** A rule id's kind: signals are `signal:…`, every other rule flags an error. */
+function kindOfRule(rule: string): 'error' | 'signal' {
+  return rule.startsWith('signal:') ? 'signal' : 'error';
 }

@@ -58,9 +58,14 @@ export class RedisKeys {
     return `${this.prefix}:ledger:dirty`;
   }
 
+  /** Prefix of the hash of the values DHIS2 may hold for a group's cells (the group key follows). */
+  ledgerPushedPrefix(): string {
+    return `${this.prefix}:ledger:pushed:`;
+  }
+
   /** Hash: the values DHIS2 may hold for a group's cells. */
   ledgerPushed(group: CellGroup): string {
-    return `${this.prefix}:ledger:pushed:${groupKeyOf(group)}`;
+    return this.ledgerPushedPrefix() + groupKeyOf(group);
   }
 
   // DHIS2 delivery (delivery/dhis2/push-queue.ts)
@@ -68,6 +73,23 @@ export class RedisKeys {
   /** Set: the ids of a group's push jobs that failed for good (its dead letters). */
   deadPushes(group: CellGroup): string {
     return `${this.prefix}:dhis2:dead-pushes:${digest(groupKeyOf(group))}`;
+  }
+
+  // Data-quality screening (quality/)
+
+  /** Hash: the data-quality flags standing on one facility's cells in one period, of every data set. */
+  qualityFlags(orgUnit: string, period: string): string {
+    return `${this.prefix}:quality:flags:${orgUnit}:${period}`;
+  }
+
+  /** Set: the periods of a facility in which flags stand. */
+  qualityFlaggedPeriods(orgUnit: string): string {
+    return `${this.prefix}:quality:flagged-periods:${orgUnit}`;
+  }
+
+  /** Hash: how many flags stand, by rule id (for /metrics). */
+  qualityFlagCounts(): string {
+    return `${this.prefix}:quality:flag-counts`;
   }
 
   // FHIR delivery (delivery/fhir/)

@@ -20,6 +20,7 @@ import type { AwaitingEncounter, EncounterVersion, Ledger } from '../../ledger/l
 import type { Logger } from '../../logging/logger.js';
 import type { ServiceMetrics } from '../../metrics/service-metrics.js';
 import { watchWorker } from '../../queues/worker-events.js';
+import type { PushScreening } from '../../quality/cell-group-screening.js';
 import type { RedisKeys } from '../../redis/keys.js';
 import { nextAttemptOf, type NextAttempt } from '../../queues/retry-timing.js';
 import { stallRecovery } from '../../queues/stall-recovery.js';
@@ -71,6 +72,8 @@ export interface PushDeps {
   store: EncounterStore;
   /** Told about each cell group DHIS2 accepted in full (MeasureReports follow it). */
   onDelivered?: (group: CellGroup) => Promise<void>;
+  /** Data-quality screening of the values before they are sent (which it never stops). */
+  screening?: PushScreening;
 }
 
 export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: PushAttempt = {}): Promise<{ sent: number; conflicts: number }> {
@@ -84,6 +87,8 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
     await settle(deps, group, snapshot.awaiting, [], { kind: 'accepted', rejected: new Map() });
     return { sent: 0, conflicts: 0 };
   }
+  // Data-quality screening (quality/) records its flags and never holds the values back.
+  const followup = deps.screening ? await deps.screening.screen(group, cells, snapshot.pushed) : undefined;
   const dataValues: DataValue[] = cells.map((cell) => ({
     dataElement: cell.dataElement,
     period: group.period,
@@ -91,6 +96,7 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
     categoryOptionCombo: cell.categoryOptionCombo,
     attributeOptionCombo: group.attributeOptionCombo,
     value: String(cell.value),
+    ...(followup?.has(cellInGroupKeyOf(cell)) ? { followup: true } : {}),
   }));
 
   // DHIS2 may store the values and still fail to answer (a proxy timeout, a reset). So every cell sent is
@@ -191,6 +197,7 @@ export function initPushWorker(options: {
   logger: Logger;
   metrics?: ServiceMetrics;
   onDelivered?: (group: CellGroup) => Promise<void>;
+  screening?: PushScreening;
 }): Worker<PushJobData> {
   const deadLetters = new DeadPushes(options.connection, options.queue, options.keys);
   const worker = new Worker<PushJobData>(

@@ -149,6 +149,20 @@ describe('import strategies', () => {
     expect(importOf(standIn, [{ ...anc('5'), comment: 'checked' }]).importCount.updated).toBe(1);
   });
 
+  // DefaultDataValueSetService: the payload's followup is stored (Boolean, absent read as false by
+  // DataValue.isFollowup), takes part in the unchanged check, and an update writes it, so a value sent
+  // again without it loses its follow-up mark.
+  test('followup is stored, marks a change of its own, and a value sent again without it is unmarked', () => {
+    const standIn = newStandIn();
+    expect(importOf(standIn, [{ ...anc('40'), followup: true }]).importCount.imported).toBe(1);
+    expect(standIn.rowOf(ancCell)?.followup).toBe(true);
+    expect(importOf(standIn, [{ ...anc('40'), followup: true }]).importCount).toEqual({ imported: 0, updated: 0, ignored: 1, deleted: 0 });
+    expect(importOf(standIn, [anc('40')]).importCount).toEqual({ imported: 0, updated: 1, ignored: 0, deleted: 0 });
+    expect(standIn.rowOf(ancCell)?.followup).toBe(false);
+    expect(importOf(standIn, [{ ...anc('40'), followup: 'true' } as never]).importCount.updated).toBe(1);
+    expect(standIn.rowOf(ancCell)?.followup).toBe(true);
+  });
+
   test('a value onto a soft-deleted row revives it and counts as imported', () => {
     const standIn = newStandIn();
     importOf(standIn, [anc('4')]);

@@ -1,0 +1,166 @@
+// Data-quality screening of a cell group on its way to DHIS2 (DESIGN.md §10). Called by the push job with
+// the values it is about to send and the values DHIS2 was last sent; it judges the cells that changed
+// against the facility's own history (the same group's earlier months, as the ledger last pushed them) and
+// the related cells of the same month, records each flag against its cell and clears the flags of changed
+// cells that no longer apply. Nothing is blocked: the values are sent as they are, whatever the screening
+// says, and a screening that fails is logged (group coordinates only) and the push goes on.
+//
+// Cost: one pipelined Redis read per push (the months the screening reads and the facility-month's standing
+// flags), the screening itself over the changed cells' elements and their related ones, and, only when a
+// flag appears or goes, one script and a read of the flagged cells' encounters.
+import type { Redis } from 'ioredis';
+import { screenPeriod, type Flag } from '@smc-bridge/data-quality';
+import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
+import { cellInGroupKeyOf, type CellGroup, type CellValue } from '../domain/cells.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import type { RedisKeys } from '../redis/keys.js';
+import { ENCOUNTERS_KEPT, flagFieldOf, isFlagOfGroup, QualityFlags, type CellFlag } from './flag-store.js';
+import { facilityHistory, isMonthlyPeriod, monthsScreeningReads } from './history-months.js';
+
+/** What the push job asks of the screening: which of the cells it sends go marked for follow-up. */
+export interface PushScreening {
+  /** Never throws. Returns the cells (as `cellInGroupKeyOf`) to send with `followup: true`. */
+  screen(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>>;
+}
+
+export interface CellGroupScreeningDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  ledger: Pick<Ledger, 'encountersBehind'>;
+  flags: QualityFlags;
+  config: DataQualityConfig;
+  /** Data sets whose flagged values DHIS2 is sent marked for follow-up (DATA_QUALITY_FOLLOWUP_DATASETS). */
+  followupDataSets: readonly string[];
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  now?: () => Date;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+export class CellGroupScreening implements PushScreening {
+  private readonly followupDataSets: ReadonlySet<string>;
+  /** Data element → the elements screening it needs beside it (its group's, its relations', its signals'). */
+  private readonly companions = new Map<string, ReadonlySet<string>>();
+
+  constructor(private readonly deps: CellGroupScreeningDeps) {
+    this.followupDataSets = new Set(deps.followupDataSets);
+  }
+
+  async screen(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>> {
+    if (!isMonthlyPeriod(group.period)) return NONE;
+    const started = performance.now();
+    try {
+      const followup = await this.screenMonth(group, sending, lastSent);
+      this.deps.metrics?.observeScreening('screened', (performance.now() - started) / 1000);
+      return followup;
+    } catch (error) {
+      // The values still go to DHIS2. Aggregate coordinates only in the log: no patient data is at hand here.
+      this.deps.logger.error({ dataSet: group.dataSet, orgUnit: group.orgUnit, period: group.period, err: { name: (error as Error).name, message: (error as Error).message } }, 'data-quality screening failed; the values are pushed unscreened');
+      this.deps.metrics?.observeScreening('failed', (performance.now() - started) / 1000);
+      return NONE;
+    }
+  }
+
+  private async screenMonth(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>> {
+    const before = new Map(lastSent.map((cell) => [cellInGroupKeyOf(cell), cell.value]));
+    const changed = new Set(sending.filter((cell) => before.get(cellInGroupKeyOf(cell)) !== cell.value).map(cellInGroupKeyOf));
+    const marksFollowup = this.followupDataSets.has(group.dataSet);
+    if (changed.size === 0 && !marksFollowup) return NONE;
+
+    // One round trip: the months the screening reads (only when something changed) and the standing flags.
+    const months = changed.size > 0 ? monthsScreeningReads(group.period, this.deps.config.screening.seasonalYears) : [];
+    const pipeline = this.deps.redis.pipeline();
+    for (const period of months) pipeline.hgetall(this.deps.keys.ledgerPushed({ ...group, period }));
+    pipeline.hgetall(this.deps.keys.qualityFlags(group.orgUnit, group.period));
+    const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      return reply as Record<string, string>;
+    });
+    const standing = QualityFlags.parse(replies.pop() ?? {}).filter((flag) => isFlagOfGroup(flag, group));
+
+    let kept = standing;
+    if (changed.size > 0) {
+      const history = new Map<string, CellValue[] | undefined>(months.map((period, i) => [period, cellsOfPushed(replies[i]!)]));
+      history.set(group.period, [...sending]);
+      const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
+      const elements = this.elementsToRead(sending.filter((cell) => changed.has(cellInGroupKeyOf(cell))).map((cell) => cell.dataElement));
+      const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config).filter((flag) => touchesChange(flag.cells));
+      const replaced = standing.filter((flag) => touchesChange(flag.cells));
+      const raised = await this.recorded(group, flags);
+      await this.deps.flags.replace(group.orgUnit, group.period, replaced, raised);
+      const replacedFields = new Set(replaced.map(flagFieldOf));
+      kept = [...standing.filter((flag) => !replacedFields.has(flagFieldOf(flag))), ...raised];
+      this.deps.metrics?.countFlagsRaised(raised.filter((flag) => !replacedFields.has(flagFieldOf(flag))));
+    }
+    if (!marksFollowup) return NONE;
+    return new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf));
+  }
+
+  /** The flags as recorded: with the group's coordinates and the encounters behind each flagged cell. */
+  private async recorded(group: CellGroup, flags: readonly Flag[]): Promise<CellFlag[]> {
+    const raisedAt = (this.deps.now?.() ?? new Date()).toISOString();
+    const behind = new Map<string, Awaited<ReturnType<Ledger['encountersBehind']>>>();
+    for (const flag of flags) {
+      const key = cellInGroupKeyOf(flag);
+      if (!behind.has(key)) behind.set(key, await this.deps.ledger.encountersBehind(group, flag.dataElement, flag.categoryOptionCombo));
+    }
+    return flags.map((flag): CellFlag => {
+      const encounters = behind.get(cellInGroupKeyOf(flag)) ?? [];
+      return {
+        dataSet: group.dataSet,
+        orgUnit: group.orgUnit,
+        period: group.period,
+        attributeOptionCombo: group.attributeOptionCombo,
+        dataElement: flag.dataElement,
+        categoryOptionCombo: flag.categoryOptionCombo,
+        ruleId: flag.ruleId,
+        kind: flag.kind,
+        severity: flag.severity,
+        value: flag.value,
+        expected: flag.expected,
+        score: flag.score,
+        ...(flag.explainedRule !== undefined ? { explainedRule: flag.explainedRule } : {}),
+        explanation: flag.explanation,
+        cells: flag.cells.map(({ dataElement, categoryOptionCombo }) => ({ dataElement, categoryOptionCombo })),
+        encounters: encounters.slice(0, ENCOUNTERS_KEPT),
+        encounterCount: encounters.length,
+        raisedAt,
+      };
+    });
+  }
+
+  /** The data elements the screening of these changed elements reads: theirs and their companions'. */
+  private elementsToRead(changedElements: readonly string[]): ReadonlySet<string> {
+    const elements = new Set<string>();
+    for (const dataElement of changedElements) for (const companion of this.companionsOf(dataElement)) elements.add(companion);
+    return elements;
+  }
+
+  private companionsOf(dataElement: string): ReadonlySet<string> {
+    const known = this.companions.get(dataElement);
+    if (known) return known;
+    const { groups, relations, signals } = this.deps.config;
+    const companions = new Set([dataElement]);
+    const addAllIf = (list: readonly string[]) => {
+      if (list.includes(dataElement)) for (const element of list) companions.add(element);
+    };
+    for (const group of groups) addAllIf(group.dataElements);
+    for (const relation of relations) addAllIf([...relation.left, ...relation.right].map((operand) => operand.dataElement));
+    for (const signal of signals) addAllIf([...signal.when.flatMap((change) => change.dataElements), ...signal.explains.flatMap((explained) => explained.dataElements)]);
+    this.companions.set(dataElement, companions);
+    return companions;
+  }
+}
+
+/** A pushed-values hash as cells; undefined when the month was never sent (not reported). */
+function cellsOfPushed(fields: Record<string, string>): CellValue[] | undefined {
+  const entries = Object.entries(fields);
+  if (entries.length === 0) return undefined;
+  return entries.map(([field, value]) => {
+    const [dataElement, categoryOptionCombo] = JSON.parse(field) as [string, string];
+    return { dataElement, categoryOptionCombo, value: Number(value) };
+  });
+}

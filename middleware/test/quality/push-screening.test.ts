@@ -1,0 +1,185 @@
+// Data-quality screening in the DHIS2 push job (execPushJob with quality/'s screening), over the real Redis
+// and a DHIS2 client that records what it is sent: a ×10 keying of a steady cell is flagged, with the
+// encounters behind it, and still sent as it is; a correction clears the flag; followup only where
+// configured; no history raises nothing; a failing screening never stops the push.
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import type { Encounter } from '@smc-bridge/contract';
+import { execPushJob, type PushDeps } from '../../src/delivery/dhis2/push-queue.js';
+import type { DataValue } from '../../src/dhis2/dhis2-client.js';
+import type { CellGroup } from '../../src/domain/cells.js';
+import { EncounterStore } from '../../src/ingest/encounter-store.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { loadMappings } from '../../src/mapping/load-mappings.js';
+import { mapToLedger } from '../../src/mapping/map-to-ledger.js';
+import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
+import { CellGroupScreening } from '../../src/quality/cell-group-screening.js';
+import { QualityFlags } from '../../src/quality/flag-store.js';
+import { loadScreeningConfig } from '../../src/quality/screening-config.js';
+import { RedisKeys } from '../../src/redis/keys.js';
+import { deleteKeysOf, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { FP_ELEMENT, monthsFrom, visits } from './support.js';
+
+const mappingsDir = fileURLToPath(new URL('../../../mappings', import.meta.url));
+const mappings = loadMappings(mappingsDir);
+const screeningConfig = loadScreeningConfig(mappingsDir);
+const prefix = uniquePrefix('dq-push');
+const keys = new RedisKeys(prefix);
+let redis: Redis;
+let store: EncounterStore;
+let ledger: Ledger;
+let flags: QualityFlags;
+const logs: string[] = [];
+const logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _encoding, done) => void (logs.push(chunk.toString('utf8')), done()) }));
+/** Every dataValueSets post, in order. */
+let posts: DataValue[][] = [];
+const client: PushDeps['client'] = {
+  postDataValues: async (values) => {
+    posts.push([...values]);
+    return { kind: 'imported', importCount: { imported: values.length, updated: 0, ignored: 0, deleted: 0 }, conflicts: [], rejectedIndexes: [] };
+  },
+};
+
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL);
+  store = new EncounterStore(redis, keys);
+  ledger = new Ledger(redis, keys);
+  flags = new QualityFlags(redis, keys);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await deleteKeysOf(prefix);
+});
+beforeEach(() => {
+  posts = [];
+});
+
+const screeningOf = (options: { followupDataSets?: string[]; flags?: QualityFlags; metrics?: ServiceMetrics } = {}) =>
+  new CellGroupScreening({ redis, keys, ledger, flags: options.flags ?? flags, config: screeningConfig, followupDataSets: options.followupDataSets ?? [], logger, ...(options.metrics ? { metrics: options.metrics } : {}) });
+
+/** Accepts and maps encounter versions as the ingest worker does; returns the monthly groups they changed. */
+async function map(encounters: readonly Encounter[]): Promise<CellGroup[]> {
+  const dirty: CellGroup[] = [];
+  await store.accept(encounters.map((encounter) => ({ encounter, contentHash: `${encounter.id}${encounter.version}`.padEnd(64, '0') })), new Date());
+  const step = mapToLedger({ mappings, ledger, store, onDirty: async (groups) => void dirty.push(...groups) });
+  const stored = await store.readMany(encounters);
+  await step(stored.map((record, i) => ({ ...record!, ref: { source: encounters[i]!.source, id: encounters[i]!.id, version: encounters[i]!.version } })));
+  return dirty.filter((group) => group.dataSet === 'SMC_MONTHLY');
+}
+
+async function mapAndPush(encounters: readonly Encounter[], screening: CellGroupScreening): Promise<CellGroup> {
+  const groups = await map(encounters);
+  for (const group of groups) await execPushJob({ group }, { ledger, client, store, screening });
+  return groups[0]!;
+}
+
+/** Two years of 2 to 5 visits a month, pushed month by month (each push screened, as in production). */
+async function steadyHistory(facility: string, label: string): Promise<void> {
+  const screening = screeningOf();
+  for (const [i, month] of monthsFrom('2024-10', 24).entries()) await mapAndPush(visits(facility, label, month, STEADY[i % STEADY.length]!), screening);
+}
+const STEADY = [3, 2, 4, 3, 5, 2, 3, 4, 2, 3, 4, 3];
+
+const sentValue = (post: readonly DataValue[] | undefined, dataElement: string) => post?.filter((value) => value.dataElement === dataElement) ?? [];
+
+test('a ×10 value in a facility with steady history is flagged with the encounters behind it, and sent to DHIS2 as it is', async () => {
+  await steadyHistory('CM_NW_BAM_CSI101', 'steady');
+  posts = [];
+  const metrics = new ServiceMetrics(() => [], undefined, () => flags.countsByRule());
+  const october = visits('CM_NW_BAM_CSI101', 'steady', '2026-10', 30);
+  const group = await mapAndPush(october, screeningOf({ metrics }));
+
+  const [sent] = sentValue(posts.at(-1), FP_ELEMENT);
+  expect(sent).toMatchObject({ value: '30', orgUnit: 'CM_NW_BAM_CSI101', period: '202610' });
+  expect(sent).not.toHaveProperty('followup');
+
+  const standing = (await flags.list('CM_NW_BAM_CSI101', '202610')).filter((flag) => flag.dataElement === FP_ELEMENT && flag.kind === 'error');
+  expect(standing.length).toBeGreaterThan(0);
+  const flag = standing.find((f) => f.ruleId === 'multiplicative-error') ?? standing[0]!;
+  expect(flag).toMatchObject({ dataSet: group.dataSet, attributeOptionCombo: group.attributeOptionCombo, value: 30, encounterCount: 30 });
+  expect(flag.expected.high).not.toBeNull();
+  expect(flag.expected.high!).toBeLessThan(30);
+  expect(flag.explanation.en.length).toBeGreaterThan(10);
+  expect(flag.explanation.fr.length).toBeGreaterThan(10);
+  expect(flag.encounters.map((e) => e.id).sort()).toEqual(october.map((e) => e.id).sort());
+  expect(JSON.stringify(standing)).not.toMatch(/Aminata|Traoré|677 12|1999-04-11|P-000123/);
+  await expect(metrics.registry.getSingleMetricAsString('smc_data_quality_flags_raised_total')).resolves.toMatch(new RegExp(`rule="${flag.ruleId}",kind="error"} [1-9]`));
+  expect(await metrics.registry.getSingleMetricAsString('smc_data_quality_flags')).toMatch(new RegExp(`rule="${flag.ruleId}",kind="error"} [1-9]`));
+
+  // The steady months raised nothing on the cell.
+  expect((await flags.list('CM_NW_BAM_CSI101')).filter((f) => f.dataElement === FP_ELEMENT && f.period !== '202610')).toEqual([]);
+
+  // A correction that removes the error (27 of the visits entered in error) clears the flag.
+  await mapAndPush(october.slice(3).map((e) => ({ ...e, version: 2, status: 'entered-in-error' as const })), screeningOf());
+  expect(sentValue(posts.at(-1), FP_ELEMENT)[0]).toMatchObject({ value: '3' });
+  expect((await flags.list('CM_NW_BAM_CSI101', '202610')).filter((f) => f.dataElement === FP_ELEMENT)).toEqual([]);
+  expect((await flags.countsByRule())[flag.ruleId]).toBe(0);
+  expect(await redis.sismember(keys.qualityFlaggedPeriods('CM_NW_BAM_CSI101'), '202610')).toBe((await flags.list('CM_NW_BAM_CSI101', '202610')).length > 0 ? 1 : 0);
+});
+
+test('a flagged value is sent with followup only where its data set is configured, and keeps it on later pushes while the flag stands', async () => {
+  await steadyHistory('CM_NW_BAM_CSI102', 'marked');
+  posts = [];
+  const screening = screeningOf({ followupDataSets: ['SMC_MONTHLY'] });
+  await mapAndPush(visits('CM_NW_BAM_CSI102', 'marked', '2026-10', 30), screening);
+  const post = posts.at(-1)!;
+  expect(sentValue(post, FP_ELEMENT)[0]).toMatchObject({ value: '30', followup: true });
+  const flagged = new Set((await flags.list('CM_NW_BAM_CSI102', '202610')).filter((f) => f.kind === 'error').map((f) => f.dataElement));
+  for (const value of post) expect([value.dataElement, value.followup === true]).toEqual([value.dataElement, flagged.has(value.dataElement)]);
+
+  // An ANC visit changes another cell of the group: the flagged cell, unchanged, keeps its mark.
+  const anc = visits('CM_NW_BAM_CSI102', 'marked-anc', '2026-10', 1).map((e) => ({ ...e, type: 'anc' as const, familyPlanning: undefined, anc: { visitNumber: 1, gestationalAgeWeeks: 11 } }));
+  await mapAndPush(anc, screening);
+  expect(sentValue(posts.at(-1), FP_ELEMENT)[0]).toMatchObject({ value: '30', followup: true });
+  expect(sentValue(posts.at(-1), 'RMNCAH_ANC1')[0]).not.toHaveProperty('followup');
+
+  // The same push without the configuration carries no followup at all.
+  await mapAndPush(visits('CM_NW_BAM_CSI102', 'marked', '2026-10', 1, 30), screeningOf());
+  expect(posts.at(-1)!.some((value) => 'followup' in value)).toBe(false);
+});
+
+test('a group with no history raises nothing wrong and is sent', async () => {
+  await mapAndPush(visits('CM_NW_BAM_CSI103', 'new', '2026-10', 4), screeningOf({ followupDataSets: ['SMC_MONTHLY'] }));
+  expect(sentValue(posts.at(-1), FP_ELEMENT)[0]).toMatchObject({ value: '4' });
+  expect(posts.at(-1)!.some((value) => value.followup === true)).toBe(false);
+  expect((await flags.list('CM_NW_BAM_CSI103')).filter((flag) => flag.kind === 'error')).toEqual([]);
+});
+
+test('a screening that fails is logged without patient data and the values are pushed all the same', async () => {
+  await steadyHistory('CM_NW_BAM_CSI104', 'failing');
+  posts = [];
+  logs.length = 0;
+  const broken = Object.assign(Object.create(QualityFlags.prototype) as QualityFlags, {
+    replace: async () => {
+      throw new Error('NOSCRIPT the flag store is gone');
+    },
+  });
+  const metrics = new ServiceMetrics(() => []);
+  const result = await (async () => {
+    const groups = await map(visits('CM_NW_BAM_CSI104', 'failing', '2026-10', 30));
+    return execPushJob({ group: groups[0]! }, { ledger, client, store, screening: screeningOf({ flags: broken, followupDataSets: ['SMC_MONTHLY'], metrics }) });
+  })();
+  expect(result.sent).toBeGreaterThan(0);
+  expect(sentValue(posts.at(-1), FP_ELEMENT)[0]).toMatchObject({ value: '30' });
+  expect(posts.at(-1)!.some((value) => 'followup' in value)).toBe(false);
+  const line = logs.find((text) => text.includes('data-quality screening failed'));
+  expect(line).toMatch(/CM_NW_BAM_CSI104/);
+  expect(line).toMatch(/NOSCRIPT/);
+  expect(logs.join('')).not.toMatch(/Aminata|Traoré|677 12|1999-04-11|P-000123/);
+  expect(await metrics.registry.getSingleMetricAsString('smc_data_quality_screening_seconds')).toMatch(/outcome="failed"} 1/);
+});
+
+test('weekly groups are not screened', async () => {
+  const groups: CellGroup[] = [];
+  const encounters = visits('CM_NW_BAM_CSI105', 'weekly', '2026-10', 1).map((e) => ({ ...e, type: 'malaria' as const, familyPlanning: undefined, malaria: { suspected: true, test: { method: 'rdt' as const, result: 'positive' as const }, treatment: 'act' as const } }));
+  await store.accept(encounters.map((encounter) => ({ encounter, contentHash: encounter.id.padEnd(64, '0') })), new Date());
+  const step = mapToLedger({ mappings, ledger, store, onDirty: async (dirty) => void groups.push(...dirty) });
+  const stored = await store.readMany(encounters);
+  await step(stored.map((record, i) => ({ ...record!, ref: { source: encounters[i]!.source, id: encounters[i]!.id, version: 1 } })));
+  const weekly = groups.find((group) => group.dataSet === 'SMC_WEEKLY')!;
+  expect(weekly).toBeDefined();
+  const screening = screeningOf({ followupDataSets: ['SMC_WEEKLY'] });
+  expect(await screening.screen(weekly, [{ dataElement: 'X', categoryOptionCombo: 'default', value: 1 }], [])).toEqual(new Set());
+});
