@@ -3,14 +3,14 @@ import type { Config } from 'jest';
 // One jest run for every workspace. Each workspace is ESM TypeScript: ts-jest in ESM mode, and relative
 // imports written with `.js` (as NodeNext requires) mapped back to their `.ts` sources. Workspace packages
 // are imported by name and resolve (through node_modules links) to their TypeScript sources.
-const esmTypeScript = (displayName: string, rootDir: string): NonNullable<Config['projects']>[number] => ({
+const esmTypeScript = (displayName: string, rootDir: string, testMatch = ['<rootDir>/test/**/*.test.ts']): NonNullable<Config['projects']>[number] => ({
   displayName,
   rootDir,
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testMatch,
 });
 
 const config: Config = {
@@ -24,6 +24,8 @@ const config: Config = {
     esmTypeScript('stand-ins', '<rootDir>/packages/stand-ins'),
     esmTypeScript('data-quality', '<rootDir>/packages/data-quality'),
     esmTypeScript('middleware', '<rootDir>/middleware'),
+    // The built DHIS2 app in Chromium against the stand-ins and the real middleware (e2e/support/).
+    esmTypeScript('e2e', '<rootDir>/e2e', ['<rootDir>/*.test.ts']),
   ],
 };
 
