@@ -85,8 +85,10 @@ export function isoWeekOf(date: CalendarDate): { weekYear: number; weekNumber: n
   return { weekYear: thursday.year, weekNumber: Math.floor((ordinal(thursday) - firstOfYear) / 7) + 1 };
 }
 
-// Time zones: the offset of an IANA zone at an instant, from Intl, kept per zone and quarter of an hour
-// (every zone's offset changes only on a quarter-hour boundary), so a busy process asks Intl rarely.
+// Time zones: the offset of an IANA zone at an instant, from Intl. Every zone's offset changes only on a
+// quarter-hour boundary and at most once in a day, so the offset is kept per zone and UTC day when the day
+// starts and ends with the same offset (almost every day of almost every zone), else per quarter of an hour:
+// a busy process asks Intl about twice a day per zone however spread its instants are.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, number>();
 const QUARTER_MS = 15 * 60_000;
@@ -100,20 +102,37 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The zone's UTC offset, in milliseconds, at the instant `ms`. */
-export function zoneOffsetMs(zone: string, ms: number): number {
-  const key = `${zone}|${Math.floor(ms / QUARTER_MS)}`;
-  const cached = offsets.get(key);
-  if (cached !== undefined) return cached;
+/** The zone's offset at an instant on a quarter-hour boundary, asked of Intl. */
+function offsetFromIntl(zone: string, quarterMs: number): number {
   const parts: Record<string, number> = {};
-  for (const part of formatterOf(zone).formatToParts(new Date(Math.floor(ms / QUARTER_MS) * QUARTER_MS))) {
+  for (const part of formatterOf(zone).formatToParts(new Date(quarterMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
-  const wall = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
-  const offset = wall - Math.floor(ms / QUARTER_MS) * QUARTER_MS;
+  return Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!) - quarterMs;
+}
+
+function remember(key: string, offset: number): number {
   if (offsets.size > 100_000) offsets.clear();
   offsets.set(key, offset);
   return offset;
+}
+
+/** The zone's UTC offset, in milliseconds, at the instant `ms`. */
+export function zoneOffsetMs(zone: string, ms: number): number {
+  const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
+  const dayKey = `${zone}|d${dayStart}`;
+  const wholeDay = offsets.get(dayKey);
+  if (wholeDay !== undefined && !Number.isNaN(wholeDay)) return wholeDay;
+  if (wholeDay === undefined) {
+    const atStart = offsetFromIntl(zone, dayStart);
+    const atEnd = offsetFromIntl(zone, dayStart + DAY_MS - QUARTER_MS);
+    // NaN marks a day with a change in it: its quarters are kept one by one.
+    remember(dayKey, atStart === atEnd ? atStart : NaN);
+    if (atStart === atEnd) return atStart;
+  }
+  const quarter = Math.floor(ms / QUARTER_MS) * QUARTER_MS;
+  const quarterKey = `${zone}|${quarter}`;
+  return offsets.get(quarterKey) ?? remember(quarterKey, offsetFromIntl(zone, quarter));
 }
 
 /** Whether a name is an IANA time zone (Africa/Douala, Etc/UTC…), not a bare offset. */

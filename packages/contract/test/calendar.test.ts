@@ -14,6 +14,7 @@ import {
   parseCalendarDate,
   plusCalendar,
   type CalendarDate,
+  zoneOffsetMs,
 } from '../src/calendar.js';
 
 const date = fc.date({ min: new Date('1880-01-01T00:00:00Z'), max: new Date('2120-12-31T00:00:00Z'), noInvalidDate: true }).map((d): CalendarDate => ({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }));
@@ -62,6 +63,24 @@ test('the local date of an instant in an IANA zone is luxon’s, across DST chan
     }),
     { numRuns: 3000 },
   );
+});
+
+test('the offset is luxon’s at every quarter of an hour of days when the offset changes, and of the days beside them', () => {
+  // Spring and autumn in Paris, Lord Howe's half-hour change, Samoa's skipped day, Casablanca's Ramadan pause.
+  const days: [string, string][] = [
+    ['Europe/Paris', '2026-03-29'], ['Europe/Paris', '2026-10-25'], ['America/Havana', '2026-03-08'],
+    ['Australia/Lord_Howe', '2026-04-05'], ['Pacific/Apia', '2011-12-30'], ['Africa/Casablanca', '2026-02-15'],
+  ];
+  for (const [zone, day] of days) {
+    const start = Date.parse(`${day}T00:00:00Z`);
+    // The day before first, so that its whole-day offset is cached before the changing day is asked.
+    for (let ms = start - 86_400_000; ms < start + 2 * 86_400_000; ms += 15 * 60_000) {
+      for (const at of [ms, ms + 7 * 60_000]) {
+        const expected = DateTime.fromMillis(at, { zone }).offset * 60_000;
+        expect([zone, new Date(at).toISOString(), zoneOffsetMs(zone, at)]).toEqual([zone, new Date(at).toISOString(), expected]);
+      }
+    }
+  }
 });
 
 test('dates that do not exist and names that are not IANA zones are refused', () => {
