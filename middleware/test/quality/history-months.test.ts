@@ -1,0 +1,61 @@
+// The months the push's screening reads (quality/history-months.ts) are enough: on the data-quality
+// benchmark's generated facilities, with its injected errors, screening a month from those months alone
+// raises exactly the flags that screening it from the whole history does.
+import { fileURLToPath } from 'node:url';
+import { monthNumber, periodOf, screenPeriod, type Flag } from '@smc-bridge/data-quality';
+import { generateSeries, injectErrors } from '@smc-bridge/data-quality/benchmark';
+import type { CellValue } from '../../src/domain/cells.js';
+import { facilityHistory, isMonthlyPeriod, monthsScreeningReads } from '../../src/quality/history-months.js';
+import { loadScreeningConfig } from '../../src/quality/screening-config.js';
+
+const config = loadScreeningConfig(fileURLToPath(new URL('../../../mappings', import.meta.url)));
+
+test('monthly periods, and the 25 months read before one', () => {
+  expect(isMonthlyPeriod('202610')).toBe(true);
+  expect(isMonthlyPeriod('2026W42')).toBe(false);
+  expect(isMonthlyPeriod('202613')).toBe(false);
+  const months = monthsScreeningReads('202610');
+  expect(months).toHaveLength(25);
+  expect(months.slice(-13)).toEqual(['202509', '202510', '202511', '202512', '202601', '202602', '202603', '202604', '202605', '202606', '202607', '202608', '202609']);
+  expect(months.slice(0, 3)).toEqual(['202109', '202110', '202111']);
+});
+
+test('in a reported month a cell without a value counted nothing; a month never sent is not reported', () => {
+  const months = new Map<string, CellValue[] | undefined>([
+    ['202608', [{ dataElement: 'A', categoryOptionCombo: 'x', value: 2 }]],
+    ['202609', undefined],
+    ['202610', [{ dataElement: 'B', categoryOptionCombo: 'x', value: 5 }]],
+  ]);
+  expect(facilityHistory('F', '202610', months, undefined)).toEqual({
+    orgUnit: 'F',
+    start: '202608',
+    cells: [
+      { dataElement: 'A', categoryOptionCombo: 'x', values: [2, null, 0] },
+      { dataElement: 'B', categoryOptionCombo: 'x', values: [0, null, 5] },
+    ],
+  });
+  expect(facilityHistory('F', '202610', months, new Set(['B'])).cells.map((cell) => cell.dataElement)).toEqual(['B']);
+});
+
+test('screening from the months read raises the same flags as screening from the whole history', () => {
+  const series = generateSeries({ seed: 11, facilities: 12, start: '202101', months: 60 });
+  injectErrors(series, { seed: 5, cellRate: 0.03, swapRate: 0.01, from: 12 });
+  const start = monthNumber(series.start);
+  const describe = (flags: Flag[]) => flags.map((f) => `${f.ruleId} ${f.explainedRule ?? ''} ${f.dataElement} ${f.categoryOptionCombo} ${f.value} ${f.score.toFixed(6)}`).sort();
+  let compared = 0;
+  for (const facility of series.facilities) {
+    const monthOf = (index: number): CellValue[] | undefined => {
+      const cells = facility.history.cells.flatMap((cell) => (cell.values[index] === null || cell.values[index] === undefined ? [] : [{ dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo, value: cell.values[index] as number }]));
+      return cells.length === 0 ? undefined : cells;
+    };
+    for (const index of [20, 27, 35, 47, 59]) {
+      const period = periodOf(start + index);
+      const whole = new Map(Array.from({ length: index + 1 }, (_, i) => [periodOf(start + i), monthOf(i)] as const));
+      const read = new Map([...monthsScreeningReads(period).filter((p) => monthNumber(p) >= start).map((p) => [p, monthOf(monthNumber(p) - start)] as const), [period, monthOf(index)] as const]);
+      const expected = describe(screenPeriod(facilityHistory(facility.orgUnit, period, whole, undefined), period, config));
+      expect(describe(screenPeriod(facilityHistory(facility.orgUnit, period, read, undefined), period, config))).toEqual(expected);
+      compared += expected.length;
+    }
+  }
+  expect(compared).toBeGreaterThan(10);
+});
