@@ -10,20 +10,7 @@ import type { Encounter } from '@smc-bridge/contract';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from './support/chromium.js';
 import { startClinicianStack, type ClinicianStack } from './support/clinician-stack.js';
-import {
-  appReady,
-  chooseFacilityIfAsked,
-  enterEncounter,
-  field,
-  goTo,
-  outboxIds,
-  outboxRow,
-  readyForOffline,
-  registerPatient,
-  setPracticeMode,
-  setUiLocale,
-  signIn,
-} from './support/clinic-app.js';
+import { ClinicApp, setUiLocale } from './support/clinic-app.js';
 
 jest.setTimeout(180_000);
 
@@ -60,29 +47,37 @@ async function fhirEncountersOf(id: string): Promise<number> {
 test('a clinician enters visits offline; each reaches DHIS2 and FHIR once; a correction, practice mode and French', async () => {
   const { context } = chromium;
   let page: Page = await context.newPage();
-  await signIn(page, stack.appUrl, stack.clinician);
-  await chooseFacilityIfAsked(page, 'CSI Bambui');
-  await readyForOffline(page);
+  let app = new ClinicApp(page);
+  await app.signIn(stack.appUrl, stack.clinician);
+  await app.chooseFacilityIfAsked('CSI Bambui');
+  await app.readyForOffline();
 
   // Offline: the patient and three visits of different types stay on the device.
   await context.setOffline(true);
-  await registerPatient(page, { given: 'Aminata', family: 'Ngono', sex: 'Female', birthDate: '1999-04-12', village: 'Bambui' });
-  for (const kind of ['consultation', 'malaria', 'anc'] as const) await enterEncounter(page, kind);
-  const ids = await outboxIds(page);
+  const handledBeforeOffline = stack.dhis2.standIn.requests.length;
+  await app.registerPatient({ given: 'Aminata', family: 'Ngono', sex: 'female', birthDate: '1999-04-12', village: 'Bambui' });
+  for (const kind of ['consultation', 'malaria', 'anc'] as const) await app.enterVisit(kind);
+  const ids = await app.outboxIds();
   expect(ids).toHaveLength(3);
-  for (const id of ids) await outboxRow(page, id).getByText('Saved on this device').waitFor();
+  for (const id of ids) await app.outboxRow(id).getByText('Saved on this device').waitFor();
   expect(await Promise.all(ids.map((id) => stack.held(id)))).toEqual([undefined, undefined, undefined]);
 
   // A reload, then the tab closed and the app opened again, all still offline: nothing is lost.
   await page.reload();
-  await appReady(page);
-  expect((await outboxIds(page)).sort()).toEqual([...ids].sort());
+  await app.ready();
+  expect((await app.outboxIds()).sort()).toEqual([...ids].sort());
   await page.close();
   page = await context.newPage();
+  app = new ClinicApp(page);
   await page.goto(stack.appUrl);
-  await appReady(page);
-  expect((await outboxIds(page)).sort()).toEqual([...ids].sort());
+  await app.ready();
+  expect((await app.outboxIds()).sort()).toEqual([...ids].sort());
+  expect(await Promise.all(ids.map((id) => stack.held(id)))).toEqual([undefined, undefined, undefined]);
   expect(stack.dhis2Values().size).toBe(0);
+  // Offline for real: the app came from the service worker's cache and nothing reached DHIS2 or the Route
+  // (but the browser's own check for a newer service worker, which no emulation holds back).
+  const reachedDhis2 = stack.dhis2.standIn.requests.slice(handledBeforeOffline).filter((request) => !request.path.endsWith('/service-worker.js'));
+  expect(reachedDhis2).toEqual([]);
 
   // Online: all three go through the Route, into DHIS2 and the FHIR server, each once.
   await context.setOffline(false);
@@ -98,16 +93,15 @@ test('a clinician enters visits offline; each reaches DHIS2 and FHIR once; a cor
   for (const id of ids) expect(await fhirEncountersOf(id)).toBe(1);
   expect(await stack.fhir.standIn.all('Patient')).toHaveLength(1);
   // And the clinician sees it: the outbox asks where they stand.
-  await page.getByRole('button', { name: 'Send and check now' }).click();
-  for (const id of ids) await outboxRow(page, id).getByText('In DHIS2 and the FHIR record').waitFor({ timeout: 20_000 });
+  await app.button('Send and check now').click();
+  for (const id of ids) await app.outboxRow(id).getByText('In DHIS2 and the FHIR record').waitFor({ timeout: 20_000 });
 
   // A correction: the malaria test was negative after all; a new version replaces the old one's counts.
   const malaria = sent.find((encounter) => encounter.type === 'malaria') as Encounter;
-  await outboxRow(page, malaria.id).getByRole('button', { name: 'Open' }).click();
-  await page.getByLabel('Negative', { exact: true }).check();
-  await field(page, 'Antimalarial treatment').selectOption('none');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText('Saved on this device').first().waitFor();
+  await app.outboxRow(malaria.id).getByRole('button', { name: 'Open' }).click();
+  await app.radio('/malaria/test/result', 'negative').check();
+  await app.field('/malaria/treatment').selectOption('none');
+  await app.save();
   await stack.settled([malaria.id], { minVersion: { [malaria.id]: 2 } });
   const corrected = await heldEncounters(ids);
   expect(corrected.find((encounter) => encounter.id === malaria.id)?.version).toBe(2);
@@ -117,11 +111,11 @@ test('a clinician enters visits offline; each reaches DHIS2 and FHIR once; a cor
   expect(await fhirEncountersOf(malaria.id)).toBe(1);
 
   // Practice mode: marked on every screen, its visit carries the training flag and counts nowhere.
-  await setPracticeMode(page, true);
-  await registerPatient(page, { given: 'Practice', family: 'Patient', sex: 'Female', birthDate: '2001-01-20' });
-  await page.locator('[data-test="practice-banner"]').waitFor();
-  await enterEncounter(page, 'consultation');
-  const practiceId = (await outboxIds(page)).find((id) => !ids.includes(id));
+  await app.setPracticeMode(true);
+  await app.registerPatient({ given: 'Practice', family: 'Patient', sex: 'female', birthDate: '2001-01-20' });
+  await app.practiceBanner.waitFor();
+  await app.enterVisit('consultation');
+  const practiceId = (await app.outboxIds()).find((id) => !ids.includes(id));
   expect(practiceId).toBeDefined();
   await stack.settled([practiceId as string]);
   const practice = await stack.held(practiceId as string);
@@ -130,18 +124,19 @@ test('a clinician enters visits offline; each reaches DHIS2 and FHIR once; a cor
   expect(stack.dhis2Values()).toEqual(afterCorrection);
   expect(await fhirEncountersOf(practiceId as string)).toBe(0);
   expect(await stack.fhir.standIn.all('Patient')).toHaveLength(1);
-  await page.getByRole('button', { name: 'Leave practice mode' }).click();
-  await page.locator('[data-test="practice-banner"]').waitFor({ state: 'detached' });
+  await app.button('Leave practice mode').click();
+  await app.practiceBanner.waitFor({ state: 'detached' });
 
   // French, the DHIS2 user's UI language.
   await setUiLocale(context, stack.dhis2.url, 'fr');
   await page.reload();
-  await appReady(page);
-  await goTo(page, '#/patients');
+  app = new ClinicApp(page, 'fr');
+  await app.ready();
+  await app.goTo('#/patients');
   await page.getByRole('link', { name: 'Envois' }).waitFor();
   await page.getByRole('link', { name: 'Paramètres' }).waitFor();
   await page.getByRole('button', { name: 'Enregistrer un nouveau patient' }).waitFor();
   await page.getByLabel('Rechercher par nom, téléphone ou identifiant').waitFor();
-  await goTo(page, '#/outbox');
-  for (const id of ids) await outboxRow(page, id).getByText('Dans DHIS2 et le dossier FHIR').waitFor({ timeout: 20_000 });
+  await app.goTo('#/outbox');
+  for (const id of ids) await app.outboxRow(id).getByText('Dans DHIS2 et le dossier FHIR').waitFor({ timeout: 20_000 });
 });

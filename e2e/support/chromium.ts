@@ -26,11 +26,12 @@ export interface Chromium {
 export async function launchChromium(options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Chromium> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   const profile = await mkdtemp(join(tmpdir(), 'smc-chromium-'));
+  const locale = options.locale ?? 'en-GB';
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
-    locale: options.locale ?? 'en-GB',
+    locale,
     timezoneId: 'Africa/Douala',
     viewport: options.viewport ?? { width: 1280, height: 900 },
   });

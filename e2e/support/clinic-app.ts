@@ -1,7 +1,10 @@
-// What a clinician does in the SMC Clinic app, in the words on the screen (the English ones unless said):
-// sign in at DHIS2's login page, choose the facility, register a patient, enter an encounter, read the
-// outbox. Shared by the browser test, the screenshots and the sync benchmark.
+// What a clinician does in the SMC Clinic app: sign in at DHIS2's login page, choose the facility, register
+// a patient, enter a visit, read the outbox, practise. Buttons and links are found by the words on the
+// screen, in the app's language (from its own translations); form fields by their ids, which are the
+// contract's JSON Pointers (`field-patient-name-given`). Shared by the browser test, the screenshots and
+// the sync benchmark.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { wordsFor, type Language, type Words } from './app-words.js';
 
 /** The browser globals the page functions below use (this program is type-checked without the DOM library). */
 interface InPage {
@@ -9,135 +12,181 @@ interface InPage {
   location: { hash: string };
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A field by the start of its label (a required field's label ends with an asterisk). */
-export const field = (page: Page, label: string): Locator => page.getByLabel(new RegExp(`^${escape(label)}\\s*\\*?$`));
-
-/** Opens the app's URL; DHIS2 sends the browser to its login page first, then back to the app. */
-export async function signIn(page: Page, appUrl: string, user: { username: string; password: string }): Promise<void> {
-  await page.goto(appUrl);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname.includes('/api/apps/'));
-}
-
-/** Waits until the app is drawn (its navigation), whatever the language. */
-export async function appReady(page: Page): Promise<void> {
-  await page.locator('nav a[href="#/outbox"]').waitFor();
-}
-
-/** Chooses the facility when the app asks (a user of several facilities, the first time on this device). */
-export async function chooseFacilityIfAsked(page: Page, name: string): Promise<void> {
-  await appReady(page);
-  const picker = page.locator('#facility-picker-start');
-  if (await picker.isVisible()) await picker.selectOption({ label: name });
-  await page.getByLabel('Search by name, phone or identifier').waitFor();
-}
-
-/**
- * Reloads once the service worker is ready, so that from then on it controls the page and the app shell
- * comes from its cache when the network is off (the platform's "Refresh to use offline features").
- */
-export async function readyForOffline(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await (globalThis as unknown as InPage).navigator.serviceWorker.ready;
-  });
-  if (!(await page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null))) {
-    await page.reload();
-    await appReady(page);
-  }
-  await page.waitForFunction(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null);
-}
-
-export const goTo = async (page: Page, hash: string) => {
-  await page.evaluate((target) => {
-    (globalThis as unknown as InPage).location.hash = target;
-  }, hash);
-};
-
 export interface NewPatient {
   given: string;
   family: string;
-  sex: 'Female' | 'Male';
+  sex: 'female' | 'male';
   birthDate: string;
   phone?: string;
   village?: string;
 }
 
-/** Registers a patient from the patients screen; ends on the patient's page. */
-export async function registerPatient(page: Page, patient: NewPatient): Promise<void> {
-  await goTo(page, '#/patients');
-  await page.getByRole('button', { name: /^Register a new patient$/ }).click();
-  await field(page, 'Given name').fill(patient.given);
-  await field(page, 'Family name').fill(patient.family);
-  await page.getByLabel(patient.sex, { exact: true }).check();
-  await page.getByLabel('Yes, the birth date').check();
-  await field(page, 'Birth date').fill(patient.birthDate);
-  if (patient.phone) await field(page, 'Phone').fill(patient.phone);
-  if (patient.village) await field(page, 'Village or neighbourhood').fill(patient.village);
-  await page.getByRole('button', { name: 'Register', exact: true }).click();
-  await page.getByRole('heading', { name: 'New encounter' }).waitFor();
-}
+/** A form field by its contract pointer (`/patient/name/given` → `#field-patient-name-given`). */
+const fieldId = (pointer: string) => `#field${pointer.replace(/\//g, '-')}`;
+/** One option of a radio group by its contract pointer and value. */
+const radio = (page: Page, pointer: string, value: string) => page.locator(`input[name="field${pointer.replace(/\//g, '-')}"][value="${value}"]`);
 
 /** What the clinician fills in for each kind of visit used here, beyond the form's own defaults. */
-export const ENTRIES = {
+export const VISITS = {
   consultation: {
     button: 'Consultation',
     async fill(page: Page) {
-      await field(page, 'Temperature (°C)').fill('37.2');
-      await field(page, 'Diagnosis 1').selectOption('J06.9');
+      await page.locator(fieldId('/vitals/temperatureC')).fill('37.2');
+      await page.locator(fieldId('/diagnoses/0/code')).selectOption('J06.9');
     },
   },
   malaria: {
     button: 'Malaria test and treat',
     async fill(page: Page) {
-      await field(page, 'Temperature (°C)').fill('38.9');
-      await page.getByLabel('Positive', { exact: true }).check();
-      await field(page, 'Antimalarial treatment').selectOption('act');
+      await page.locator(fieldId('/vitals/temperatureC')).fill('38.9');
+      await radio(page, '/malaria/test/result', 'positive').check();
+      await page.locator(fieldId('/malaria/treatment')).selectOption('act');
     },
   },
   anc: {
     button: 'Antenatal visit',
     async fill(page: Page) {
-      await field(page, 'Gestational age (weeks)').fill('24');
-      await field(page, 'IPTp-SP dose given').fill('2');
-      await page.getByLabel('Insecticide-treated net given').check();
+      await page.locator(fieldId('/anc/gestationalAgeWeeks')).fill('24');
+      await page.locator(fieldId('/anc/iptpDose')).fill('2');
+      await page.locator(`${fieldId('/anc/llinGiven')} input`).check();
     },
   },
 } satisfies Record<string, { button: string; fill(page: Page): Promise<void> }>;
-export type Entry = keyof typeof ENTRIES;
+export type Visit = keyof typeof VISITS;
 
-/** From the patient's page: enters a visit of that kind and saves it; ends on the patient's page. */
-export async function enterEncounter(page: Page, kind: Entry, practitioner = 'Esther Fru'): Promise<void> {
-  const entry = ENTRIES[kind];
-  await page.getByRole('button', { name: entry.button, exact: true }).click();
-  await page.getByRole('form').waitFor();
-  const seenBy = field(page, 'Seen by');
-  if ((await seenBy.inputValue()) === '') await seenBy.fill(practitioner);
-  await entry.fill(page);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText('Saved on this device').first().waitFor();
-}
+export class ClinicApp {
+  readonly words: Words;
 
-/** The ids of the encounters the outbox lists (each row is `outbox-<id>`), newest first. */
-export async function outboxIds(page: Page): Promise<string[]> {
-  await goTo(page, '#/outbox');
-  await page.getByRole('heading', { name: /^(Outbox|Envois)$/ }).waitFor();
-  const rows = page.locator('[data-test^="outbox-"]');
-  const tests = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test') ?? ''));
-  return tests.map((test) => test.slice('outbox-'.length));
-}
+  constructor(
+    public page: Page,
+    language: Language = 'en',
+  ) {
+    this.words = wordsFor(language);
+  }
 
-/** The state the outbox shows for one encounter (its State column). */
-export const outboxRow = (page: Page, id: string): Locator => page.locator(`[data-test="outbox-${id}"]`);
+  field(pointer: string): Locator {
+    return this.page.locator(fieldId(pointer));
+  }
 
-/** Turns practice mode on or off from the Settings screen. */
-export async function setPracticeMode(page: Page, on: boolean): Promise<void> {
-  await goTo(page, '#/settings');
-  const toggle = page.getByRole('switch', { name: 'Practice mode' });
-  if ((await toggle.isChecked()) !== on) await toggle.click();
-  await (on ? page.locator('[data-test="practice-banner"]').waitFor() : page.locator('[data-test="practice-banner"]').waitFor({ state: 'detached' }));
+  radio(pointer: string, value: string): Locator {
+    return radio(this.page, pointer, value);
+  }
+
+  button(english: string): Locator {
+    return this.page.getByRole('button', { name: this.words(english), exact: true });
+  }
+
+  text(english: string): Locator {
+    return this.page.getByText(this.words(english), { exact: true });
+  }
+
+  /** Opens the app's URL; DHIS2 sends the browser to its (stand-in's) login page first, then back. */
+  async signIn(appUrl: string, user: { username: string; password: string }): Promise<void> {
+    await this.page.goto(appUrl);
+    await this.page.getByLabel('Username').fill(user.username);
+    await this.page.getByLabel('Password').fill(user.password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.waitForURL((url) => url.pathname.includes('/api/apps/'));
+  }
+
+  /** Waits until the app is drawn (its navigation). */
+  async ready(): Promise<void> {
+    await this.page.locator('nav a[href="#/outbox"]').waitFor();
+  }
+
+  /** Chooses the facility when the app asks (a user of several facilities, the first time on this device). */
+  async chooseFacilityIfAsked(name: string): Promise<void> {
+    await this.ready();
+    const picker = this.page.locator('#facility-picker-start');
+    if (await picker.isVisible()) await picker.selectOption({ label: name });
+    await this.page.locator('#patient-search').waitFor();
+  }
+
+  /**
+   * Reloads once the service worker is ready, so that from then on it controls the page and the app shell
+   * comes from its cache when the network is off (the platform's "Refresh to use offline features").
+   */
+  async readyForOffline(): Promise<void> {
+    await this.page.evaluate(async () => {
+      await (globalThis as unknown as InPage).navigator.serviceWorker.ready;
+    });
+    if (!(await this.page.evaluate(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null))) {
+      await this.page.reload();
+      await this.ready();
+    }
+    await this.page.waitForFunction(() => (globalThis as unknown as InPage).navigator.serviceWorker.controller !== null);
+  }
+
+  async goTo(hash: string): Promise<void> {
+    await this.page.evaluate((target) => {
+      (globalThis as unknown as InPage).location.hash = target;
+    }, hash);
+  }
+
+  /** Fills the registration form from the patients screen (without registering). */
+  async fillRegistration(patient: NewPatient): Promise<void> {
+    await this.goTo('#/patients');
+    await this.button('Register a new patient').click();
+    await this.field('/patient/name/given').fill(patient.given);
+    await this.field('/patient/name/family').fill(patient.family);
+    await this.radio('/patient/sex', patient.sex).check();
+    await this.radio('/patient/ageKnownAs', 'birthDate').check();
+    await this.field('/patient/birthDate').fill(patient.birthDate);
+    if (patient.phone) await this.field('/patient/phone').fill(patient.phone);
+    if (patient.village) await this.field('/patient/village').fill(patient.village);
+  }
+
+  /** Registers a patient from the patients screen; ends on the patient's page. */
+  async registerPatient(patient: NewPatient): Promise<void> {
+    await this.fillRegistration(patient);
+    await this.button('Register').click();
+    await this.page.getByRole('heading', { name: this.words('New encounter') }).waitFor();
+  }
+
+  /** From the patient's page: opens a new visit of that kind and fills it in (without saving). */
+  async fillVisit(kind: Visit, practitioner = 'Esther Fru'): Promise<void> {
+    const visit = VISITS[kind];
+    await this.button(visit.button).click();
+    await this.page.getByRole('form').waitFor();
+    const seenBy = this.field('/practitioner/name');
+    if ((await seenBy.inputValue()) === '') await seenBy.fill(practitioner);
+    await visit.fill(this.page);
+  }
+
+  /** Saves the open form; ends on the patient's page, which says it is saved on this device. */
+  async save(): Promise<void> {
+    await this.button('Save').click();
+    await this.text('Saved on this device').first().waitFor();
+  }
+
+  async enterVisit(kind: Visit): Promise<void> {
+    await this.fillVisit(kind);
+    await this.save();
+  }
+
+  /** The ids of the encounters the outbox lists (each row is `outbox-<id>`), in its order. */
+  async outboxIds(): Promise<string[]> {
+    await this.goTo('#/outbox');
+    await this.page.getByRole('heading', { name: this.words('Outbox'), exact: true }).waitFor();
+    const tests = await this.page.locator('[data-test^="outbox-"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-test') ?? ''));
+    return tests.map((test) => test.slice('outbox-'.length));
+  }
+
+  outboxRow(id: string): Locator {
+    return this.page.locator(`[data-test="outbox-${id}"]`);
+  }
+
+  get practiceBanner(): Locator {
+    return this.page.locator('[data-test="practice-banner"]');
+  }
+
+  /** Turns practice mode on or off from the Settings screen. */
+  async setPracticeMode(on: boolean): Promise<void> {
+    await this.goTo('#/settings');
+    const toggle = this.page.getByRole('switch', { name: this.words('Practice mode') });
+    if ((await toggle.isChecked()) !== on) await toggle.click();
+    await this.practiceBanner.waitFor({ state: on ? 'visible' : 'detached' });
+  }
 }
 
 /** Sets the DHIS2 user's UI language (user setting keyUiLocale), as the user's profile in DHIS2 does. */
