@@ -1,27 +1,9 @@
-// Commands a deployment runs: `health` (container healthchecks) and `route ensure` (the DHIS2 Route to the
-// middleware, created or updated; the compose setup job runs it after the metadata import).
+// Commands a deployment runs: `setup` and `route ensure` (the DHIS2 Route to the middleware, created or
+// updated; the compose setup job runs it after the metadata import). `health` is in health-check.ts.
 import { loadConfig, type Config } from '../config/config.js';
 import { Dhis2Client } from '../dhis2/dhis2-client.js';
 import { ensureRoute, routeDefinition, type RouteSettings } from '../dhis2/route-setup.js';
 import { DEFAULT_PACKAGE_FILE, pushMetadataPackage } from './metadata.js';
-import { createRedis, redisAnswers } from '../redis/connection.js';
-
-/** Exit 0 when Redis answers and, given a URL, the HTTP API says it is healthy; 1 otherwise. */
-export async function runHealthCheck(options: { http?: string }): Promise<void> {
-  const config = loadConfig();
-  const redis = createRedis(config.redisUrl, 'smc-bridge-health', 'fail-fast');
-  redis.on('error', () => undefined);
-  try {
-    if (!(await redisAnswers(redis))) throw new Error(`Redis at ${new URL(config.redisUrl).host} does not answer`);
-    if (options.http !== undefined) {
-      const response = await fetch(new URL('/health', options.http), { signal: AbortSignal.timeout(5000) });
-      if (response.status !== 200) throw new Error(`${options.http}/health answered ${response.status}`);
-    }
-    console.log('healthy');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Waits until DHIS2 answers /api/system/info with 200 (it takes minutes to start on a fresh database). */
 export async function waitForDhis2(client: Pick<Dhis2Client, 'systemInfoStatus'>, url: string, timeoutMs: number): Promise<void> {

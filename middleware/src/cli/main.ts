@@ -1,16 +1,15 @@
-// The `smc-bridge` command line.
+// The `smc-bridge` command line. Each command loads its own modules when it runs, so that `--help` and the
+// container's frequent `health` check do not load the whole service (FHIR definitions, BullMQ, express…).
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createApiKey, KEY_SCOPES, SOURCE_PATTERN, type KeyScope } from '../config/api-keys.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, DEFAULT_MAPPINGS_DIR as DEFAULT_MAPPINGS_DIRECTORY } from '../config/config.js';
 import { MappingFileError } from '../mapping-files/read-yaml.js';
-import { buildEncounterJsonSchema } from '@smc-bridge/contract';
+import { DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from '../metadata/package-files.js';
 import { yesterday } from './yesterday.js';
-import { DEFAULT_MAPPINGS_DIRECTORY, mappingsCoverage, previewEncounter, validateMappings, writeMappingSchemas } from './mappings.js';
-import { buildMetadataPackage, checkMetadataPackage, pushMetadataPackage, DEFAULT_PACKAGE_FILE, DEFAULT_PACKAGE_SOURCE } from './metadata.js';
-import { runReplay } from './replay.js';
-import { runHealthCheck, runRouteEnsure, runSetup } from './deploy.js';
-import { runService } from './run-service.js';
+
+const cliMappings = () => import('./mappings.js');
+const cliMetadata = () => import('./metadata.js');
 
 const ENCOUNTER_SCHEMA_FILE = new URL(import.meta.resolve('@smc-bridge/contract/encounter.schema.json'));
 
@@ -25,17 +24,17 @@ const program = new Command('smc-bridge').description('Carries clinic encounters
 program
   .command('serve')
   .description('run the HTTP API and the workers')
-  .action(() => runService('serve'));
+  .action(async () => (await import('./run-service.js')).runService('serve'));
 
 program
   .command('api')
   .description('run the HTTP API only (the workers run as `smc-bridge worker` processes)')
-  .action(() => runService('api'));
+  .action(async () => (await import('./run-service.js')).runService('api'));
 
 program
   .command('worker')
   .description('run workers only (start several to scale out)')
-  .action(() => runService('worker'));
+  .action(async () => (await import('./run-service.js')).runService('worker'));
 
 const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => (value: string): number => {
   const number = Number(value);
@@ -81,19 +80,19 @@ mappings
   .command('validate')
   .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
   .description('check every mapping file; errors name file, line and path')
-  .action((options: { dir: string }) => validateMappings(options.dir));
+  .action(async (options: { dir: string }) => (await cliMappings()).validateMappings(options.dir));
 mappings
   .command('preview')
   .argument('<encounter.json>', 'an encounter as posted to the API')
   .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
   .description('print the DHIS2 cells an encounter contributes to, and why, then its FHIR transaction Bundle')
-  .action((file: string, options: { dir: string }) => previewEncounter(options.dir, file));
+  .action(async (file: string, options: { dir: string }) => (await cliMappings()).previewEncounter(options.dir, file));
 mappings
   .command('schemas')
   .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
   .option('--write', 'write mappings/schemas/*.schema.json instead of printing')
   .description('the JSON Schemas of the mapping files')
-  .action((options: { dir: string; write?: boolean }) => writeMappingSchemas(options.dir, options.write === true));
+  .action(async (options: { dir: string; write?: boolean }) => (await cliMappings()).writeMappingSchemas(options.dir, options.write === true));
 mappings
   .command('coverage')
   .option('--dir <directory>', 'mappings directory', DEFAULT_MAPPINGS_DIRECTORY)
@@ -101,8 +100,8 @@ mappings
   .option('--write', 'write mappings/COVERAGE.md instead of printing')
   .option('--write-elements', 'first write mappings/who-toolkit-elements.json from the toolkit packages (--toolkit, or the default folder)')
   .description('which data elements of the WHO toolkit packages the rules map, and why each other one is not')
-  .action((options: { dir: string; toolkit?: string | true; write?: boolean; writeElements?: boolean }) =>
-    mappingsCoverage(options.dir, { ...(options.toolkit !== undefined ? { toolkit: options.toolkit } : {}), write: options.write === true, writeElements: options.writeElements === true }),
+  .action(async (options: { dir: string; toolkit?: string | true; write?: boolean; writeElements?: boolean }) =>
+    (await cliMappings()).mappingsCoverage(options.dir, { ...(options.toolkit !== undefined ? { toolkit: options.toolkit } : {}), write: options.write === true, writeElements: options.writeElements === true }),
   );
 
 const metadata = program.command('metadata').description('the DHIS2 metadata package in metadata/');
@@ -111,7 +110,7 @@ metadata
   .argument('[package.json]', 'the package', DEFAULT_PACKAGE_FILE)
   .option('--mappings <directory>', 'mappings directory whose targets must exist in the package', DEFAULT_MAPPINGS_DIRECTORY)
   .description('check the package by the DHIS2 import rules, and that every mapping target exists in it')
-  .action((file: string, options: { mappings: string }) => checkMetadataPackage(file, options.mappings));
+  .action(async (file: string, options: { mappings: string }) => (await cliMetadata()).checkMetadataPackage(file, options.mappings));
 metadata
   .command('push')
   .argument('[package.json]', 'the package', DEFAULT_PACKAGE_FILE)
@@ -119,7 +118,7 @@ metadata
   .option('--mappings <directory>', 'mappings directory whose targets must exist in the package', DEFAULT_MAPPINGS_DIRECTORY)
   .description('check the package, then import it into DHIS2 (VALIDATE, then COMMIT; safe to run again)')
   .action(async (file: string, options: { dhis2?: string; mappings: string }) => {
-    await pushMetadataPackage(file, options);
+    await (await cliMetadata()).pushMetadataPackage(file, options);
   });
 metadata
   .command('build')
@@ -127,7 +126,7 @@ metadata
   .option('--out <file>', 'the package to write', DEFAULT_PACKAGE_FILE)
   .option('--check', 'only check that the committed package is what the source builds')
   .description('build metadata/smc-metadata.json from metadata/source/smc-metadata.yaml')
-  .action((options: { source: string; out: string; check?: boolean }) => buildMetadataPackage({ ...options, check: options.check === true }));
+  .action(async (options: { source: string; out: string; check?: boolean }) => (await cliMetadata()).buildMetadataPackage({ ...options, check: options.check === true }));
 
 const dataQuality = program.command('data-quality').description('data-quality screening of the values sent to DHIS2');
 dataQuality
@@ -147,25 +146,25 @@ program
   .option('--all', 'replay every dead letter of every queue')
   .option('--list', 'only list the dead-letter list, with each failure reason')
   .description('replay failed jobs (the dead-letter list) once their cause is fixed: the ones named, or --all')
-  .action((jobIds: string[], options: { list?: boolean; all?: boolean }) => runReplay(jobIds, { list: options.list === true, all: options.all === true }));
+  .action(async (jobIds: string[], options: { list?: boolean; all?: boolean }) => (await import('./replay.js')).runReplay(jobIds, { list: options.list === true, all: options.all === true }));
 
 program
   .command('health')
   .option('--http <url>', 'also ask this API its /health (for `serve`)')
   .description('exit 0 when Redis answers (and the API is healthy): the container healthcheck')
-  .action((options: { http?: string }) => runHealthCheck(options));
+  .action(async (options: { http?: string }) => (await import('./health-check.js')).runHealthCheck(options));
 
 program
   .command('setup')
   .option('--wait <seconds>', 'how long to wait for DHIS2 to start', (value) => Number(value), 900)
   .description('one-shot deployment job: wait for DHIS2, import metadata/, create or update the DHIS2 route')
-  .action((options: { wait: number }) => runSetup({ waitSeconds: options.wait }));
+  .action(async (options: { wait: number }) => (await import('./deploy.js')).runSetup({ waitSeconds: options.wait }));
 
 const route = program.command('route').description('the DHIS2 Route through which the DHIS2 app reaches the middleware');
 route
   .command('ensure')
   .description('create or update the route `smc-bridge` in DHIS2 (DHIS2_URL, ROUTE_API_KEY, ROUTE_MIDDLEWARE_URL)')
-  .action(() => runRouteEnsure());
+  .action(async () => (await import('./deploy.js')).runRouteEnsure());
 
 const keys = program.command('keys').description('API keys');
 keys
@@ -186,7 +185,8 @@ contract
   .command('schema')
   .option('--write', 'write middleware/src/contract/encounter.schema.json instead of printing')
   .description('print the JSON Schema of the encounter contract')
-  .action((options: { write?: boolean }) => {
+  .action(async (options: { write?: boolean }) => {
+    const { buildEncounterJsonSchema } = await import('@smc-bridge/contract');
     const text = JSON.stringify(buildEncounterJsonSchema(), null, 2) + '\n';
     if (options.write) writeFileSync(ENCOUNTER_SCHEMA_FILE, text);
     else process.stdout.write(text);

@@ -35,11 +35,15 @@ export function redactUrl(url: string): string {
   return parsed.toString();
 }
 
-/** True when Redis answers PING within the timeout. */
+/**
+ * True when Redis answers PING within the timeout. A connection still being made is waited for (within the
+ * same timeout): a fail-fast connection has no offline queue, so a PING sent before it is ready would fail.
+ */
 export async function redisAnswers(redis: Redis, timeoutMs = 1000): Promise<boolean> {
   try {
+    const ready = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
     const answer = await Promise.race([
-      redis.ping(),
+      ready.then(() => redis.ping()),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
     ]);
     return answer === 'PONG';
