@@ -17,7 +17,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { ENCOUNTERS_KEPT, flagFieldOf, isFlagOfGroup, QualityFlags, type CellFlag } from './flag-store.js';
-import { facilityHistory, isMonthlyPeriod, monthsScreeningReads } from './history-months.js';
+import { facilityHistory, isMonthlyPeriod, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from './history-months.js';
 
 /** What the push job asks of the screening: which of the cells it sends go marked for follow-up. */
 export interface PushScreening {
@@ -83,8 +83,8 @@ export class CellGroupScreening implements PushScreening {
 
     let kept = standing;
     if (changed.size > 0) {
-      const history = new Map<string, CellValue[] | undefined>(months.map((period, i) => [period, cellsOfPushed(replies[i]!)]));
-      history.set(group.period, [...sending]);
+      const history = new Map<string, MonthValues>(months.map((period, i) => [period, monthValuesOf(replies[i]!)]));
+      history.set(group.period, monthValuesOfCells(sending));
       const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
       const elements = this.elementsToRead(sending.filter((cell) => changed.has(cellInGroupKeyOf(cell))).map((cell) => cell.dataElement));
       const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config).filter((flag) => touchesChange(flag.cells));
@@ -153,14 +153,4 @@ export class CellGroupScreening implements PushScreening {
     this.companions.set(dataElement, companions);
     return companions;
   }
-}
-
-/** A pushed-values hash as cells; undefined when the month was never sent (not reported). */
-function cellsOfPushed(fields: Record<string, string>): CellValue[] | undefined {
-  const entries = Object.entries(fields);
-  if (entries.length === 0) return undefined;
-  return entries.map(([field, value]) => {
-    const [dataElement, categoryOptionCombo] = JSON.parse(field) as [string, string];
-    return { dataElement, categoryOptionCombo, value: Number(value) };
-  });
 }

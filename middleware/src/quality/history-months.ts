@@ -6,8 +6,7 @@
 // months and the three months around the same month of years 2 to 5 are all it needs: 25 cell groups
 // instead of 60, with the same flags (test/quality/history-months.test.ts checks it on generated series).
 import { monthNumber, periodOf, type CellSeries, type FacilityHistory } from '@smc-bridge/data-quality';
-import type { CellValue } from '../domain/cells.js';
-import { cellInGroupKeyOf } from '../domain/cells.js';
+import { cellInGroupKeyOf, type CellValue } from '../domain/cells.js';
 
 /** Monthly DHIS2 periods (YYYYMM): the only ones the screening judges. */
 export function isMonthlyPeriod(period: string): boolean {
@@ -23,36 +22,74 @@ export function monthsScreeningReads(period: string, seasonalYears = 5): string[
   return [...read].sort((a, b) => a - b).map(periodOf);
 }
 
+/** A month's values by cell (`cellInGroupKeyOf`, as the ledger's pushed record keys them); undefined: not reported. */
+export type MonthValues = ReadonlyMap<string, number> | undefined;
+
+/** The values of a ledger hash of cells ([dataElement, categoryOptionCombo] → value); undefined when empty. */
+export function monthValuesOf(fields: Record<string, string>): MonthValues {
+  const values = new Map<string, number>();
+  for (const field in fields) values.set(field, Number(fields[field]));
+  return values.size === 0 ? undefined : values;
+}
+
+/** The cells of a month, by their key. */
+export function monthValuesOfCells(cells: readonly CellValue[]): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const cell of cells) {
+    const key = cellInGroupKeyOf(cell);
+    values.set(key, (values.get(key) ?? 0) + cell.value);
+  }
+  return values;
+}
+
+// Cell keys repeat in every month and group of a facility: each is parsed once.
+const parsedKeys = new Map<string, { dataElement: string; categoryOptionCombo: string }>();
+function cellOfKey(key: string): { dataElement: string; categoryOptionCombo: string } {
+  let cell = parsedKeys.get(key);
+  if (cell === undefined) {
+    const [dataElement, categoryOptionCombo] = JSON.parse(key) as [string, string];
+    cell = { dataElement, categoryOptionCombo };
+    if (parsedKeys.size >= 50_000) parsedKeys.clear();
+    parsedKeys.set(key, cell);
+  }
+  return cell;
+}
+
 /**
  * The history the package judges: one series per cell of the given data elements (every combo seen), from
- * the oldest month read to `period`. A month whose group DHIS2 was never sent is not reported (null); in
+ * the oldest month given to `period`. A month whose group DHIS2 was never sent is not reported (null); in
  * a month that was, a cell without a value counted nothing (0): the bridge reports every cell of a group.
  */
-export function facilityHistory(
-  orgUnit: string,
-  period: string,
-  months: ReadonlyMap<string, readonly CellValue[] | undefined>,
-  dataElements: ReadonlySet<string> | undefined,
-): FacilityHistory {
-  const periods = [...months.keys()].sort();
-  const start = periods[0] ?? period;
-  const first = monthNumber(start);
+export function facilityHistory(orgUnit: string, period: string, months: ReadonlyMap<string, MonthValues>, dataElements: ReadonlySet<string> | undefined): FacilityHistory {
+  let first = monthNumber(period);
+  for (const monthPeriod of months.keys()) first = Math.min(first, monthNumber(monthPeriod));
   const length = monthNumber(period) - first + 1;
-  const cells = new Map<string, { dataElement: string; categoryOptionCombo: string }>();
+  const series = new Map<string, (number | null)[] | null>();
+  const cells: CellSeries[] = [];
   for (const values of months.values()) {
-    for (const cell of values ?? []) {
-      if (dataElements && !dataElements.has(cell.dataElement)) continue;
-      cells.set(cellInGroupKeyOf(cell), { dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo });
+    if (values === undefined) continue;
+    for (const key of values.keys()) {
+      if (series.has(key)) continue;
+      const cell = cellOfKey(key);
+      if (dataElements && !dataElements.has(cell.dataElement)) {
+        series.set(key, null);
+        continue;
+      }
+      const column = new Array<number | null>(length).fill(null);
+      series.set(key, column);
+      cells.push({ dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo, values: column });
     }
   }
-  const series = new Map<string, (number | null)[]>();
-  for (const key of cells.keys()) series.set(key, new Array<number | null>(length).fill(null));
+  const columns = cells.map((cell) => cell.values as (number | null)[]);
   for (const [monthPeriod, values] of months) {
     if (values === undefined) continue;
     const index = monthNumber(monthPeriod) - first;
-    for (const column of series.values()) column[index] = 0;
-    for (const cell of values) series.get(cellInGroupKeyOf(cell))?.splice(index, 1, cell.value);
+    for (const column of columns) column[index] = 0;
+    for (const [key, value] of values) {
+      const column = series.get(key);
+      if (column) column[index] = value;
+    }
   }
-  const list: CellSeries[] = [...cells].map(([key, cell]) => ({ ...cell, values: series.get(key)! }));
-  return { orgUnit, start, cells: list };
+  cells.sort((a, b) => (a.dataElement < b.dataElement ? -1 : a.dataElement > b.dataElement ? 1 : a.categoryOptionCombo < b.categoryOptionCombo ? -1 : a.categoryOptionCombo > b.categoryOptionCombo ? 1 : 0));
+  return { orgUnit, start: periodOf(first), cells };
 }

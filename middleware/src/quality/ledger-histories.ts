@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { FacilityHistory } from '@smc-bridge/data-quality';
 import { groupOfKey, type CellValue } from '../domain/cells.js';
 import type { RedisKeys } from '../redis/keys.js';
-import { facilityHistory, isMonthlyPeriod } from './history-months.js';
+import { facilityHistory, isMonthlyPeriod, monthValuesOfCells } from './history-months.js';
 
 /** The district of an org unit code, by the project's convention country_region_district_facility (CM_NW_BAM_CSI001 → CM_NW_BAM); a code of another form is its own district. */
 export function districtOf(orgUnit: string): string {
@@ -46,7 +46,7 @@ export async function readLedgerHistories(redis: Redis, keys: RedisKeys, options
   } while (cursor !== '0');
   return [...byOrgUnit].sort(([a], [b]) => a.localeCompare(b)).map(([orgUnit, months]) => {
     const periods = [...months.keys()].sort();
-    const values = new Map<string, CellValue[] | undefined>([...months].map(([period, cells]) => [period, [...cells.values()]]));
+    const values = new Map([...months].map(([period, cells]) => [period, monthValuesOfCells([...cells.values()])]));
     return { district: districtOf(orgUnit), history: facilityHistory(orgUnit, periods.at(-1)!, values, undefined) };
   });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { monthNumber, periodOf, screenPeriod, type Flag } from '@smc-bridge/data-quality';
 import { generateSeries, injectErrors } from '@smc-bridge/data-quality/benchmark';
 import type { CellValue } from '../../src/domain/cells.js';
-import { facilityHistory, isMonthlyPeriod, monthsScreeningReads } from '../../src/quality/history-months.js';
+import { facilityHistory, isMonthlyPeriod, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from '../../src/quality/history-months.js';
 import { loadScreeningConfig } from '../../src/quality/screening-config.js';
 
 const config = loadScreeningConfig(fileURLToPath(new URL('../../../mappings', import.meta.url)));
@@ -21,10 +21,10 @@ test('monthly periods, and the 25 months read before one', () => {
 });
 
 test('in a reported month a cell without a value counted nothing; a month never sent is not reported', () => {
-  const months = new Map<string, CellValue[] | undefined>([
-    ['202608', [{ dataElement: 'A', categoryOptionCombo: 'x', value: 2 }]],
-    ['202609', undefined],
-    ['202610', [{ dataElement: 'B', categoryOptionCombo: 'x', value: 5 }]],
+  const months = new Map<string, MonthValues>([
+    ['202608', monthValuesOf({ '["A","x"]': '2' })],
+    ['202609', monthValuesOf({})],
+    ['202610', monthValuesOfCells([{ dataElement: 'B', categoryOptionCombo: 'x', value: 5 }])],
   ]);
   expect(facilityHistory('F', '202610', months, undefined)).toEqual({
     orgUnit: 'F',
@@ -44,9 +44,9 @@ test('screening from the months read raises the same flags as screening from the
   const describe = (flags: Flag[]) => flags.map((f) => `${f.ruleId} ${f.explainedRule ?? ''} ${f.dataElement} ${f.categoryOptionCombo} ${f.value} ${f.score.toFixed(6)}`).sort();
   let compared = 0;
   for (const facility of series.facilities) {
-    const monthOf = (index: number): CellValue[] | undefined => {
-      const cells = facility.history.cells.flatMap((cell) => (cell.values[index] === null || cell.values[index] === undefined ? [] : [{ dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo, value: cell.values[index] as number }]));
-      return cells.length === 0 ? undefined : cells;
+    const monthOf = (index: number): MonthValues => {
+      const cells: CellValue[] = facility.history.cells.flatMap((cell) => (cell.values[index] === null || cell.values[index] === undefined ? [] : [{ dataElement: cell.dataElement, categoryOptionCombo: cell.categoryOptionCombo, value: cell.values[index] as number }]));
+      return cells.length === 0 ? undefined : monthValuesOfCells(cells);
     };
     for (const index of [20, 27, 35, 47, 59]) {
       const period = periodOf(start + index);
