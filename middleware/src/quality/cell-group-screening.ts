@@ -5,9 +5,10 @@
 // cells that no longer apply. Nothing is blocked: the values are sent as they are, whatever the screening
 // says, and a screening that fails is logged (group coordinates only) and the push goes on.
 //
-// Cost: one pipelined Redis read per push (the months the screening reads and the facility-month's standing
-// flags), the screening itself over the changed cells' elements and their related ones, and, only when a
-// flag appears or goes, one script and a read of the flagged cells' encounters.
+// Cost: one pipelined Redis read per push (the months the screening reads that this process has not read or
+// sent in the last 30 s, and the facility-month's standing flags), the screening itself over the changed
+// cells' elements and their related ones, and, only when a flag appears or goes, one script and a read of
+// the flagged cells' encounters.
 import type { Redis } from 'ioredis';
 import { screenPeriod, type Flag } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
@@ -40,8 +41,18 @@ export interface CellGroupScreeningDeps {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/**
+ * How long a process reuses a month of history it read (or sent itself) before reading it again. Another
+ * process's push of that month shows after at most this long: the screening may judge against a history
+ * that much older, never the values it sends.
+ */
+export const HISTORY_CACHE_MS = 30_000;
+const HISTORY_CACHE_MONTHS = 20_000;
+
 export class CellGroupScreening implements PushScreening {
   private readonly followupDataSets: ReadonlySet<string>;
+  /** Months of history read lately, by their pushed record's key (insertion order: oldest first). */
+  private readonly history = new Map<string, { values: MonthValues; until: number }>();
   /** Data element → the elements screening it needs beside it (its group's, its relations', its signals'). */
   private readonly companions = new Map<string, ReadonlySet<string>>();
 
@@ -70,21 +81,38 @@ export class CellGroupScreening implements PushScreening {
     const marksFollowup = this.followupDataSets.has(group.dataSet);
     if (changed.size === 0 && !marksFollowup) return NONE;
 
-    // One round trip: the months the screening reads (only when something changed) and the standing flags.
+    // One round trip: the months the screening reads (only when something changed, and only those this
+    // process has not read in the last HISTORY_CACHE_MS) and the standing flags.
     const months = changed.size > 0 ? monthsScreeningReads(group.period, this.deps.config.screening.seasonalYears) : [];
+    const now = Date.now();
+    const history = new Map<string, MonthValues>();
+    const unread: { period: string; key: string }[] = [];
+    for (const period of months) {
+      const key = this.deps.keys.ledgerPushed({ ...group, period });
+      const cached = this.history.get(key);
+      if (cached && cached.until > now) history.set(period, cached.values);
+      else unread.push({ period, key });
+    }
     const pipeline = this.deps.redis.pipeline();
-    for (const period of months) pipeline.hgetall(this.deps.keys.ledgerPushed({ ...group, period }));
+    for (const { key } of unread) pipeline.hgetall(key);
     pipeline.hgetall(this.deps.keys.qualityFlags(group.orgUnit, group.period));
     const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
       if (error) throw error;
       return reply as Record<string, string>;
     });
     const standing = QualityFlags.parse(replies.pop() ?? {}).filter((flag) => isFlagOfGroup(flag, group));
+    unread.forEach(({ period, key }, i) => {
+      const values = monthValuesOf(replies[i]!);
+      history.set(period, values);
+      this.remember(key, values, now);
+    });
 
     let kept = standing;
     if (changed.size > 0) {
-      const history = new Map<string, MonthValues>(months.map((period, i) => [period, monthValuesOf(replies[i]!)]));
       history.set(group.period, monthValuesOfCells(sending));
+      // What is sent now is this month's history for the months after it (DHIS2 holds no zero of ours).
+      const held = monthValuesOfCells(sending.filter((cell) => cell.value !== 0));
+      this.remember(this.deps.keys.ledgerPushed(group), held.size > 0 ? held : undefined, now);
       const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
       const elements = this.elementsToRead(sending.filter((cell) => changed.has(cellInGroupKeyOf(cell))).map((cell) => cell.dataElement));
       const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config).filter((flag) => touchesChange(flag.cells));
@@ -97,6 +125,13 @@ export class CellGroupScreening implements PushScreening {
     }
     if (!marksFollowup) return NONE;
     return new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf));
+  }
+
+  private remember(key: string, values: MonthValues, now: number): void {
+    if (HISTORY_CACHE_MS <= 0) return;
+    this.history.delete(key);
+    if (this.history.size >= HISTORY_CACHE_MONTHS) this.history.delete(this.history.keys().next().value as string);
+    this.history.set(key, { values, until: now + HISTORY_CACHE_MS });
   }
 
   /** The flags as recorded: with the group's coordinates and the encounters behind each flagged cell. */
