@@ -16,7 +16,8 @@
 //                             blocking; followup marks where configured), and posted whole to dataValueSets;
 //                             once DHIS2 accepts it ──► its mADX MeasureReport on the FHIR queue, when
 //                             MADX_ENABLED                                                   (fan-out 3)
-//   FHIR worker               delivery/fhir/: one transaction Bundle per version, one patient at a time
+//   FHIR worker               delivery/fhir/: one transaction Bundle per version, one patient at a time; the
+//                             uploads of different patients running at once share transactions and searches
 //   status/                   every target state each step records, readable by GET /api/v1/encounters/…
 //
 // Every step is safe to run twice (jobs are delivered at least once), and a job carries references only.
@@ -26,11 +27,13 @@ import type { CellGroup } from './domain/cells.js';
 import { isPractice } from './domain/practice.js';
 import { addPushJobs, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
 import { addFhirJobs, addMeasureReportJob, initFhirWorker } from './delivery/fhir/fhir-queue.js';
+import { CombinedFhirRequests } from './delivery/fhir/combined-requests.js';
 import { SentRecords } from './delivery/fhir/sent-records.js';
 import { UploadLocks } from './delivery/fhir/upload-lock.js';
 import { Dhis2Client } from './dhis2/dhis2-client.js';
 import { indexFhirDefinitions } from './fhir/definitions.js';
 import { FhirClient } from './fhir/fhir-client.js';
+import { ValidatedShapes } from './fhir/validated-shapes.js';
 import type { Terminology } from './fhir/terminology.js';
 import type { EncounterStore } from './ingest/encounter-store.js';
 import { startInboxSweeper } from './ingest/inbox-sweeper.js';
@@ -137,11 +140,13 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
   if (config.fhir && queues.fhir && parts.terminology) {
     indexFhirDefinitions();
     const fhirConnection = parts.connect('smc-bridge-fhir');
-    const client = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
+    const server = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
+    // Uploads running at once are of different patients: their transactions and searches travel together.
+    const client = config.fhir.combineUploads > 1 ? new CombinedFhirRequests(server, { maxRequests: config.fhir.combineUploads }) : server;
     const fhir = initFhirWorker({
       connection: fhirConnection,
       keys,
-      deps: { store, client, terminology: parts.terminology, locks: new UploadLocks(parts.redis, keys, 60_000), sent: new SentRecords(parts.redis, keys), ledger, mappings, redis: parts.redis, keys },
+      deps: { store, client, terminology: parts.terminology, locks: new UploadLocks(parts.redis, keys, 60_000), sent: new SentRecords(parts.redis, keys), shapes: new ValidatedShapes(), ledger, mappings, redis: parts.redis, keys },
       concurrency: config.fhir.concurrency,
       jobLockMs: config.jobLockMs,
       ...watched,

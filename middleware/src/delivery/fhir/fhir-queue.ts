@@ -24,6 +24,7 @@ import { encounterToBundle } from '../../fhir/encounter-bundle.js';
 import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
 import type { Terminology } from '../../fhir/terminology.js';
 import { describeIssues, validateFhirBundle } from '../../fhir/validate-resources.js';
+import type { ValidatedShapes } from '../../fhir/validated-shapes.js';
 import type { EncounterStore } from '../../ingest/encounter-store.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ServiceMetrics } from '../../metrics/service-metrics.js';
@@ -98,6 +99,8 @@ export interface FhirDeliveryDeps {
   /** Where MeasureReport jobs keep the cells each group's reports carried and the Measures published. */
   redis?: Redis;
   keys?: RedisKeys;
+  /** Validation by shape (fhir/validated-shapes.ts) for the encounter Bundles; without it both validators run in full on every resource. */
+  shapes?: ValidatedShapes;
 }
 
 export async function execFhirJob(data: FhirJobData, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
@@ -203,7 +206,7 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
       ...built.bundle,
       entry: [...entries.map((entry, index) => (index === patientIndex ? plan!.entry : entry)), ...withdrawals],
     };
-    const issues = validateFhirBundle(bundle);
+    const issues = deps.shapes ? deps.shapes.validateBundle(bundle) : validateFhirBundle(bundle);
     if (issues.length > 0) return refuse(`the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`);
     const versioned = plan.versioned || withdrawals.some((entry) => entry.request?.ifMatch !== undefined);
     let answer: Bundle;

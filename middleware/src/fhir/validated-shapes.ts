@@ -1,0 +1,188 @@
+// Validation at the delivery's pace (issue 13): both validators (validate-resources.ts) cost about 5 ms per
+// encounter Bundle, far more than everything else the upload does, and most of what they check is the same
+// for every encounter of a kind: which elements are there, their cardinality and types, the codes and their
+// bindings, the invariants. So each resource is validated in full by both validators the first time its
+// *shape* is seen, and a resource of a shape already found valid is accepted without running them again.
+//
+// The shape is the resource's JSON with only these leaves abstracted to their FHIR type, found from the R4
+// definitions (@medplum/core's element definitions, not our own tables): free text and numbers (string,
+// markdown, decimal, integer, positiveInt, unsignedInt), dates and times, the value of a `Reference.reference`
+// past its form (`urn:uuid:`, `Patient/`), a Bundle entry's fullUrl and request url. Everything the
+// validators judge by meaning stays as it is: codes, systems, other URIs, ids, booleans, extension urls,
+// a Period with both start and end and a Range with both bounds whole (their invariants compare them), and
+// the sign and integer-ness of a number. Each abstracted value is still checked against the lexical rule of its type (@medplum/core's own
+// `validationRegexes`; integer and sign rules for numbers) before the shape is looked up; a value that is
+// empty, untrimmed, over 1,000 characters or holds control characters, or a property the definitions do not
+// know, makes the resource go through both validators in full. Only valid shapes are remembered (a bounded
+// set, emptied when full); an invalid resource is always reported by the validators themselves.
+//
+// The tests, the property test ("accepted means deliverable") and the Measure publication keep using the
+// full validation; validation-by-shape is the delivery's hot path only, and a test holds that both give the
+// same verdict on generated and mutated Bundles.
+import { getElementDefinition, validationRegexes } from '@medplum/core';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { indexFhirDefinitions } from './definitions.js';
+import { validateFhirResource, type ValidationIssue } from './validate-resources.js';
+
+/** FHIR primitive types whose value is abstracted in a shape (after its lexical check). */
+const NUMBER_TYPES = new Set(['decimal', 'integer', 'positiveInt', 'unsignedInt']);
+const TEXT_TYPES = new Set(['string', 'markdown', 'date', 'dateTime', 'instant', 'time']);
+/** Types whose invariants compare their own values (per-1 start ≤ end, rng-2 low ≤ high…): kept whole when both are there. */
+const COMPARED = new Map<string, (value: Record<string, unknown>) => boolean>([
+  ['Period', (period) => period['start'] !== undefined && period['end'] !== undefined],
+  ['Range', (range) => range['low'] !== undefined && range['high'] !== undefined],
+  ['Ratio', () => true],
+  ['SampledData', () => true],
+  ['Timing', () => true],
+]);
+const MAX_SHAPES = 20_000;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const NOT_ABSTRACTABLE = Symbol('not abstractable');
+
+/** The FHIR type of `key` on an element of type `typeName` (undefined when the definitions do not know it). */
+const propertyTypes = new Map<string, string | undefined>();
+
+function propertyType(typeName: string, key: string): string | undefined {
+  const cacheKey = `${typeName}.${key}`;
+  if (propertyTypes.has(cacheKey)) return propertyTypes.get(cacheKey);
+  let found: string | undefined;
+  if (key.startsWith('_')) {
+    found = getElementDefinition(typeName, key.slice(1)) ? 'Element' : undefined;
+  } else {
+    const definition = getElementDefinition(typeName, key);
+    const types = definition?.type?.map((type) => type.code) ?? [];
+    if (definition?.path.endsWith('[x]')) {
+      const base = definition.path.slice(definition.path.lastIndexOf('.') + 1, -3);
+      const suffix = key.slice(base.length).toLowerCase();
+      found = types.find((code) => code.toLowerCase() === suffix);
+    } else if (types.length === 1) {
+      found = types[0];
+    }
+  }
+  propertyTypes.set(cacheKey, found);
+  return found;
+}
+
+function numberShape(type: string, value: number): string | typeof NOT_ABSTRACTABLE {
+  if (!Number.isFinite(value)) return NOT_ABSTRACTABLE;
+  const integer = Number.isInteger(value);
+  if (type !== 'decimal' && (!integer || Math.abs(value) > 2_147_483_647)) return NOT_ABSTRACTABLE;
+  if (type === 'positiveInt' && value <= 0) return NOT_ABSTRACTABLE;
+  if (type === 'unsignedInt' && value < 0) return NOT_ABSTRACTABLE;
+  return `~${type}${value > 0 ? '+' : value < 0 ? '-' : '0'}${integer ? 'i' : 'f'}`;
+}
+
+function textShape(type: string, value: string): string | typeof NOT_ABSTRACTABLE {
+  if (value.length === 0 || value.length > 1000 || value.trim() !== value || CONTROL.test(value)) return NOT_ABSTRACTABLE;
+  const rule = validationRegexes[type];
+  if (rule !== undefined && !rule.test(value)) return NOT_ABSTRACTABLE;
+  return `~${type}`;
+}
+
+function referenceShape(value: string): string | typeof NOT_ABSTRACTABLE {
+  if (value.length === 0 || value.length > 1000 || value.trim() !== value || CONTROL.test(value)) return NOT_ABSTRACTABLE;
+  if (value.startsWith('urn:uuid:')) return '~ref:urn:uuid';
+  const slash = value.indexOf('/');
+  return slash > 0 && !value.includes('?') && !value.includes('#') ? `~ref:${value.slice(0, slash)}/` : NOT_ABSTRACTABLE;
+}
+
+/** A URI whose value no validator judges beyond its form: a Bundle entry's fullUrl and request url. */
+function isFreeUri(typeName: string, key: string): boolean {
+  return (typeName === 'BundleEntry' && key === 'fullUrl') || (typeName === 'BundleEntryRequest' && key === 'url');
+}
+
+function shapeOfValue(value: unknown, type: string, parentType: string, key: string, out: string[]): boolean {
+  if (value === null || value === undefined) {
+    out.push(String(value));
+    return true;
+  }
+  if (Array.isArray(value)) {
+    out.push('[');
+    for (const item of value) {
+      if (!shapeOfValue(item, type, parentType, key, out)) return false;
+      out.push(',');
+    }
+    out.push(']');
+    return true;
+  }
+  if (typeof value === 'object') {
+    let objectType = type;
+    const resourceType = (value as { resourceType?: unknown }).resourceType;
+    if (type === 'Resource' || typeof resourceType === 'string') {
+      if (typeof resourceType !== 'string') return false;
+      objectType = resourceType;
+    }
+    if (COMPARED.get(objectType)?.(value as Record<string, unknown>)) {
+      out.push(JSON.stringify(value));
+      return true;
+    }
+    out.push('{');
+    let first = true;
+    for (const [childKey, child] of Object.entries(value as Record<string, unknown>)) {
+      if (child === undefined) continue;
+      if (!first) out.push(',');
+      first = false;
+      out.push(JSON.stringify(childKey), ':');
+      if (childKey === 'resourceType') {
+        out.push(JSON.stringify(child));
+        continue;
+      }
+      const childType = propertyType(objectType, childKey);
+      if (childType === undefined) return false;
+      if (!shapeOfValue(child, childType, objectType, childKey, out)) return false;
+    }
+    out.push('}');
+    return true;
+  }
+  let shape: string | typeof NOT_ABSTRACTABLE;
+  if (typeof value === 'number' && NUMBER_TYPES.has(type)) shape = numberShape(type, value);
+  else if (typeof value === 'string' && parentType === 'Reference' && key === 'reference') shape = referenceShape(value);
+  else if (typeof value === 'string' && (TEXT_TYPES.has(type) || (type === 'uri' && isFreeUri(parentType, key)))) shape = textShape(type === 'uri' ? 'uri' : type, value);
+  else shape = JSON.stringify(value);
+  if (shape === NOT_ABSTRACTABLE) return false;
+  out.push(shape);
+  return true;
+}
+
+/** The shape of a resource (see the header), or undefined when it must be validated in full. */
+export function shapeOf(resource: Resource): string | undefined {
+  indexFhirDefinitions();
+  const out: string[] = [];
+  return shapeOfValue(resource, resource.resourceType, '', '', out) ? out.join('') : undefined;
+}
+
+/** The shapes found valid by both validators, and validation that runs them only for a shape not seen yet. */
+export class ValidatedShapes {
+  private readonly valid = new Set<string>();
+  /** Resources accepted by shape, and validated in full (for the benchmark and metrics). */
+  readonly counts = { byShape: 0, inFull: 0 };
+
+  /** Errors of one resource: empty when its shape is known valid or both validators accept it. */
+  validateResource(resource: Resource): ValidationIssue[] {
+    const shape = shapeOf(resource);
+    if (shape !== undefined && this.valid.has(shape)) {
+      this.counts.byShape++;
+      return [];
+    }
+    this.counts.inFull++;
+    const issues = validateFhirResource(resource);
+    if (issues.length === 0 && shape !== undefined) {
+      if (this.valid.size >= MAX_SHAPES) this.valid.clear();
+      this.valid.add(shape);
+    }
+    return issues;
+  }
+
+  /** Errors of every entry's resource and of the Bundle around them (as validateFhirBundle). */
+  validateBundle(bundle: Bundle): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    (bundle.entry ?? []).forEach((entry, index) => {
+      if (entry.resource) issues.push(...this.validateResource(entry.resource).map((issue) => ({ ...issue, entry: index })));
+    });
+    const shell: Bundle = { ...bundle, entry: (bundle.entry ?? []).map(({ resource: _resource, ...rest }) => rest) };
+    issues.push(...this.validateResource(shell));
+    return issues;
+  }
+}
