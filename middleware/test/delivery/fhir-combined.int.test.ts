@@ -45,7 +45,9 @@ const fhirStateOf = async (e: Encounter): Promise<FhirState | undefined> =>
 async function settled(encounters: Encounter[]): Promise<FhirState[]> {
   const deadline = Date.now() + 150_000;
   for (;;) {
-    const states = (await Promise.all(encounters.map(fhirStateOf))) as FhirState[];
+    // One status request at a time: 61 at once over a loaded machine sometimes meet a connection being closed.
+    const states: FhirState[] = [];
+    for (const encounter of encounters) states.push((await fhirStateOf(encounter)) as FhirState);
     if (states.every((state) => state?.state === 'delivered' || state?.state === 'failed')) return states;
     if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(states.filter((s) => s?.state !== 'delivered').slice(0, 3))}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
