@@ -77,7 +77,14 @@ export class CellGroupScreening implements PushScreening {
 
   private async screenMonth(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>> {
     const before = new Map(lastSent.map((cell) => [cellInGroupKeyOf(cell), cell.value]));
-    const changed = new Set(sending.filter((cell) => before.get(cellInGroupKeyOf(cell)) !== cell.value).map(cellInGroupKeyOf));
+    const changed = new Set<string>();
+    const changedElements = new Set<string>();
+    for (const cell of sending) {
+      const key = cellInGroupKeyOf(cell);
+      if (before.get(key) === cell.value) continue;
+      changed.add(key);
+      changedElements.add(cell.dataElement);
+    }
     const marksFollowup = this.followupDataSets.has(group.dataSet);
     if (changed.size === 0 && !marksFollowup) return NONE;
 
@@ -93,13 +100,8 @@ export class CellGroupScreening implements PushScreening {
       if (cached && cached.until > now) history.set(period, cached.values);
       else unread.push({ period, key });
     }
-    const pipeline = this.deps.redis.pipeline();
-    for (const { key } of unread) pipeline.hgetall(key);
-    pipeline.hgetall(this.deps.keys.qualityFlags(group.orgUnit, group.period));
-    const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
-      if (error) throw error;
-      return reply as Record<string, string>;
-    });
+    const flagsKey = this.deps.keys.qualityFlags(group.orgUnit, group.period);
+    const replies = unread.length === 0 ? [await this.deps.redis.hgetall(flagsKey)] : await this.hashes([...unread.map(({ key }) => key), flagsKey]);
     const standing = QualityFlags.parse(replies.pop() ?? {}).filter((flag) => isFlagOfGroup(flag, group));
     unread.forEach(({ period, key }, i) => {
       const values = monthValuesOf(replies[i]!);
@@ -114,7 +116,7 @@ export class CellGroupScreening implements PushScreening {
       const held = monthValuesOfCells(sending.filter((cell) => cell.value !== 0));
       this.remember(this.deps.keys.ledgerPushed(group), held.size > 0 ? held : undefined, now);
       const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
-      const elements = this.elementsToRead(sending.filter((cell) => changed.has(cellInGroupKeyOf(cell))).map((cell) => cell.dataElement));
+      const elements = this.elementsToRead(changedElements);
       const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config).filter((flag) => touchesChange(flag.cells));
       const replaced = standing.filter((flag) => touchesChange(flag.cells));
       const raised = await this.recorded(group, flags);
@@ -125,6 +127,16 @@ export class CellGroupScreening implements PushScreening {
     }
     if (!marksFollowup) return NONE;
     return new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf));
+  }
+
+  /** HGETALL of each key, in one pipelined round trip. */
+  private async hashes(keys: readonly string[]): Promise<Record<string, string>[]> {
+    const pipeline = this.deps.redis.pipeline();
+    for (const key of keys) pipeline.hgetall(key);
+    return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      return reply as Record<string, string>;
+    });
   }
 
   private remember(key: string, values: MonthValues, now: number): void {
@@ -168,7 +180,7 @@ export class CellGroupScreening implements PushScreening {
   }
 
   /** The data elements the screening of these changed elements reads: theirs and their companions'. */
-  private elementsToRead(changedElements: readonly string[]): ReadonlySet<string> {
+  private elementsToRead(changedElements: Iterable<string>): ReadonlySet<string> {
     const elements = new Set<string>();
     for (const dataElement of changedElements) for (const companion of this.companionsOf(dataElement)) elements.add(companion);
     return elements;
