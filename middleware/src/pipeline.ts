@@ -35,7 +35,7 @@ import { indexFhirDefinitions } from './fhir/definitions.js';
 import { FhirClient } from './fhir/fhir-client.js';
 import { ValidatedShapes } from './fhir/validated-shapes.js';
 import type { Terminology } from './fhir/terminology.js';
-import type { EncounterStore } from './ingest/encounter-store.js';
+import { EncounterStore } from './ingest/encounter-store.js';
 import { startInboxSweeper } from './ingest/inbox-sweeper.js';
 import { initIngestWorker, type EncounterStep } from './ingest/ingest-queue.js';
 import { skipPractice, skipTarget } from './ingest/skip-steps.js';
@@ -143,15 +143,31 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
     const server = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
     // Uploads running at once are of different patients: their transactions and searches travel together.
     const client = config.fhir.combineUploads > 1 ? new CombinedFhirRequests(server, { maxRequests: config.fhir.combineUploads }) : server;
+    // The uploads' own connection for their locks, records and statuses, auto-pipelined (ioredis reads the
+    // option on each command): the uploads a combined request resumes together send their Redis reads and
+    // writes in one round trip instead of one each.
+    const records = parts.connect('smc-bridge-fhir-records');
+    records.options.enableAutoPipelining = true;
     const fhir = initFhirWorker({
       connection: fhirConnection,
       keys,
-      deps: { store, client, terminology: parts.terminology, locks: new UploadLocks(parts.redis, keys, 60_000), sent: new SentRecords(parts.redis, keys), shapes: new ValidatedShapes(), ledger, mappings, redis: parts.redis, keys },
+      deps: {
+        store: new EncounterStore(records, keys),
+        client,
+        terminology: parts.terminology,
+        locks: new UploadLocks(records, keys, 60_000),
+        sent: new SentRecords(records, keys),
+        shapes: new ValidatedShapes(),
+        ledger,
+        mappings,
+        redis: records,
+        keys,
+      },
       concurrency: config.fhir.concurrency,
       jobLockMs: config.jobLockMs,
       ...watched,
     });
-    stops.push(() => fhir.close(), () => fhirConnection.quit());
+    stops.push(() => fhir.close(), () => fhirConnection.quit(), () => records.quit());
     logger.info({ fhir: config.fhir.url }, 'FHIR delivery workers running');
   }
 

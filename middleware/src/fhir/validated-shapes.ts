@@ -42,11 +42,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const NOT_ABSTRACTABLE = Symbol('not abstractable');
 
 /** The FHIR type of `key` on an element of type `typeName` (undefined when the definitions do not know it). */
-const propertyTypes = new Map<string, string | undefined>();
+const propertyTypes = new Map<string, Map<string, string | undefined>>();
 
 function propertyType(typeName: string, key: string): string | undefined {
-  const cacheKey = `${typeName}.${key}`;
-  if (propertyTypes.has(cacheKey)) return propertyTypes.get(cacheKey);
+  let ofType = propertyTypes.get(typeName);
+  if (ofType === undefined) propertyTypes.set(typeName, (ofType = new Map()));
+  if (ofType.has(key)) return ofType.get(key);
   let found: string | undefined;
   if (key.startsWith('_')) {
     found = getElementDefinition(typeName, key.slice(1)) ? 'Element' : undefined;
@@ -61,7 +62,7 @@ function propertyType(typeName: string, key: string): string | undefined {
       found = types[0];
     }
   }
-  propertyTypes.set(cacheKey, found);
+  ofType.set(key, found);
   return found;
 }
 
@@ -124,7 +125,7 @@ function shapeOfValue(value: unknown, type: string, parentType: string, key: str
       if (child === undefined) continue;
       if (!first) out.push(',');
       first = false;
-      out.push(JSON.stringify(childKey), ':');
+      out.push(childKey, ':'); // FHIR JSON property names are letters, digits and '_'
       if (childKey === 'resourceType') {
         out.push(JSON.stringify(child));
         continue;

@@ -121,8 +121,11 @@ export class CombinedFhirRequests implements Client {
     const entries: BundleEntry[] = [];
     const slices: number[][] = [];
     const later: WaitingTransaction[] = [];
-    const byFullUrl = new Map<string, { index: number; text: string }>();
+    const byFullUrl = new Map<string, number>();
     const byIdentity = new Map<string, number>();
+    // Entries met under a fullUrl already taken are compared as JSON; the texts are made only then.
+    const texts = new Map<BundleEntry, string>();
+    const textOf = (entry: BundleEntry) => texts.get(entry) ?? texts.set(entry, JSON.stringify(entry)).get(entry)!;
     for (const member of waiting) {
       const own = member.bundle.entry ?? [];
       if (members.length >= this.maxRequests || (members.length > 0 && entries.length + own.length > this.maxEntries)) {
@@ -131,21 +134,20 @@ export class CombinedFhirRequests implements Client {
       }
       // Where each of its entries goes: an entry already there (shared, identical), or a new one.
       const slice: number[] = [];
-      const added: { entry: BundleEntry; text: string }[] = [];
+      const added: BundleEntry[] = [];
       let clash = false;
       for (const entry of own) {
-        const text = JSON.stringify(entry);
         const known = entry.fullUrl ? byFullUrl.get(entry.fullUrl) : undefined;
         const identity = identityOf(entry);
         const sameIdentity = identity === undefined ? undefined : byIdentity.get(identity);
         if (known !== undefined) {
-          if (known.text !== text || (sameIdentity !== undefined && sameIdentity !== known.index)) clash = true;
-          slice.push(known.index);
-        } else if (sameIdentity !== undefined) {
+          if (textOf(entries[known] as BundleEntry) !== textOf(entry) || (sameIdentity !== undefined && sameIdentity !== known)) clash = true;
+          slice.push(known);
+        } else if (sameIdentity !== undefined || (entry.fullUrl !== undefined && added.some((other) => other.fullUrl === entry.fullUrl))) {
           clash = true;
         } else {
           slice.push(entries.length + added.length);
-          added.push({ entry, text });
+          added.push(entry);
         }
         if (clash) break;
       }
@@ -153,10 +155,10 @@ export class CombinedFhirRequests implements Client {
         later.push(member);
         continue;
       }
-      for (const { entry, text } of added) {
+      for (const entry of added) {
         const index = entries.length;
         entries.push(entry);
-        if (entry.fullUrl) byFullUrl.set(entry.fullUrl, { index, text });
+        if (entry.fullUrl) byFullUrl.set(entry.fullUrl, index);
         const identity = identityOf(entry);
         if (identity !== undefined) byIdentity.set(identity, index);
       }
