@@ -81,7 +81,8 @@ const SETTLED: ReadonlySet<string> = new Set(['delivered', 'skipped', 'failed'])
 
 export async function startClinicianStack(options: ClinicianStackOptions): Promise<ClinicianStack> {
   const facilities = options.facilities ?? DEFAULT_FACILITIES;
-  const appDirectory = builtClinicianApp((line) => console.log(line.trim()));
+  // Built again when a source changed since: a test of an older build would say nothing of the app.
+  const appDirectory = builtClinicianApp((line) => console.log(line.trim()), { rebuildIfStale: true });
   if (!appDirectory) throw new Error('the DHIS2 app could not be built: run `npm -w dhis2-app run build` to see why');
   const prefix = `e2e-${options.label}-${randomBytes(4).toString('hex')}`;
   const app = createApiKey(APP_SOURCE, 'app');
