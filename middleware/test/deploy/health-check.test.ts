@@ -1,6 +1,7 @@
 // `smc-bridge health`, the command every container's healthcheck runs: exit 0 when Redis answers (and the
 // API, given --http, says it is healthy), exit 1 with the reason otherwise. It once failed on every run: the
 // fail-fast connection has no offline queue, and its PING went out before the connection was ready.
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { TEST_REDIS_URL } from '../support/redis.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smc-bridge.js', import.meta.url));
+// Each case starts a CLI process (tsx compiling on the way): seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
 
 function health(env: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
