@@ -6,7 +6,8 @@ import { ancEncounter } from '../support/fixtures.js';
 import { freePort, startChild, type ChildService } from '../support/child-service.js';
 import { deleteKeysOf, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
-jest.setTimeout(90_000);
+// Four service start-ups and a sweep: well over a minute on a loaded 2-core machine.
+jest.setTimeout(180_000);
 
 const prefix = uniquePrefix('restart');
 const { key, entry } = createApiKey('smc-platform');
