@@ -55,6 +55,8 @@ export class CellGroupScreening implements PushScreening {
   private readonly history = new Map<string, { values: MonthValues; until: number }>();
   /** Data element → the elements screening it needs beside it (its group's, its relations', its signals'). */
   private readonly companions = new Map<string, ReadonlySet<string>>();
+  /** The elements to read for a set of changed elements (as listed in the push), the sets seen lately. */
+  private readonly elementSets = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly deps: CellGroupScreeningDeps) {
     this.followupDataSets = new Set(deps.followupDataSets);
@@ -180,9 +182,14 @@ export class CellGroupScreening implements PushScreening {
   }
 
   /** The data elements the screening of these changed elements reads: theirs and their companions'. */
-  private elementsToRead(changedElements: Iterable<string>): ReadonlySet<string> {
+  private elementsToRead(changedElements: ReadonlySet<string>): ReadonlySet<string> {
+    const key = [...changedElements].join('\u0000');
+    const known = this.elementSets.get(key);
+    if (known) return known;
     const elements = new Set<string>();
     for (const dataElement of changedElements) for (const companion of this.companionsOf(dataElement)) elements.add(companion);
+    if (this.elementSets.size >= 1000) this.elementSets.clear();
+    this.elementSets.set(key, elements);
     return elements;
   }
 

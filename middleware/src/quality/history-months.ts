@@ -13,13 +13,21 @@ export function isMonthlyPeriod(period: string): boolean {
   return /^\d{4}(0[1-9]|1[0-2])$/.test(period);
 }
 
+const monthsRead = new Map<string, readonly string[]>();
+
 /** The earlier periods whose values the screening of `period` reads, oldest first. */
-export function monthsScreeningReads(period: string, seasonalYears = 5): string[] {
+export function monthsScreeningReads(period: string, seasonalYears = 5): readonly string[] {
+  const key = `${period}/${seasonalYears}`;
+  const known = monthsRead.get(key);
+  if (known) return known;
   const month = monthNumber(period);
   const read = new Set<number>();
   for (let back = 1; back <= 13; back++) read.add(month - back);
   for (let year = 2; year <= seasonalYears; year++) for (let offset = -1; offset <= 1; offset++) read.add(month - 12 * year + offset);
-  return [...read].sort((a, b) => a - b).map(periodOf);
+  const periods = [...read].sort((a, b) => a - b).map(periodOf);
+  if (monthsRead.size > 10_000) monthsRead.clear();
+  monthsRead.set(key, periods);
+  return periods;
 }
 
 /** A month's values by cell (`cellInGroupKeyOf`, as the ledger's pushed record keys them); undefined: not reported. */
@@ -61,8 +69,9 @@ function cellOfKey(key: string): { dataElement: string; categoryOptionCombo: str
  * a month that was, a cell without a value counted nothing (0): the bridge reports every cell of a group.
  */
 export function facilityHistory(orgUnit: string, period: string, months: ReadonlyMap<string, MonthValues>, dataElements: ReadonlySet<string> | undefined): FacilityHistory {
+  // From the oldest month with values: months before a facility's first report change nothing the rules see.
   let first = monthNumber(period);
-  for (const monthPeriod of months.keys()) first = Math.min(first, monthNumber(monthPeriod));
+  for (const [monthPeriod, values] of months) if (values !== undefined) first = Math.min(first, monthNumber(monthPeriod));
   const length = monthNumber(period) - first + 1;
   const series = new Map<string, (number | null)[] | null>();
   const cells: CellSeries[] = [];
@@ -84,6 +93,7 @@ export function facilityHistory(orgUnit: string, period: string, months: Readonl
   for (const [monthPeriod, values] of months) {
     if (values === undefined) continue;
     const index = monthNumber(monthPeriod) - first;
+    if (index < 0) continue;
     for (const column of columns) column[index] = 0;
     for (const [key, value] of values) {
       const column = series.get(key);

@@ -1,6 +1,7 @@
 // The months the push's screening reads (quality/history-months.ts) are enough: on the data-quality
 // benchmark's generated facilities, with its injected errors, screening a month from those months alone
-// raises exactly the flags that screening it from the whole history does.
+// raises exactly the flags that screening it from the whole history does, and those that the package
+// raises on the generator's own series.
 import { fileURLToPath } from 'node:url';
 import { monthNumber, periodOf, screenPeriod, type Flag } from '@smc-bridge/data-quality';
 import { generateSeries, injectErrors } from '@smc-bridge/data-quality/benchmark';
@@ -53,6 +54,11 @@ test('screening from the months read raises the same flags as screening from the
       const whole = new Map(Array.from({ length: index + 1 }, (_, i) => [periodOf(start + i), monthOf(i)] as const));
       const read = new Map([...monthsScreeningReads(period).filter((p) => monthNumber(p) >= start).map((p) => [p, monthOf(monthNumber(p) - start)] as const), [period, monthOf(index)] as const]);
       const expected = describe(screenPeriod(facilityHistory(facility.orgUnit, period, whole, undefined), period, config));
+      // The same as the package judging the generator's own series (leading months not reported included),
+      // its cells in the order facilityHistory gives them (a relation names its left side's first cell).
+      const byCell = (a: { dataElement: string; categoryOptionCombo: string }, b: typeof a) => (a.dataElement < b.dataElement ? -1 : a.dataElement > b.dataElement ? 1 : a.categoryOptionCombo < b.categoryOptionCombo ? -1 : a.categoryOptionCombo > b.categoryOptionCombo ? 1 : 0);
+      const own = { ...facility.history, cells: facility.history.cells.map((cell) => ({ ...cell, values: cell.values.slice(0, index + 1) })).sort(byCell) };
+      expect(expected).toEqual(describe(screenPeriod(own, period, config)));
       expect(describe(screenPeriod(facilityHistory(facility.orgUnit, period, read, undefined), period, config))).toEqual(expected);
       compared += expected.length;
     }
