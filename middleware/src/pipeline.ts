@@ -25,6 +25,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import type { CellGroup } from './domain/cells.js';
 import { isPractice } from './domain/practice.js';
+import { PendingPushes } from './delivery/dhis2/pending-pushes.js';
 import { addPushJobs, initPushWorker, startDirtySweeper } from './delivery/dhis2/push-queue.js';
 import { addFhirJobs, addMeasureReportJob, initFhirWorker } from './delivery/fhir/fhir-queue.js';
 import { CombinedFhirRequests } from './delivery/fhir/combined-requests.js';
@@ -72,13 +73,14 @@ export interface PipelineParts {
 }
 
 /** The ingest worker's steps, in order (fan-outs 1 and 2). */
-export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'patients' | 'mappings' | 'queues' | 'config'>): EncounterStep[] {
+export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'patients' | 'mappings' | 'queues' | 'config' | 'redis' | 'keys'>): EncounterStep[] {
   const { store, ledger, patients, mappings, queues, config } = parts;
   const { dhis2Push, fhir } = queues;
+  const pending = new PendingPushes(parts.redis, parts.keys);
   return [
     skipPractice(store),
     async (encounters) => patients.record(encounters),
-    mapToLedger({ mappings, ledger, store, onDirty: async (groups) => (dhis2Push ? addPushJobs(dhis2Push, groups, config.dhis2PushDelayMs) : undefined) }),
+    mapToLedger({ mappings, ledger, store, onDirty: async (groups) => (dhis2Push ? addPushJobs(dhis2Push, groups, config.dhis2PushDelayMs, pending) : undefined) }),
     fhir
       ? async (encounters) => addFhirJobs(fhir, encounters.filter(({ encounter }) => !isPractice(encounter)).map(({ ref }) => ref))
       : skipTarget(store, 'fhir', 'no FHIR server is configured (FHIR_URL)'),
@@ -118,6 +120,8 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
           ...(metrics ? { metrics } : {}),
         })
       : undefined;
+    const pending = new PendingPushes(parts.redis, keys);
+    const pushQueue = queues.dhis2Push;
     const push = initPushWorker({
       connection: pushConnection,
       keys,
@@ -128,11 +132,14 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
       store,
       jobLockMs: config.jobLockMs,
       concurrency: config.dhis2PushConcurrency,
+      riders: { max: config.dhis2PushRiders, pending, handBack: (groups) => addPushJobs(pushQueue, groups, config.dhis2PushDelayMs, pending) },
+      // Longer than any one post can take (the DHIS2 timeout), so a lease only runs out when its worker died.
+      leaseMs: config.dhis2.timeoutMs * 2 + 10_000,
       ...watched,
       ...(onDelivered ? { onDelivered } : {}),
       ...(screening ? { screening } : {}),
     });
-    const stopDirtySweeper = startDirtySweeper({ ledger, queue: queues.dhis2Push, everyMs: DIRTY_SWEEP_EVERY_MS, delayMs: config.dhis2PushDelayMs, logger });
+    const stopDirtySweeper = startDirtySweeper({ ledger, queue: queues.dhis2Push, pending, everyMs: DIRTY_SWEEP_EVERY_MS, delayMs: config.dhis2PushDelayMs, logger });
     stops.push(stopDirtySweeper, () => push.close(), () => pushConnection.quit());
     logger.info({ dhis2: config.dhis2.url, dataQualityScreening: screening !== undefined, followupDataSets: config.dataQuality.followupDataSets }, 'DHIS2 push workers running');
   }

@@ -74,6 +74,7 @@ const EnvSchema = z
     MAPPINGS_DIR: z.string().min(1).optional(),
     DHIS2_PUSH_DELAY_MS: integer(0, 600_000).default(2000),
     DHIS2_PUSH_CONCURRENCY: integer(1, 64).default(8),
+    DHIS2_PUSH_RIDERS: integer(0, 200).default(24),
     DATA_QUALITY_SCREENING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     DATA_QUALITY_FOLLOWUP_DATASETS: z
       .string()
@@ -135,6 +136,8 @@ export interface Config {
   dhis2PushDelayMs: number;
   /** Cell groups one worker process pushes to DHIS2 at once. */
   dhis2PushConcurrency: number;
+  /** Other waiting cell groups of the same facility one post may carry along (DHIS2_PUSH_RIDERS). */
+  dhis2PushRiders: number;
   /**
    * Data-quality screening of each pushed cell group (quality/): whether it runs, and the data sets whose
    * flagged values are sent to DHIS2 marked for follow-up.
@@ -187,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mappingsDir: e.MAPPINGS_DIR ?? DEFAULT_MAPPINGS_DIR,
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
     dhis2PushConcurrency: e.DHIS2_PUSH_CONCURRENCY,
+    dhis2PushRiders: e.DHIS2_PUSH_RIDERS,
     dataQuality: { screening: e.DATA_QUALITY_SCREENING === 'on', followupDataSets: e.DATA_QUALITY_FOLLOWUP_DATASETS },
     route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
     metricsPort: e.METRICS_PORT,

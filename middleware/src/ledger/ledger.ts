@@ -66,10 +66,18 @@ return reply
 `;
 
 // The start of a push. KEYS: the dirty set, the group's contributions, what DHIS2 may hold of it, its awaiting
-// versions. ARGV: the group key. Claims the dirty mark and reads the rest in the same instant.
+// versions, its push lease. ARGV: the group key, the lease's token and length (ms). Takes the lease (or
+// returns {-1} when another push holds it), claims the dirty mark and reads the rest in the same instant.
 const SNAPSHOT_SCRIPT = `
+if not redis.call('SET', KEYS[5], ARGV[2], 'NX', 'PX', ARGV[3]) then return {-1} end
 local claimed = redis.call('SREM', KEYS[1], ARGV[1])
 return {claimed, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
+`;
+
+// The end of a push: gives its lease back (KEYS[1]) unless the lease ran out and another push holds it now.
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 // DHIS2 took a push. KEYS[1] the group's awaiting hash, KEYS[2] what DHIS2 may hold of it, then per confirmed
@@ -120,7 +128,8 @@ export interface EncounterContributions {
 
 interface LedgerScripts {
   smcReplaceContributions(encounterKey: string, dirtyKey: string, unconfirmedKey: string, version: string, cells: string, groupPrefix: string, awaitingPrefix: string, member: string): void;
-  smcPushSnapshot(dirtyKey: string, groupKey: string, pushedKey: string, awaitingKey: string, group: string): Promise<[number, string[], string[], string[]]>;
+  smcPushSnapshot(dirtyKey: string, groupKey: string, pushedKey: string, awaitingKey: string, leaseKey: string, group: string, token: string, leaseMs: string): Promise<[number, string[], string[], string[]] | [-1]>;
+  smcReleasePushLease(leaseKey: string, token: string): void;
   smcSettlePush(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(number | string)[]>;
 }
 
@@ -148,6 +157,12 @@ export interface PushSnapshot {
   awaiting: AwaitingEncounter[];
 }
 
+/** Held by one push on each group it carries, until it is done or `ms` have passed (a worker that died). */
+export interface PushLease {
+  token: string;
+  ms: number;
+}
+
 /** What an encounter still waits for once DHIS2 took a push of one of its groups. */
 export interface Settled {
   /** Groups of its latest version DHIS2 has not confirmed yet; -1 when a newer version came since the push. */
@@ -164,7 +179,8 @@ export class Ledger {
     private readonly keys: RedisKeys,
   ) {
     redis.defineCommand('smcReplaceContributions', { numberOfKeys: 3, lua: REPLACE_SCRIPT });
-    redis.defineCommand('smcPushSnapshot', { numberOfKeys: 4, lua: SNAPSHOT_SCRIPT });
+    redis.defineCommand('smcPushSnapshot', { numberOfKeys: 5, lua: SNAPSHOT_SCRIPT });
+    redis.defineCommand('smcReleasePushLease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     redis.defineCommand('smcSettlePush', { lua: SETTLE_SCRIPT });
   }
 
@@ -215,31 +231,38 @@ export class Ledger {
   }
 
   /**
-   * Starts a push of a group: claims its dirty mark and reads, in the same instant, its cells, what DHIS2
-   * may hold of it and the versions whose changes it carries.
+   * Starts a push of groups: for each, takes its lease (so no two pushes of one group overlap: the later could
+   * carry older values), claims its dirty mark and reads, in the same instant, its cells, what DHIS2 may hold
+   * of it and the versions whose changes it carries. 'leased' when another push holds a group's lease. One
+   * round trip for all.
    */
-  async snapshotForPush(group: CellGroup): Promise<PushSnapshot> {
-    const [claimed, shareFields, pushedFields, awaitingFields] = await (this.redis as unknown as LedgerScripts).smcPushSnapshot(
-      this.keys.ledgerDirty(),
-      this.keys.ledgerGroup(group),
-      this.keys.ledgerPushed(group),
-      this.keys.ledgerAwaiting(group),
-      groupKeyOf(group),
-    );
-    const shares = sharesOfFields(pairsOf(shareFields));
-    const cellsOfMember = new Map<string, string[]>();
-    for (const share of shares) {
-      const member = memberOf(share);
-      const cells = cellsOfMember.get(member) ?? [];
-      cells.push(cellInGroupKeyOf(share));
-      cellsOfMember.set(member, cells);
+  async snapshotForPush(groups: readonly CellGroup[], lease: PushLease): Promise<(PushSnapshot | 'leased')[]> {
+    if (groups.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const group of groups) {
+      (pipeline as unknown as LedgerScripts).smcPushSnapshot(
+        this.keys.ledgerDirty(),
+        this.keys.ledgerGroup(group),
+        this.keys.ledgerPushed(group),
+        this.keys.ledgerAwaiting(group),
+        this.keys.ledgerPushLease(group),
+        groupKeyOf(group),
+        lease.token,
+        String(lease.ms),
+      );
     }
-    return {
-      claimed: claimed === 1,
-      cells: sumsOf(shares),
-      pushed: pushedOfFields(pairsOf(pushedFields)),
-      awaiting: versionsOf(pairsOf(awaitingFields)).map((e) => ({ ...e, cells: cellsOfMember.get(memberOf(e)) ?? [] })),
-    };
+    return (await repliesOf(pipeline)).map((reply) => {
+      const [claimed, shareFields, pushedFields, awaitingFields] = reply as [number, string[], string[], string[]];
+      return claimed === -1 ? 'leased' : snapshotOf(claimed === 1, shareFields, pushedFields, awaitingFields);
+    });
+  }
+
+  /** Gives back the leases a push took (those it still holds). */
+  async releasePushLeases(groups: readonly CellGroup[], lease: PushLease): Promise<void> {
+    if (groups.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const group of groups) (pipeline as unknown as LedgerScripts).smcReleasePushLease(this.keys.ledgerPushLease(group), lease.token);
+    await repliesOf(pipeline);
   }
 
   /**
@@ -359,4 +382,21 @@ function versionsOf(fields: readonly [string, string][]): EncounterVersion[] {
     const [source, id] = JSON.parse(member) as [string, string];
     return { source, id, version: Number(version) };
   });
+}
+
+function snapshotOf(claimed: boolean, shareFields: readonly string[], pushedFields: readonly string[], awaitingFields: readonly string[]): PushSnapshot {
+  const shares = sharesOfFields(pairsOf(shareFields));
+  const cellsOfMember = new Map<string, string[]>();
+  for (const share of shares) {
+    const member = memberOf(share);
+    const cells = cellsOfMember.get(member) ?? [];
+    cells.push(cellInGroupKeyOf(share));
+    cellsOfMember.set(member, cells);
+  }
+  return {
+    claimed,
+    cells: sumsOf(shares),
+    pushed: pushedOfFields(pairsOf(pushedFields)),
+    awaiting: versionsOf(pairsOf(awaitingFields)).map((e) => ({ ...e, cells: cellsOfMember.get(memberOf(e)) ?? [] })),
+  };
 }

@@ -53,6 +53,11 @@ export class RedisKeys {
     return this.ledgerAwaitingPrefix() + groupKeyOf(group);
   }
 
+  /** The lease of the push carrying a group now (its token), so that no two pushes of one group overlap. */
+  ledgerPushLease(group: CellGroup): string {
+    return `${this.prefix}:ledger:push-lease:${digest(groupKeyOf(group))}`;
+  }
+
   /** Set of cell groups waiting to be pushed to DHIS2. */
   ledgerDirty(): string {
     return `${this.prefix}:ledger:dirty`;
@@ -90,6 +95,11 @@ export class RedisKeys {
   /** Hash: how many flags stand, by rule id (for /metrics). */
   qualityFlagCounts(): string {
     return `${this.prefix}:quality:flag-counts`;
+  }
+
+  /** Set: a facility's cell groups that may be waiting for a push, so one post can carry several of them. */
+  pendingPushesAt(orgUnit: string): string {
+    return `${this.prefix}:dhis2:pending:${digest(orgUnit)}`;
   }
 
   // FHIR delivery (delivery/fhir/)

@@ -13,6 +13,7 @@ import { jest } from '@jest/globals';
 import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
+import { PendingPushes } from '../../src/delivery/dhis2/pending-pushes.js';
 import { execPushJob } from '../../src/delivery/dhis2/push-queue.js';
 import type { DataValue } from '../../src/dhis2/dhis2-client.js';
 import { readImportResponse, type ImportOutcome } from '../../src/dhis2/import-answer.js';
@@ -80,10 +81,14 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
       fc.array(fc.nat(), { maxLength: 6 }),
       fc.array(fc.nat(), { maxLength: 6 }),
       fc.integer({ min: 1, max: 2 ** 30 }),
-      async (chosen, order, duplicates, pushPoints, faultSeed) => {
+      fc.integer({ min: 0, max: 3 }),
+      async (chosen, order, duplicates, pushPoints, faultSeed, maxRiders) => {
         const prefix = `${base}:${run++}`;
         const store = new EncounterStore(redis, new RedisKeys(prefix));
         const ledger = new Ledger(redis, new RedisKeys(prefix));
+        // Posts carry up to maxRiders other waiting groups of the same facility (0: one group per post).
+        const pending = new PendingPushes(redis, new RedisKeys(prefix));
+        const riders = { max: maxRiders, pending, handBack: (groups: readonly CellGroup[]) => pending.add(groups) };
         dhis2.reset();
         dhis2.faults.setRandom({
           seed: faultSeed,
@@ -96,7 +101,7 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
             { kind: 'importAborted' },
           ],
         });
-        const steps = [skipPractice(store), mapToLedger({ mappings, ledger, store, onDirty: async () => undefined })];
+        const steps = [skipPractice(store), mapToLedger({ mappings, ledger, store, onDirty: (groups) => pending.add(groups) })];
 
         const versions = pool.filter((e) => chosen.includes(e.id));
         const sequence: Step[] = versions
@@ -110,7 +115,7 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
         const deadLetters = new Map<string, CellGroup>();
         const push = async (group: CellGroup) => {
           try {
-            await execPushJob({ group }, { ledger, client: coreClient, store });
+            await execPushJob({ group }, { ledger, client: coreClient, store, riders });
             deadLetters.delete(groupKeyOf(group));
           } catch (error) {
             if (error instanceof UnrecoverableError) deadLetters.set(groupKeyOf(group), group);
@@ -138,6 +143,9 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
         for (let round = 0; round < 5 && (await ledger.dirtyGroups(1)).length > 0; round++) await pushDirty();
         expect(await ledger.dirtyGroups(1)).toEqual([]);
         expect(nonZeroValues(dhis2)).toEqual(byUid(recomputeCells(versions, mappings).values()));
+        // And every encounter's status says so: none is left waiting for DHIS2.
+        const states = (await Promise.all(chosen.map((id) => store.read(versions[0]!.source, id)))).map((record) => record?.targets.dhis2?.state);
+        expect(states.filter((state) => state !== 'delivered' && state !== 'skipped')).toEqual([]);
       },
     ),
     { numRuns: RUNS },

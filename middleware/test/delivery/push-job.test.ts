@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
+import { PendingPushes } from '../../src/delivery/dhis2/pending-pushes.js';
 import { execPushJob, type PushDeps } from '../../src/delivery/dhis2/push-queue.js';
 import type { DataValue } from '../../src/dhis2/dhis2-client.js';
 import type { ImportOutcome } from '../../src/dhis2/import-answer.js';
@@ -26,7 +27,14 @@ let dirty: CellGroup[] = [];
 /** What the client answers to the next posts. */
 let answers: ((values: readonly DataValue[]) => ImportOutcome)[] = [];
 const imported = (): ImportOutcome => ({ kind: 'imported', importCount: { imported: 1, updated: 0, ignored: 0, deleted: 0 }, conflicts: [], rejectedIndexes: [] });
-const client: PushDeps['client'] = { postDataValues: async (values) => (answers.shift() ?? imported)(values) };
+/** Every post the client got, in order. */
+let posted: (readonly DataValue[])[] = [];
+const client: PushDeps['client'] = {
+  postDataValues: async (values) => {
+    posted.push(values);
+    return (answers.shift() ?? imported)(values);
+  },
+};
 
 beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL);
@@ -40,6 +48,7 @@ afterAll(async () => {
 beforeEach(() => {
   dirty = [];
   answers = [];
+  posted = [];
 });
 
 /** Accepts and maps encounter versions as the ingest worker does; returns the groups they changed. */
@@ -135,4 +144,70 @@ test('a later push of the group leaves a delivered encounter as it was, and carr
   expect(await dhis2Of(ancEncounter({ id: 'early' }))).toEqual(delivered); // same record, same time
   expect((await dhis2Of(ancEncounter({ id: 'late' })))?.state).toBe('delivered');
   expect(await ledger.awaiting(group!)).toEqual([]);
+});
+
+describe('one post carries other waiting groups of the same facility', () => {
+  const pending = () => new PendingPushes(redis, new RedisKeys(prefix));
+  const riders = () => ({ max: 24, pending: pending(), handBack: async (groups: readonly CellGroup[]) => pending().add(groups) });
+  const pushWithRiders = (group: CellGroup) => execPushJob({ group }, { ledger, client, store, riders: riders() }).catch((error: Error) => error);
+  const periodsOf = (values: readonly DataValue[]) => [...new Set(values.map((v) => v.period))].sort();
+
+  test("a visit's monthly and weekly groups go in one post, and the other group's own job then sends nothing", async () => {
+    const groups = await map(malaria('riders-1', { facility: { code: 'CM_NW_BAM_CSI101' } }));
+    await pending().add(groups);
+    const monthly = byDataSet(groups, 'SMC_MONTHLY');
+    const weekly = byDataSet(groups, 'SMC_WEEKLY');
+    expect(await pushWithRiders(monthly)).toMatchObject({ groups: 2 });
+    expect(posted).toHaveLength(1);
+    expect(periodsOf(posted[0]!)).toEqual([monthly.period, weekly.period].sort());
+    expect((await dhis2Of(malaria('riders-1')))?.state).toBe('delivered');
+
+    expect(await pushWithRiders(weekly)).toEqual({ sent: 0, groups: 0 });
+    expect(posted).toHaveLength(1);
+  });
+
+  test('a carried group DHIS2 rejects a value of goes back to its own job; the group that carried it is delivered', async () => {
+    const groups = await map(malaria('riders-2', { facility: { code: 'CM_NW_BAM_CSI102' } }));
+    await pending().add(groups);
+    const monthly = byDataSet(groups, 'SMC_MONTHLY');
+    const weekly = byDataSet(groups, 'SMC_WEEKLY');
+    answers = [
+      (values) => ({
+        kind: 'imported',
+        importCount: { imported: values.length - 1, updated: 0, ignored: 1, deleted: 0 },
+        conflicts: [{ object: 'x', value: 'Period is locked', errorCode: 'E7641', indexes: [values.findIndex((v) => v.period === weekly.period)] }],
+        rejectedIndexes: [],
+      }),
+    ];
+    expect(await pushWithRiders(monthly)).toMatchObject({ groups: 1 });
+    expect(await ledger.awaiting(monthly)).toEqual([]);
+    expect(await ledger.awaiting(weekly)).toEqual([{ source: 'smc-platform', id: 'riders-2', version: 1 }]);
+    expect((await ledger.dirtyGroups(1000)).map((g) => g.period)).toContain(weekly.period);
+    expect((await dhis2Of(malaria('riders-2')))?.state).toBe('mapped'); // not failed: the weekly group's own job decides
+    await pushWithRiders(weekly);
+    expect((await dhis2Of(malaria('riders-2')))?.state).toBe('delivered');
+  });
+
+  test("a post DHIS2 refuses as a whole is sent again with the group's own values alone", async () => {
+    const groups = await map(malaria('riders-3', { facility: { code: 'CM_NW_BAM_CSI103' } }));
+    await pending().add(groups);
+    const monthly = byDataSet(groups, 'SMC_MONTHLY');
+    answers = [() => ({ kind: 'refused', message: 'DHIS2 answered 400: Bad Request' })];
+    expect(await pushWithRiders(monthly)).toMatchObject({ groups: 1 });
+    expect(posted.map(periodsOf)).toEqual([[monthly.period, byDataSet(groups, 'SMC_WEEKLY').period].sort(), [monthly.period]]);
+    expect(await ledger.awaiting(monthly)).toEqual([]);
+  });
+
+  test('a group another push holds is not pushed again at the same time: busy, nothing sent', async () => {
+    const groups = await map(malaria('riders-4', { facility: { code: 'CM_NW_BAM_CSI104' } }));
+    const monthly = byDataSet(groups, 'SMC_MONTHLY');
+    const lease = { token: 'another-push', ms: 60_000 };
+    await ledger.snapshotForPush([monthly], lease);
+    expect(await pushWithRiders(monthly)).toEqual({ sent: 0, groups: 0, busy: true });
+    expect(posted).toEqual([]);
+    await ledger.releasePushLeases([monthly], lease);
+    await ledger.markDirty(monthly);
+    expect(await pushWithRiders(monthly)).toMatchObject({ groups: 1 });
+    expect(posted).toHaveLength(1);
+  });
 });

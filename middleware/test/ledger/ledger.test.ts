@@ -1,7 +1,7 @@
 // Ledger behaviour case by case: replacement, stale versions, removal, dirty groups, provenance.
 import { Redis } from 'ioredis';
 import { RedisKeys } from '../../src/redis/keys.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger, type PushSnapshot } from '../../src/ledger/ledger.js';
 import { deleteKeysWithPrefix } from '../../src/redis/keys.js';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 import type { CellGroup, Contribution } from '../../src/domain/cells.js';
@@ -101,21 +101,40 @@ test('a push confirms the versions it read, not one applied while it posted', as
   await ledger.replace('smc-platform', 'r1', 1, [anc1('RMN_20PLUS')]);
   await ledger.replace('smc-platform', 'r2', 1, [anc1('RMN_20PLUS')]);
 
-  const snapshot = await ledger.snapshotForPush(group);
-  expect(snapshot.claimed).toBe(true);
-  expect(snapshot.cells).toEqual([{ dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 2 }]);
-  expect(snapshot.awaiting.map((e) => [e.id, e.version, e.cells]).sort()).toEqual([
+  const lease = { token: 'push-1', ms: 60_000 };
+  const [snapshot] = (await ledger.snapshotForPush([group], lease)) as PushSnapshot[];
+  expect(snapshot!.claimed).toBe(true);
+  expect(snapshot!.cells).toEqual([{ dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 2 }]);
+  expect(snapshot!.awaiting.map((e) => [e.id, e.version, e.cells]).sort()).toEqual([
     ['r1', 1, ['["RMNCAH_ANC1","RMN_20PLUS"]']],
     ['r2', 1, ['["RMNCAH_ANC1","RMN_20PLUS"]']],
   ]);
-  expect((await ledger.snapshotForPush(group)).claimed).toBe(false);
+  // No second push takes the group while this one holds it; once it gives it back, one may (nothing is dirty).
+  expect(await ledger.snapshotForPush([group], { token: 'push-2', ms: 60_000 })).toEqual(['leased']);
+  await ledger.releasePushLeases([group], { token: 'push-2', ms: 60_000 }); // not its lease: changes nothing
+  expect(await ledger.snapshotForPush([group], { token: 'push-2', ms: 60_000 })).toEqual(['leased']);
+  await ledger.releasePushLeases([group], lease);
+  const [again] = (await ledger.snapshotForPush([group], { token: 'push-2', ms: 60_000 })) as PushSnapshot[];
+  expect(again!.claimed).toBe(false);
+  await ledger.releasePushLeases([group], { token: 'push-2', ms: 60_000 });
 
   // While the post is on its way, r2 is corrected into another age band.
   await ledger.replace('smc-platform', 'r2', 2, [anc1('RMN_15_19Y')]);
-  const settled = await ledger.settlePush(group, snapshot.cells, snapshot.awaiting);
-  const settledById = Object.fromEntries(snapshot.awaiting.map((e, i) => [e.id, settled[i]]));
+  const settled = await ledger.settlePush(group, snapshot!.cells, snapshot!.awaiting);
+  const settledById = Object.fromEntries(snapshot!.awaiting.map((e, i) => [e.id, settled[i]]));
   expect(settledById).toEqual({ r1: { waitingFor: 0, withdrew: false }, r2: { waitingFor: -1, withdrew: false } });
   expect(await ledger.awaiting(group)).toEqual([{ source: 'smc-platform', id: 'r2', version: 2 }]);
   expect(await ledger.pushedValues(group)).toEqual([{ dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 2 }]);
   expect(await ledger.claimDirty(group)).toBe(true);
+});
+
+test('a lease that ran out (its push died) lets the next push take the group', async () => {
+  const group: CellGroup = { dataSet: 'SMC_MONTHLY', orgUnit: 'ML_KAY_CSCOM004', period: '202610', attributeOptionCombo: 'default' };
+  await ledger.replace('smc-platform', 'l1', 1, [{ ...group, dataElement: 'RMNCAH_ANC1', categoryOptionCombo: 'RMN_20PLUS', value: 1, rule: 'anc-1st-visit' }]);
+  expect((await ledger.snapshotForPush([group], { token: 'dies', ms: 50 }))[0]).toMatchObject({ claimed: true });
+  expect(await ledger.snapshotForPush([group], { token: 'next', ms: 60_000 })).toEqual(['leased']);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  const [next] = (await ledger.snapshotForPush([group], { token: 'next', ms: 60_000 })) as PushSnapshot[];
+  expect(next!.awaiting).toEqual([{ source: 'smc-platform', id: 'l1', version: 1, cells: ['["RMNCAH_ANC1","RMN_20PLUS"]'] }]);
+  await ledger.releasePushLeases([group], { token: 'next', ms: 60_000 });
 });

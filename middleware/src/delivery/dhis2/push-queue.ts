@@ -6,17 +6,25 @@
 // (reference/dhis2-web-api.md §1.7). Delivery never increments, so running a job twice changes nothing.
 // The "pushed" record per group over-approximates what DHIS2 may hold, so a lost answer cannot strand a value.
 //
+// A post carries the facility's other waiting groups too (riders, from the facility's pending index), up to
+// DHIS2_PUSH_RIDERS: after weeks offline a district has dozens of months and weeks waiting, and DHIS2 takes
+// them in one request as well as in one each. A carried group is settled only when DHIS2 took it whole;
+// otherwise it goes back to its own job, which owns its failures. Every group is taken under a lease, so
+// no two posts of one group ever overlap (the later could carry older values), and a group's own job that
+// finds its values already confirmed by another post sends nothing.
+//
 // One job per group at a time, by BullMQ deduplication on the group (not a fixed job id): adding a push while
 // one waits is a no-op, so changes coalesce; adding one while one runs queues exactly one follow-up; and a
 // job that failed for good (the dead-letter list) does not hold the group back: the next change pushes at
 // once. Once a push of the group succeeds, its older dead letters are superseded and removed.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
 import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-answer.js';
 import type { EncounterStore } from '../../ingest/encounter-store.js';
-import type { AwaitingEncounter, EncounterVersion, Ledger } from '../../ledger/ledger.js';
+import type { AwaitingEncounter, EncounterVersion, Ledger, PushLease, PushSnapshot } from '../../ledger/ledger.js';
+import { PendingPushes } from './pending-pushes.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ServiceMetrics } from '../../metrics/service-metrics.js';
 import { watchWorker } from '../../queues/worker-events.js';
@@ -49,8 +57,10 @@ export function createPushQueue(connection: Redis, keys: RedisKeys): Queue<PushJ
   return new Queue<PushJobData>(PUSH_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: PUSH_JOB_OPTIONS });
 }
 
-export async function addPushJobs(queue: Queue<PushJobData>, groups: readonly CellGroup[], delayMs: number): Promise<void> {
+/** Queues a push for each group (and files it in its facility's pending index, when given, so other posts can carry it). */
+export async function addPushJobs(queue: Queue<PushJobData>, groups: readonly CellGroup[], delayMs: number, pending?: PendingPushes): Promise<void> {
   if (groups.length === 0) return;
+  await pending?.add(groups);
   await queue.addBulk(
     groups.map((group) => ({
       name: 'push',
@@ -74,66 +84,171 @@ export interface PushDeps {
   onDelivered?: (group: CellGroup) => Promise<void>;
   /** Data-quality screening of the values before they are sent (which it never stops). */
   screening?: PushScreening;
+  /**
+   * Other waiting groups of the same facility that one post may carry along with its own (DHIS2_PUSH_RIDERS),
+   * and how to hand one back to its own job when DHIS2 does not take it whole. None when absent.
+   */
+  riders?: { max: number; pending: PendingPushes; handBack: (groups: readonly CellGroup[]) => Promise<void> };
+  /** How long a push may hold a group before another may take it (a worker that died mid-push). */
+  leaseMs?: number;
 }
 
-export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: PushAttempt = {}): Promise<{ sent: number; conflicts: number }> {
+/** What one push job did: how many values it sent for how many groups; busy when another push holds its group. */
+export interface PushJobResult {
+  sent: number;
+  groups: number;
+  busy?: true;
+}
+
+/** One group as a push carries it: what the snapshot read and the values it sends. */
+interface CarriedGroup {
+  group: CellGroup;
+  snapshot: PushSnapshot;
+  cells: CellValue[];
+}
+
+const DEFAULT_LEASE_MS = 120_000;
+
+export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: PushAttempt = {}): Promise<PushJobResult> {
   const { group } = data;
-  const snapshot = await deps.ledger.snapshotForPush(group);
-  const currentKeys = new Set(snapshot.cells.map(cellInGroupKeyOf));
-  const fellToNothing = snapshot.pushed.filter((cell) => !currentKeys.has(cellInGroupKeyOf(cell))).map((cell): CellValue => ({ ...cell, value: 0 }));
-  const cells = [...snapshot.cells, ...fellToNothing];
-  if (cells.length === 0) {
-    // DHIS2 holds nothing of this group, which is what the ledger says: any withdrawal in it is complete.
-    await settle(deps, group, snapshot.awaiting, [], { kind: 'accepted', rejected: new Map() });
-    return { sent: 0, conflicts: 0 };
-  }
-  // Data-quality screening (quality/) records its flags and never holds the values back.
-  const followup = deps.screening ? await deps.screening.screen(group, cells, snapshot.pushed) : undefined;
-  const dataValues: DataValue[] = cells.map((cell) => ({
-    dataElement: cell.dataElement,
-    period: group.period,
-    orgUnit: group.orgUnit,
-    categoryOptionCombo: cell.categoryOptionCombo,
-    attributeOptionCombo: group.attributeOptionCombo,
-    value: String(cell.value),
-    ...(followup?.has(cellInGroupKeyOf(cell)) ? { followup: true } : {}),
-  }));
-
-  // DHIS2 may store the values and still fail to answer (a proxy timeout, a reset). So every cell sent is
-  // recorded as possibly held before the post; a cell leaves the record only when DHIS2 confirms its zero.
-  // Otherwise a cell that later fell to nothing would get no zero, and DHIS2 would keep a stale value.
-  await deps.ledger.recordPushed(group, snapshot.cells);
-  const outcome = await deps.client.postDataValues(dataValues);
-  if (outcome.kind === 'retryable') {
-    await deps.ledger.markDirty(group);
-    await settle(deps, group, snapshot.awaiting, [], { kind: 'retrying', reason: outcome.message, ...attempt });
-    throw new Error(outcome.message);
-  }
-  if (outcome.kind === 'refused' || outcome.kind === 'aborted') {
-    await settle(deps, group, snapshot.awaiting, [], { kind: 'refused', reason: `DHIS2 refused the values of ${group.dataSet} ${group.orgUnit} ${group.period}: ${outcome.message}` });
-    throw new UnrecoverableError(outcome.message);
-  }
-
-  // Which cells DHIS2 turned down, and why.
-  const rejected = new Map<string, ImportConflict>();
-  for (const conflict of outcome.conflicts) {
-    for (const index of conflict.indexes ?? []) {
-      const cell = cells[index];
-      if (cell) rejected.set(cellInGroupKeyOf(cell), conflict);
+  const lease: PushLease = { token: randomUUID(), ms: deps.leaseMs ?? DEFAULT_LEASE_MS };
+  const [snapshot] = await deps.ledger.snapshotForPush([group], lease);
+  if (snapshot === 'leased' || snapshot === undefined) return { sent: 0, groups: 0, busy: true };
+  const leased: CellGroup[] = [group];
+  try {
+    const own: CarriedGroup = { group, snapshot, cells: cellsToSend(snapshot) };
+    // Nothing changed since DHIS2 confirmed the group (another push carried it along): nothing to send.
+    if (!snapshot.claimed && snapshot.awaiting.length === 0 && fellToNothing(snapshot).length === 0 && sameValues(snapshot.cells, snapshot.pushed)) {
+      return { sent: 0, groups: 0 };
     }
+    await deps.riders?.pending.forget([group]);
+    if (own.cells.length === 0) {
+      // DHIS2 holds nothing of this group, which is what the ledger says: any withdrawal in it is complete.
+      await settle(deps, group, snapshot.awaiting, [], { kind: 'accepted', rejected: new Map() });
+      return { sent: 0, groups: 1 };
+    }
+    let riders = await takeRiders(group, deps, lease, leased);
+    for (;;) {
+      const carried = [own, ...riders];
+      const { dataValues, partOf } = await valuesToSend(carried, deps);
+      // DHIS2 may store the values and still fail to answer (a proxy timeout, a reset). So every cell sent is
+      // recorded as possibly held before the post; a cell leaves the record only when DHIS2 confirms its zero.
+      // Otherwise a cell that later fell to nothing would get no zero, and DHIS2 would keep a stale value.
+      await Promise.all(carried.map((part) => deps.ledger.recordPushed(part.group, part.snapshot.cells)));
+      const outcome = await deps.client.postDataValues(dataValues);
+      if (outcome.kind === 'retryable') {
+        await handBack(riders, deps);
+        await deps.ledger.markDirty(group);
+        await settle(deps, group, snapshot.awaiting, [], { kind: 'retrying', reason: outcome.message, ...attempt });
+        throw new Error(outcome.message);
+      }
+      if (outcome.kind === 'refused' || outcome.kind === 'aborted') {
+        if (riders.length > 0) {
+          // Whatever DHIS2 refused, the group's own values are sent again alone, so another group's values cannot cost it.
+          await handBack(riders, deps);
+          riders = [];
+          continue;
+        }
+        await settle(deps, group, snapshot.awaiting, [], { kind: 'refused', reason: `DHIS2 refused the values of ${group.dataSet} ${group.orgUnit} ${group.period}: ${outcome.message}` });
+        throw new UnrecoverableError(outcome.message);
+      }
+
+      // Which cells DHIS2 turned down, and why, group by group.
+      const rejectedIn = carried.map(() => new Map<string, ImportConflict>());
+      for (const conflict of outcome.conflicts) {
+        for (const index of conflict.indexes ?? []) {
+          const at = partOf[index];
+          if (at) rejectedIn[at.part]!.set(cellInGroupKeyOf(at.cell), conflict);
+        }
+      }
+      // A carried group DHIS2 took whole is settled here; any other goes back to its own job, which owns its failures.
+      const returned = riders.filter((_, i) => rejectedIn[i + 1]!.size > 0);
+      await handBack(returned, deps);
+      for (const [i, rider] of riders.entries()) {
+        if (rejectedIn[i + 1]!.size > 0) continue;
+        await settle(deps, rider.group, rider.snapshot.awaiting, rider.cells, { kind: 'accepted', rejected: new Map() });
+        await deps.onDelivered?.(rider.group);
+      }
+
+      const rejected = rejectedIn[0]!;
+      const laterOk = [...rejected.values()].some(isRetryableConflict);
+      if (laterOk) await deps.ledger.markDirty(group);
+      const taken = own.cells.filter((cell) => !rejected.has(cellInGroupKeyOf(cell)));
+      await settle(deps, group, snapshot.awaiting, taken, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
+      if (laterOk) {
+        throw new Error(`DHIS2 will accept some values later: ${[...rejected.values()].map((c) => c.value).join('; ')}`);
+      }
+      if (rejected.size > 0) {
+        throw new UnrecoverableError(`DHIS2 rejected ${rejected.size} value(s): ${[...new Set([...rejected.values()].map((c) => `${c.errorCode ?? ''} ${c.value}`.trim()))].join('; ')}`);
+      }
+      await deps.onDelivered?.(group);
+      return { sent: dataValues.length, groups: carried.length - returned.length };
+    }
+  } finally {
+    await deps.ledger.releasePushLeases(leased, lease);
   }
-  const laterOk = [...rejected.values()].some(isRetryableConflict);
-  if (laterOk) await deps.ledger.markDirty(group);
-  const taken = cells.filter((cell) => !rejected.has(cellInGroupKeyOf(cell)));
-  await settle(deps, group, snapshot.awaiting, taken, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
-  if (laterOk) {
-    throw new Error(`DHIS2 will accept some values later: ${[...rejected.values()].map((c) => c.value).join('; ')}`);
-  }
-  if (rejected.size > 0) {
-    throw new UnrecoverableError(`DHIS2 rejected ${rejected.size} value(s): ${[...new Set([...rejected.values()].map((c) => `${c.errorCode ?? ''} ${c.value}`.trim()))].join('; ')}`);
-  }
-  await deps.onDelivered?.(group);
-  return { sent: dataValues.length, conflicts: 0 };
+}
+
+/** Every cell of the group as the ledger sums it, and an explicit 0 for each cell DHIS2 may hold that fell to nothing. */
+function cellsToSend(snapshot: PushSnapshot): CellValue[] {
+  return [...snapshot.cells, ...fellToNothing(snapshot)];
+}
+
+function fellToNothing(snapshot: PushSnapshot): CellValue[] {
+  const current = new Set(snapshot.cells.map(cellInGroupKeyOf));
+  return snapshot.pushed.filter((cell) => !current.has(cellInGroupKeyOf(cell))).map((cell): CellValue => ({ ...cell, value: 0 }));
+}
+
+function sameValues(a: readonly CellValue[], b: readonly CellValue[]): boolean {
+  if (a.length !== b.length) return false;
+  const values = new Map(b.map((cell) => [cellInGroupKeyOf(cell), cell.value]));
+  return a.every((cell) => values.get(cellInGroupKeyOf(cell)) === cell.value);
+}
+
+/** Other groups of the facility that are waiting and that no other push holds, leased and read for this post. */
+async function takeRiders(group: CellGroup, deps: PushDeps, lease: PushLease, leased: CellGroup[]): Promise<CarriedGroup[]> {
+  if (!deps.riders || deps.riders.max <= 0) return [];
+  const candidates = await deps.riders.pending.others(group, deps.riders.max);
+  const snapshots = await deps.ledger.snapshotForPush(candidates, lease);
+  const riders: CarriedGroup[] = [];
+  snapshots.forEach((snapshot, i) => {
+    if (snapshot === 'leased') return;
+    leased.push(candidates[i]!);
+    // Only a group with changes waiting rides along; one already pushed just leaves the index.
+    if (snapshot.claimed) riders.push({ group: candidates[i]!, snapshot, cells: cellsToSend(snapshot) });
+  });
+  await deps.riders.pending.forget(candidates.filter((_, i) => snapshots[i] !== 'leased'));
+  return riders;
+}
+
+/** Carried groups DHIS2 did not take whole go back to their own jobs: dirty again, and queued. */
+async function handBack(riders: readonly CarriedGroup[], deps: PushDeps): Promise<void> {
+  if (riders.length === 0) return;
+  for (const rider of riders) await deps.ledger.markDirty(rider.group);
+  await deps.riders?.handBack(riders.map((rider) => rider.group));
+}
+
+/** The data values of every carried group, each screened first, and for each value the group and cell it is. */
+async function valuesToSend(carried: readonly CarriedGroup[], deps: PushDeps): Promise<{ dataValues: DataValue[]; partOf: { part: number; cell: CellValue }[] }> {
+  // Data-quality screening (quality/) records its flags and never holds the values back.
+  const followups = await Promise.all(carried.map((part) => (deps.screening ? deps.screening.screen(part.group, part.cells, part.snapshot.pushed) : undefined)));
+  const dataValues: DataValue[] = [];
+  const partOf: { part: number; cell: CellValue }[] = [];
+  carried.forEach(({ group, cells }, part) => {
+    for (const cell of cells) {
+      dataValues.push({
+        dataElement: cell.dataElement,
+        period: group.period,
+        orgUnit: group.orgUnit,
+        categoryOptionCombo: cell.categoryOptionCombo,
+        attributeOptionCombo: group.attributeOptionCombo,
+        value: String(cell.value),
+        ...(followups[part]?.has(cellInGroupKeyOf(cell)) ? { followup: true } : {}),
+      });
+      partOf.push({ part, cell });
+    }
+  });
+  return { dataValues, partOf };
 }
 
 /** What DHIS2 made of a push, as the encounters behind the group hear it. */
@@ -181,6 +296,9 @@ async function settle(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup
   await deps.store.setTargetStates(updates);
 }
 
+/** How soon a push job whose group another post carries looks again. */
+const BUSY_RETRY_MS = 1000;
+
 export function initPushWorker(options: {
   connection: Redis;
   keys: RedisKeys;
@@ -198,6 +316,8 @@ export function initPushWorker(options: {
   metrics?: ServiceMetrics;
   onDelivered?: (group: CellGroup) => Promise<void>;
   screening?: PushScreening;
+  riders?: PushDeps['riders'];
+  leaseMs?: number;
 }): Worker<PushJobData> {
   const deadLetters = new DeadPushes(options.connection, options.queue, options.keys);
   const worker = new Worker<PushJobData>(
@@ -206,6 +326,12 @@ export function initPushWorker(options: {
       const next = nextAttemptOf(job) ?? { attempt: job.attemptsMade + 1, nextAttemptAt: new Date(Date.now() + options.resweepMs).toISOString() };
       try {
         const sent = await execPushJob(job.data, options, { next });
+        if (sent.busy) {
+          // Another post carries the group right now: look again shortly (queued behind this job, which ends).
+          await addPushJobs(options.queue, [job.data.group], BUSY_RETRY_MS);
+          options.metrics?.countDelivery('dhis2', 'skipped');
+          return sent;
+        }
         await deadLetters.supersede(job.data.group, String(job.id));
         options.metrics?.countDelivery('dhis2', sent.sent > 0 ? 'delivered' : 'skipped');
         return sent;
@@ -253,10 +379,10 @@ class DeadPushes {
 }
 
 /** Queues a push for every dirty group, now and then every `everyMs`; returns a function that stops it. */
-export function startDirtySweeper(options: { ledger: Ledger; queue: Queue<PushJobData>; everyMs: number; delayMs: number; logger: Logger }): () => void {
+export function startDirtySweeper(options: { ledger: Ledger; queue: Queue<PushJobData>; pending?: PendingPushes; everyMs: number; delayMs: number; logger: Logger }): () => void {
   const sweep = async () => {
     try {
-      await addPushJobs(options.queue, await options.ledger.dirtyGroups(1000), options.delayMs);
+      await addPushJobs(options.queue, await options.ledger.dirtyGroups(1000), options.delayMs, options.pending);
     } catch (error) {
       options.logger.error({ err: (error as Error).message }, 'dirty group sweep failed');
     }
