@@ -69,6 +69,21 @@ it('puts an upload whose entries clash with another one (same criteria, other co
   ]);
 });
 
+it('never puts two Patients sharing an identifier (one person from two sources) in one transaction', async () => {
+  const server = new RecordingServer();
+  const combined = new CombinedFhirRequests(server);
+  const withNational = (patient: string): Bundle => {
+    const bundle = upload(patient);
+    (bundle.entry![0]!.resource as { identifier: unknown[] }).identifier.push({ system: 'national', value: 'N-1' });
+    return bundle;
+  };
+  await Promise.all([combined.transaction(withNational('a')), combined.transaction(upload('b')), combined.transaction(withNational('c'))]);
+  expect(server.sent.map((bundle) => bundle.entry?.filter((entry) => entry.resource?.resourceType === 'Patient').map((entry) => entry.fullUrl))).toEqual([
+    ['urn:uuid:patient-a', 'urn:uuid:patient-b'],
+    ['urn:uuid:patient-c'],
+  ]);
+});
+
 it("a refused combined transaction is sent again upload by upload: the refused one gets its own error, the others their answers", async () => {
   const server = new RecordingServer();
   const combined = new CombinedFhirRequests(server);

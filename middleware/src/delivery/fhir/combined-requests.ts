@@ -3,7 +3,8 @@
 // - their transactions as one transaction (entries in the same order, each upload's entries together), with
 //   the entries several uploads share (a facility's Organization and Practitioner: the same fullUrl and the
 //   same content) sent once; an upload whose entries would clash with another's (the same fullUrl or the same
-//   conditional criteria with other content, the same resource updated) waits for the next round;
+//   conditional criteria with other content, the same resource updated, a Patient named by an identifier
+//   another upload's Patient carries) waits for the next round;
 // - their searches (the shared Patient's, a withdrawn record's) as one `batch` of GET entries.
 // Each upload gets back exactly what it would have got alone: its own slice of the transaction-response, its
 // own searchset. When the combined request fails in any way (a 4xx, 5xx, a timeout, a version conflict of one
@@ -44,6 +45,17 @@ function identityOf(entry: BundleEntry): string | undefined {
   if (!request) return undefined;
   if (request.method === 'POST') return request.ifNoneExist ? `${request.url}?${request.ifNoneExist}` : undefined;
   return `${request.url}`;
+}
+
+/**
+ * The identifiers of the Patients an upload sends. Two uploads naming a patient by a common identifier (two
+ * sources of one person, each under its own lock) never share a transaction: applied together, two
+ * conditional creates of a Patient the server does not hold yet would both create it.
+ */
+function patientIdentifiersOf(entries: readonly BundleEntry[]): string[] {
+  return entries.flatMap((entry) =>
+    entry.resource?.resourceType === 'Patient' ? (entry.resource.identifier ?? []).map((identifier) => `${identifier.system ?? ''}|${identifier.value ?? ''}`) : [],
+  );
 }
 
 function statusOf(entry: BundleEntry | undefined): number {
@@ -126,9 +138,11 @@ export class CombinedFhirRequests implements Client {
     // Entries met under a fullUrl already taken are compared as JSON; the texts are made only then.
     const texts = new Map<BundleEntry, string>();
     const textOf = (entry: BundleEntry) => texts.get(entry) ?? texts.set(entry, JSON.stringify(entry)).get(entry)!;
+    const patients = new Set<string>();
     for (const member of waiting) {
       const own = member.bundle.entry ?? [];
-      if (members.length >= this.maxRequests || (members.length > 0 && entries.length + own.length > this.maxEntries)) {
+      const ownPatients = patientIdentifiersOf(own);
+      if (members.length >= this.maxRequests || (members.length > 0 && entries.length + own.length > this.maxEntries) || ownPatients.some((key) => patients.has(key))) {
         later.push(member);
         continue;
       }
@@ -162,6 +176,7 @@ export class CombinedFhirRequests implements Client {
         const identity = identityOf(entry);
         if (identity !== undefined) byIdentity.set(identity, index);
       }
+      for (const key of ownPatients) patients.add(key);
       members.push(member);
       slices.push(slice);
     }
