@@ -47,6 +47,8 @@ const NONE: ReadonlySet<string> = new Set();
  * that much older, never the values it sends.
  */
 export const HISTORY_CACHE_MS = 30_000;
+/** A month found not reported (nothing sent yet) is read again sooner: during a backfill it is sent soon. */
+export const UNREPORTED_CACHE_MS = 5_000;
 const HISTORY_CACHE_MONTHS = 20_000;
 
 export class CellGroupScreening implements PushScreening {
@@ -145,7 +147,7 @@ export class CellGroupScreening implements PushScreening {
     if (HISTORY_CACHE_MS <= 0) return;
     this.history.delete(key);
     if (this.history.size >= HISTORY_CACHE_MONTHS) this.history.delete(this.history.keys().next().value as string);
-    this.history.set(key, { values, until: now + HISTORY_CACHE_MS });
+    this.history.set(key, { values, until: now + (values === undefined ? UNREPORTED_CACHE_MS : HISTORY_CACHE_MS) });
   }
 
   /** The flags as recorded: with the group's coordinates and the encounters behind each flagged cell. */
