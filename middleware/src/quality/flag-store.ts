@@ -7,17 +7,11 @@
 // the flags themselves.
 import type { Redis } from 'ioredis';
 import type { Bilingual, CellRef, CellRuleId, RuleId, Severity } from '@smc-bridge/data-quality';
-import type { CellGroup, EncounterShare } from '../domain/cells.js';
+import type { Cell, CellGroup, EncounterShare } from '../domain/cells.js';
 import type { RedisKeys } from '../redis/keys.js';
 
-/** A flag as recorded against a cell. */
-export interface CellFlag {
-  dataSet: string;
-  orgUnit: string;
-  period: string;
-  attributeOptionCombo: string;
-  dataElement: string;
-  categoryOptionCombo: string;
+/** A flag as recorded against a cell (the cell's coordinates, then what the screening said). */
+export interface CellFlag extends Cell {
   ruleId: RuleId;
   kind: 'error' | 'signal';
   severity: Severity;
