@@ -139,4 +139,18 @@ test('a clinician enters visits offline; each reaches DHIS2 and FHIR once; a cor
   await page.getByLabel('Rechercher par nom, téléphone ou identifiant').waitFor();
   await app.goTo('#/outbox');
   for (const id of ids) await app.outboxRow(id).getByText('Dans DHIS2 et le dossier FHIR').waitFor({ timeout: 20_000 });
+
+  // At 200 % zoom (the browser halves the CSS pixels a screen has): every screen still reads without
+  // scrolling sideways, the encounter form included.
+  await page.setViewportSize({ width: 640, height: 450 });
+  const sideways = () =>
+    page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+  for (const hash of ['#/patients', '#/patients/new', '#/outbox', '#/settings', `#/encounters/${encodeURIComponent(malaria.id)}`]) {
+    await app.goTo(hash);
+    await page.getByRole('heading').first().waitFor();
+    expect([hash, await sideways()]).toEqual([hash, 0]);
+  }
 });
