@@ -1,31 +1,11 @@
 // The shortcut for encounters that lack the fields an expression names must never change an answer.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fhirpath from 'fhirpath';
-import { parse } from 'yaml';
 import { namesIn, skipWhenDataAbsent } from '../../src/mapping/absent-data.js';
 import type { CompiledExpression } from '../../src/mapping/load-mappings.js';
 import { ageAt } from '@smc-bridge/contract';
 import { generateEncounters } from '@smc-bridge/generator';
+import { shippedExpressions } from '../support/shipped-expressions.js';
 
-const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
-
-/** Every FHIRPath expression in the shipped mapping files (rule conditions, values, category options). */
-function shippedExpressions(): string[] {
-  const found: string[] = [];
-  const collect = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(collect);
-    else if (node !== null && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if ((key === 'when' || key === 'value') && typeof value === 'string' && value !== 'count') found.push(value);
-        else collect(value);
-      }
-    }
-  };
-  collect(parse(readFileSync(`${MAPPINGS}/categories.yaml`, 'utf8')));
-  for (const file of readdirSync(`${MAPPINGS}/aggregate`)) collect(parse(readFileSync(`${MAPPINGS}/aggregate/${file}`, 'utf8')));
-  return [...new Set(found)];
-}
 
 const plain = (expression: string): CompiledExpression => {
   const compiled = fhirpath.compile(expression);

@@ -1,32 +1,13 @@
 // The compiled subset of FHIRPath must answer exactly as the fhirpath package does: on every shipped
 // expression over generated encounters and over mutations of them (fields removed, values of another
 // type, arrays where one value was), and on hand-made cases of FHIRPath's collection semantics.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import fhirpath from 'fhirpath';
-import { parse } from 'yaml';
 import { ageAt, type Encounter } from '@smc-bridge/contract';
 import { generateEncounters } from '@smc-bridge/generator';
 import { compileSubset } from '../../src/mapping/fhirpath-subset.js';
+import { shippedExpressions } from '../support/shipped-expressions.js';
 
-const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
-
-function shippedExpressions(): string[] {
-  const found: string[] = [];
-  const collect = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(collect);
-    else if (node !== null && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if ((key === 'when' || key === 'value') && typeof value === 'string' && value !== 'count') found.push(value);
-        else collect(value);
-      }
-    }
-  };
-  collect(parse(readFileSync(`${MAPPINGS}/categories.yaml`, 'utf8')));
-  for (const file of readdirSync(`${MAPPINGS}/aggregate`)) collect(parse(readFileSync(`${MAPPINGS}/aggregate/${file}`, 'utf8')));
-  return [...new Set(found)];
-}
 
 type Env = Record<string, unknown>;
 const reference = (expression: string) => {
