@@ -6,7 +6,6 @@ import { ageAt } from '@smc-bridge/contract';
 import { generateEncounters } from '@smc-bridge/generator';
 import { shippedExpressions } from '../support/shipped-expressions.js';
 
-
 const plain = (expression: string): CompiledExpression => {
   const compiled = fhirpath.compile(expression);
   return (encounter, environment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[];

@@ -8,7 +8,6 @@ import { generateEncounters } from '@smc-bridge/generator';
 import { compileSubset } from '../../src/mapping/fhirpath-subset.js';
 import { shippedExpressions } from '../support/shipped-expressions.js';
 
-
 type Env = Record<string, unknown>;
 const reference = (expression: string) => {
   const compiled = fhirpath.compile(expression);
