@@ -1,30 +1,35 @@
-// `npm test` after the typecheck: the root jest run (every workspace but the app, and the browser test) and
-// the DHIS2 app's own tests (jest 27 through d2-app-scripts) side by side. Most root tests wait on Redis,
-// HTTP and timers, so the app's tests fit beside them on two cores; each run's output is kept whole and
-// printed when it ends. Exits non-zero when either fails.
+// `npm test` after the typecheck. Most root tests wait on Redis, HTTP and timers, so on two cores three runs
+// fit side by side: the root jest run of every workspace but the browser test, and the DHIS2 app's own tests
+// (jest 27 through d2-app-scripts); once the app's tests are done, the browser test (jest project e2e),
+// which may rebuild the app: a build regenerates dhis2-app/src/locales, which the app's tests read, so the
+// two never run at once. Each run's output is printed whole when it ends; any failing run fails the whole.
 import { spawn } from 'node:child_process';
 
-const runs = [
-  { name: 'jest', command: process.execPath, args: ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...process.argv.slice(2)] },
-  { name: 'dhis2-app', command: 'npm', args: ['-w', 'dhis2-app', 'test'] },
-];
+const JEST = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js'];
+const extra = process.argv.slice(2);
+const PROJECTS_BUT_E2E = ['contract', 'generator', 'stand-ins', 'data-quality', 'middleware'];
 
-const results = await Promise.all(
-  runs.map(
-    (run) =>
-      new Promise((resolve) => {
-        const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
-        const chunks = [];
-        child.stdout.on('data', (chunk) => chunks.push(chunk));
-        child.stderr.on('data', (chunk) => chunks.push(chunk));
-        child.on('close', (code, signal) => {
-          process.stdout.write(`\n===== ${run.name} =====\n${Buffer.concat(chunks).toString()}`);
-          resolve({ name: run.name, ok: code === 0, code: code ?? signal });
-        });
-      }),
-  ),
-);
+function run(name, command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const chunks = [];
+    child.stdout.on('data', (chunk) => chunks.push(chunk));
+    child.stderr.on('data', (chunk) => chunks.push(chunk));
+    child.on('close', (code, signal) => {
+      process.stdout.write(`\n===== ${name} =====\n${Buffer.concat(chunks).toString()}`);
+      resolve({ name, ok: code === 0, code: code ?? signal });
+    });
+  });
+}
 
-const failed = results.filter((result) => !result.ok);
-for (const result of results) process.stdout.write(`${result.name}: ${result.ok ? 'passed' : `failed (${result.code})`}\n`);
-process.exitCode = failed.length > 0 ? 1 : 0;
+const results = await Promise.all([
+  run('jest', process.execPath, [...JEST, '--selectProjects', ...PROJECTS_BUT_E2E, ...extra]),
+  run('dhis2-app', 'npm', ['-w', 'dhis2-app', 'test']).then(async (app) => [
+    app,
+    await run('e2e (the built app in Chromium)', process.execPath, [...JEST, '--selectProjects', 'e2e', '--passWithNoTests', ...extra]),
+  ]),
+]);
+
+const all = results.flat();
+for (const result of all) process.stdout.write(`${result.name}: ${result.ok ? 'passed' : `failed (${result.code})`}\n`);
+process.exitCode = all.every((result) => result.ok) ? 0 : 1;
