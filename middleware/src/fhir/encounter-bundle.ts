@@ -33,6 +33,7 @@ import type {
   Extension,
   Identifier,
   Immunization,
+  ImmunizationProtocolApplied,
   MedicationAdministration,
   MedicationRequest,
   Observation,
@@ -341,6 +342,22 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     conditionReferences.push(entries.upsert(condition, identifier, element));
   });
 
+  /** A dose given at this visit, by this facility's practitioner: a vaccine, or SMART ANC's IPTp-SP. */
+  const givenImmunization = (identifier: Identifier, vaccineCode: CodeableConcept, protocol: ImmunizationProtocolApplied, profile?: string): Immunization => ({
+    resourceType: 'Immunization',
+    ...profiled(profile),
+    identifier: [identifier],
+    status: withdrawn ? 'entered-in-error' : 'completed',
+    vaccineCode,
+    patient: subject,
+    encounter: encounterReference,
+    occurrenceDateTime: occurredAt,
+    recorded: recordedAt,
+    primarySource: true,
+    ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
+    protocolApplied: [protocol],
+  });
+
   // Vaccines given, one Immunization per dose.
   const seenDoses = new Map<string, number>();
   for (const dose of encounter.immunization?.doses ?? []) {
@@ -350,25 +367,11 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     const element = seen === 1 ? base : `${base}/${seen}`;
     const identifier = record(element);
     const vaccine = t.vaccines[dose.vaccine];
-    const immunization: Immunization = {
-      resourceType: 'Immunization',
-      identifier: [identifier],
-      status: withdrawn ? 'entered-in-error' : 'completed',
-      vaccineCode: concept(vaccine.code),
-      patient: subject,
-      encounter: encounterReference,
-      occurrenceDateTime: occurredAt,
-      recorded: recordedAt,
-      primarySource: true,
-      ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
-      protocolApplied: [
-        {
-          targetDisease: vaccine.targetDisease.map((disease) => concept(disease)),
-          // doseNumber is positiveInt or string: the birth dose of OPV (OPV0) is "0".
-          ...(dose.doseNumber > 0 ? { doseNumberPositiveInt: dose.doseNumber } : { doseNumberString: String(dose.doseNumber) }),
-        },
-      ],
-    };
+    const immunization = givenImmunization(identifier, concept(vaccine.code), {
+      targetDisease: vaccine.targetDisease.map((disease) => concept(disease)),
+      // doseNumber is positiveInt or string: the birth dose of OPV (OPV0) is "0".
+      ...(dose.doseNumber > 0 ? { doseNumberPositiveInt: dose.doseNumber } : { doseNumberString: String(dose.doseNumber) }),
+    });
     entries.upsert(immunization, identifier, element);
   }
 
@@ -382,20 +385,12 @@ export function encounterToBundle(encounter: Encounter, terminology: Terminology
     const doseKey = dose === undefined ? undefined : String(dose);
     if (entry.resource === 'Immunization') {
       // SMART ANC's IPTp-SP doses: an Immunization whose vaccineCode carries the dose-specific ANC code.
-      const immunization: Immunization = {
-        resourceType: 'Immunization',
-        ...profiled(doseKey === undefined ? undefined : entry.doseProfile?.[doseKey]),
-        identifier: [identifier],
-        status: withdrawn ? 'entered-in-error' : 'completed',
-        vaccineCode: withCodings(concept(entry.code), doseKey === undefined ? undefined : entry.doseCoding?.[doseKey]),
-        patient: subject,
-        encounter: encounterReference,
-        occurrenceDateTime: occurredAt,
-        recorded: recordedAt,
-        primarySource: true,
-        ...(practitionerReference?.reference ? { performer: [{ actor: practitionerReference }] } : {}),
-        protocolApplied: [{ targetDisease: (entry.targetDisease ?? []).map((disease) => concept(disease)), ...(dose !== undefined ? { doseNumberPositiveInt: dose } : {}) }],
-      };
+      const immunization = givenImmunization(
+        identifier,
+        withCodings(concept(entry.code), doseKey === undefined ? undefined : entry.doseCoding?.[doseKey]),
+        { targetDisease: (entry.targetDisease ?? []).map((disease) => concept(disease)), ...(dose !== undefined ? { doseNumberPositiveInt: dose } : {}) },
+        doseKey === undefined ? undefined : entry.doseProfile?.[doseKey],
+      );
       entries.upsert(immunization, identifier, element);
     } else if (entry.resource === 'MedicationAdministration') {
       const administration: MedicationAdministration = {
