@@ -118,7 +118,7 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
   try {
     const own: CarriedGroup = { group, snapshot, cells: cellsToSend(snapshot) };
     // Nothing changed since DHIS2 confirmed the group (another push carried it along): nothing to send.
-    if (!snapshot.claimed && snapshot.awaiting.length === 0 && fellToNothing(snapshot).length === 0 && sameValues(snapshot.cells, snapshot.pushed)) {
+    if (!snapshot.claimed && snapshot.awaiting.length === 0 && sameValues(snapshot.cells, snapshot.pushed)) {
       return { sent: 0, groups: 0 };
     }
     await deps.riders?.pending.forget([group]);
@@ -199,6 +199,7 @@ function fellToNothing(snapshot: PushSnapshot): CellValue[] {
   return snapshot.pushed.filter((cell) => !current.has(cellInGroupKeyOf(cell))).map((cell): CellValue => ({ ...cell, value: 0 }));
 }
 
+/** The same cells with the same values (so, too, no cell of `b` that `a` lacks). */
 function sameValues(a: readonly CellValue[], b: readonly CellValue[]): boolean {
   if (a.length !== b.length) return false;
   const values = new Map(b.map((cell) => [cellInGroupKeyOf(cell), cell.value]));
