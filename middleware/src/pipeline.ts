@@ -50,6 +50,10 @@ import type { QueueRegistry } from './queue-registry.js';
 import { CellGroupScreening } from './quality/cell-group-screening.js';
 import { QualityFlags } from './quality/flag-store.js';
 import { loadScreeningConfig } from './quality/screening-config.js';
+import { districtScorecard } from './quality/district-scorecard.js';
+import { OrgUnitDistricts } from './quality/org-unit-districts.js';
+import { initScorecardWorker, scheduleScorecard } from './quality/scorecard-job.js';
+import { ScorecardStore } from './quality/scorecard-store.js';
 import type { RedisKeys } from './redis/keys.js';
 
 /** How often groups left dirty (a push that ran out of attempts, a change during a push) are queued again. */
@@ -91,6 +95,41 @@ export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'pat
 function afterDhis2Accepted(parts: Pick<PipelineParts, 'queues' | 'config'>): ((group: CellGroup) => Promise<void>) | undefined {
   const fhir = parts.queues.fhir;
   return parts.config.fhir?.madx && fhir ? (group) => addMeasureReportJob(fhir, group) : undefined;
+}
+
+/**
+ * The nightly district scorecard: its schedule upserted (or removed, with DATA_QUALITY_SCORECARD_CRON=off) and
+ * a worker that computes and stores it, on connections of its own (a run reads the whole ledger).
+ */
+function startScorecardWorker(parts: PipelineParts): () => Promise<void> {
+  const { config, keys, mappings, queues, logger, metrics } = parts;
+  const timeZone = config.dataQuality.scorecardTimeZone ?? mappings.facilities.defaultTimeZone;
+  const cron = config.dataQuality.scorecardCron;
+  scheduleScorecard(queues.scorecard, { ...(cron !== undefined ? { cron } : {}), timeZone }).catch((error: Error) => logger.error({ err: error.message }, 'the nightly scorecard could not be scheduled'));
+  if (cron === undefined) return async () => undefined;
+  const connection = parts.connect('smc-bridge-scorecard');
+  const reads = parts.connect('smc-bridge-scorecard-reads');
+  const districts = new OrgUnitDistricts({ redis: reads, keys, level: config.dataQuality.districtLevel, ...(config.dhis2 ? { client: new Dhis2Client(config.dhis2) } : {}) });
+  const store = new ScorecardStore(reads, keys);
+  const screening = loadScreeningConfig(config.mappingsDir);
+  const worker = initScorecardWorker({
+    connection,
+    keys,
+    timeZone,
+    run: async (year) => {
+      const result = await districtScorecard({ redis: reads, keys, screening, districts: await districts.load(), campaigns: mappings.campaigns ?? [] }, { year });
+      await store.save(result);
+      return result;
+    },
+    logger,
+    ...(metrics ? { metrics } : {}),
+  });
+  logger.info({ cron, timeZone }, 'nightly data-quality scorecard scheduled');
+  return async () => {
+    await worker.close();
+    await connection.quit().catch(() => undefined);
+    await reads.quit().catch(() => undefined);
+  };
 }
 
 /** Starts a worker for every queue of the pipeline; returns what stops them (workers first, then their connections). */
@@ -143,6 +182,8 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
     stops.push(stopDirtySweeper, () => push.close(), () => pushConnection.quit());
     logger.info({ dhis2: config.dhis2.url, dataQualityScreening: screening !== undefined, followupDataSets: config.dataQuality.followupDataSets }, 'DHIS2 push workers running');
   }
+
+  stops.push(startScorecardWorker(parts));
 
   if (config.fhir && queues.fhir && parts.terminology) {
     indexFhirDefinitions();

@@ -1,17 +1,20 @@
 // Every queue of the middleware, opened in one place. The API's dead-letter list and queue board, the CLI's
 // replay, the metrics and the shutdown all read this registry, so a queue added here is covered by each.
-// A queue exists only where its target is configured (no DHIS2_URL: no push queue).
+// A queue exists only where its target is configured (no DHIS2_URL: no push queue); the scorecard's always.
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createPushQueue, type PushJobData } from './delivery/dhis2/push-queue.js';
 import { createFhirQueue, type FhirJobData } from './delivery/fhir/fhir-queue.js';
 import { createIngestQueue, type IngestJobData } from './ingest/ingest-queue.js';
+import { createScorecardQueue, type ScorecardJobData } from './quality/scorecard-job.js';
 import type { RedisKeys } from './redis/keys.js';
 
 export interface QueueRegistry {
   ingest: Queue<IngestJobData>;
   dhis2Push?: Queue<PushJobData>;
   fhir?: Queue<FhirJobData>;
+  /** The nightly data-quality scorecard (its job scheduler and runs). */
+  scorecard: Queue<ScorecardJobData>;
   /** Every open queue, in pipeline order. */
   all(): Queue[];
   close(): Promise<void>;
@@ -21,9 +24,11 @@ export function openQueues(connection: Redis, keys: RedisKeys, targets: { dhis2:
   const ingest = createIngestQueue(connection, keys);
   const dhis2Push = targets.dhis2 ? createPushQueue(connection, keys) : undefined;
   const fhir = targets.fhir ? createFhirQueue(connection, keys) : undefined;
-  const all = (): Queue[] => [ingest, ...(dhis2Push ? [dhis2Push] : []), ...(fhir ? [fhir] : [])];
+  const scorecard = createScorecardQueue(connection, keys);
+  const all = (): Queue[] => [ingest, ...(dhis2Push ? [dhis2Push] : []), ...(fhir ? [fhir] : []), scorecard];
   return {
     ingest,
+    scorecard,
     ...(dhis2Push ? { dhis2Push } : {}),
     ...(fhir ? { fhir } : {}),
     all,

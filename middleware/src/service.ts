@@ -19,6 +19,7 @@ import { startMetricsServer } from './metrics/metrics-server.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { startPipelineWorkers } from './pipeline.js';
 import { QualityFlags } from './quality/flag-store.js';
+import { ScorecardStore } from './quality/scorecard-store.js';
 import { openQueues, unfinishedJobs } from './queue-registry.js';
 import { createRedis, waitUntilReady } from './redis/connection.js';
 import { checkRedisDurability } from './redis/durability.js';
@@ -84,6 +85,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       store,
       ledger,
       flags,
+      scorecards: new ScorecardStore(redis, keys),
       mappings,
       patients,
       ...(config.dhis2 ? { facilities: new UserFacilities(new Dhis2Client(config.dhis2)) } : {}),

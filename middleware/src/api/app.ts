@@ -17,6 +17,7 @@ import { provenanceRouter } from './provenance-routes.js';
 import { deadLetterRouter } from './dead-letter-routes.js';
 import { dataQualityRouter } from './data-quality-routes.js';
 import type { QualityFlags } from '../quality/flag-store.js';
+import type { ScorecardStore } from '../quality/scorecard-store.js';
 import { patientRouter } from './patient-routes.js';
 import type { PatientIndex } from '../patients/patient-index.js';
 import type { UserFacilities } from '../dhis2/user-facilities.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   ledger: Ledger;
   /** The data-quality flags standing on DHIS2 cells (quality/). */
   flags: QualityFlags;
+  /** The nightly district scorecards the workers store. */
+  scorecards: ScorecardStore;
   mappings: Mappings;
   patients: PatientIndex;
   /** Which facilities a DHIS2 user may see (needs DHIS2); without it the app's patient list answers 503. */
@@ -145,7 +148,7 @@ export function createApp(options: AppOptions): express.Express {
   api.use(patientRouter({ index: options.patients, ...(options.facilities ? { facilities: options.facilities } : {}) }));
   api.use(provenanceRouter(options.ledger, options.mappings, options.flags));
   api.use(deadLetterRouter(options.queues));
-  api.use(dataQualityRouter(options.flags));
+  api.use(dataQualityRouter(options.flags, options.scorecards));
   api.all(['/encounters', '/app/encounters'], (req, res) => {
     sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
   });

@@ -1,10 +1,14 @@
 // `smc-bridge data-quality scorecard [--district <code>] [--year <yyyy>] [--json]`: the WHO DQR district
 // scorecard (packages/data-quality) of the values the ledger last sent to DHIS2, per district and data
 // element (its total over combos): completeness, outliers (±2/±3 SD, modified z 3.5, and our screening's
-// flags beside them), consistency over time (±33 %), and the related indicators of mappings/data-quality.yaml.
-import { dqrScorecard, type Scorecard } from '@smc-bridge/data-quality';
+// flags beside them), consistency over time (±33 %), and the related indicators of mappings/data-quality.yaml;
+// districts from DHIS2's org unit hierarchy, or from the codes when DHIS2 cannot be reached (it says which).
+import type { Scorecard } from '@smc-bridge/data-quality';
 import { loadConfig } from '../config/config.js';
-import { pushedRecordsByDistrict, readDistrictHistories } from '../quality/ledger-histories.js';
+import { Dhis2Client } from '../dhis2/dhis2-client.js';
+import { loadMappings } from '../mapping/load-mappings.js';
+import { describeDistricts, districtScorecard } from '../quality/district-scorecard.js';
+import { OrgUnitDistricts } from '../quality/org-unit-districts.js';
 import { loadScreeningConfig } from '../quality/screening-config.js';
 import { createRedis, waitUntilReady } from '../redis/connection.js';
 import { RedisKeys } from '../redis/keys.js';
@@ -13,34 +17,19 @@ export async function runScorecard(options: { district?: string; year?: number; 
   const config = loadConfig();
   const year = options.year ?? now.getUTCFullYear() - 1;
   const screening = loadScreeningConfig(config.mappingsDir);
+  const campaigns = loadMappings(config.mappingsDir).campaigns ?? [];
   const redis = createRedis(config.redisUrl, 'smc-bridge-scorecard', 'fail-fast');
   try {
     await waitUntilReady(redis, config.redisUrl);
-    const started = performance.now();
     const keys = new RedisKeys(config.redisPrefix);
-    const districts = await pushedRecordsByDistrict(redis, keys, { ...(options.district !== undefined ? { district: options.district } : {}), until: `${year}12` });
-    // One district at a time, so memory holds one district's histories.
-    const card: Scorecard = { year, indicators: [], relatedIndicators: [] };
-    let facilities = 0;
-    const elements = new Set<string>();
-    let readSeconds = 0;
-    for (const records of districts) {
-      const read = performance.now();
-      const histories = await readDistrictHistories(redis, records);
-      readSeconds += (performance.now() - read) / 1000;
-      const districtElements = [...new Set(histories.flatMap(({ history }) => history.cells.map((cell) => cell.dataElement)))].sort();
-      const scored = dqrScorecard(histories, districtElements.map((dataElement) => ({ id: dataElement, operands: [{ dataElement }] })), year, screening);
-      card.indicators.push(...scored.indicators);
-      card.relatedIndicators.push(...scored.relatedIndicators);
-      facilities += histories.length;
-      for (const element of districtElements) elements.add(element);
-    }
-    const seconds = (performance.now() - started) / 1000;
+    const districts = await new OrgUnitDistricts({ redis, keys, level: config.dataQuality.districtLevel, ...(config.dhis2 ? { client: new Dhis2Client(config.dhis2) } : {}) }).load();
+    const result = await districtScorecard({ redis, keys, screening, districts, campaigns }, { year, ...(options.district !== undefined ? { district: options.district } : {}) });
     if (options.json) {
-      process.stdout.write(JSON.stringify(card, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...result.card, districts: result.districts }, null, 2) + '\n');
     } else {
-      printScorecard(card, facilities);
-      console.log(`\n${facilities} facilities, ${elements.size} data elements: ${seconds.toFixed(2)} s (${readSeconds.toFixed(2)} s reading Redis, the rest scoring)`);
+      printScorecard(result.card, result.facilities);
+      console.log(`\n${describeDistricts(result.districts)}`);
+      console.log(`${result.facilities} facilities, ${result.dataElements} data elements: ${result.seconds.toFixed(2)} s (${result.readSeconds.toFixed(2)} s reading Redis, the rest scoring)`);
     }
   } finally {
     redis.disconnect();

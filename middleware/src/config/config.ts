@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start. A bad value stops the process with a message
 // naming the variable; secrets (tokens, passwords) are kept out of anything that describes the config.
 import bytes from 'bytes';
+import { isTimeZone } from '@smc-bridge/contract';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKeyEntry } from './api-keys.js';
 
@@ -80,6 +81,19 @@ const EnvSchema = z
       .string()
       .default('')
       .transform((value) => value.split(',').map((code) => code.trim()).filter((code) => code !== '')),
+    DATA_QUALITY_SCORECARD_CRON: z
+      .string()
+      .default('0 2 * * *')
+      .refine((value) => value === 'off' || /^[\d*,/\-A-Za-z?LW#]+(\s+[\d*,/\-A-Za-z?LW#]+){4,5}$/.test(value.trim()), 'must be a cron pattern of 5 or 6 fields (such as 0 2 * * *) or off'),
+    DATA_QUALITY_SCORECARD_TZ: z
+      .string()
+      .refine(isTimeZone, 'is not an IANA time zone (such as Africa/Douala or Africa/Bamako)')
+      .optional(),
+    DATA_QUALITY_DISTRICT_LEVEL: z
+      .string()
+      .default('parent')
+      .refine((value) => value === 'parent' || /^[1-9]\d?$/.test(value), 'must be parent (the parent of each facility) or a DHIS2 org unit level number such as 3')
+      .transform((value): 'parent' | number => (value === 'parent' ? 'parent' : Number(value))),
     ROUTE_API_KEY: z.string().regex(/^smc_[A-Za-z0-9_-]{20,}$/, 'must be a key made by `smc-bridge keys new`').optional(),
     ROUTE_MIDDLEWARE_URL: url(['http:', 'https:']).default('http://middleware:8080'),
     ROUTE_AUTHORITIES: z
@@ -142,7 +156,16 @@ export interface Config {
    * Data-quality screening of each pushed cell group (quality/): whether it runs, and the data sets whose
    * flagged values are sent to DHIS2 marked for follow-up.
    */
-  dataQuality: { screening: boolean; followupDataSets: string[] };
+  dataQuality: {
+    screening: boolean;
+    followupDataSets: string[];
+    /** When the worker computes the district scorecard (a cron pattern), or undefined for never. */
+    scorecardCron?: string;
+    /** The zone of that pattern; the facility table's default zone when unset. */
+    scorecardTimeZone?: string;
+    /** Which org unit is a facility's district in DHIS2's hierarchy: its parent, or its ancestor at this level. */
+    districtLevel: 'parent' | number;
+  };
   /** The DHIS2 Route to the middleware (`smc-bridge setup`); the key is set only where the route is made. */
   route: { apiKey?: string; middlewareUrl: string; authorities: string[] };
 }
@@ -191,7 +214,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dhis2PushDelayMs: e.DHIS2_PUSH_DELAY_MS,
     dhis2PushConcurrency: e.DHIS2_PUSH_CONCURRENCY,
     dhis2PushRiders: e.DHIS2_PUSH_RIDERS,
-    dataQuality: { screening: e.DATA_QUALITY_SCREENING === 'on', followupDataSets: e.DATA_QUALITY_FOLLOWUP_DATASETS },
+    dataQuality: {
+      screening: e.DATA_QUALITY_SCREENING === 'on',
+      followupDataSets: e.DATA_QUALITY_FOLLOWUP_DATASETS,
+      ...(e.DATA_QUALITY_SCORECARD_CRON !== 'off' ? { scorecardCron: e.DATA_QUALITY_SCORECARD_CRON.trim() } : {}),
+      ...(e.DATA_QUALITY_SCORECARD_TZ !== undefined ? { scorecardTimeZone: e.DATA_QUALITY_SCORECARD_TZ } : {}),
+      districtLevel: e.DATA_QUALITY_DISTRICT_LEVEL,
+    },
     route: { middlewareUrl: e.ROUTE_MIDDLEWARE_URL, authorities: e.ROUTE_AUTHORITIES, ...(e.ROUTE_API_KEY !== undefined ? { apiKey: e.ROUTE_API_KEY } : {}) },
     metricsPort: e.METRICS_PORT,
     ...(e.DHIS2_URL !== undefined && dhis2Auth !== undefined

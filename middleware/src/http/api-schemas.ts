@@ -80,6 +80,47 @@ export const DataQualityAnswerSchema = z.object({
   flags: z.array(DataQualityFlagSchema),
 });
 
+const IndicatorScoreSchema = z.object({
+  district: z.string(),
+  indicator: z.string().describe('A data element (its total over combos)'),
+  completeness: z.object({ expected: z.number().int(), reported: z.number().int(), rate: z.number(), facilitiesBelowTarget: z.number().int() }).describe('Facility-months reported ÷ expected; facilities under 90 %'),
+  outliers: z
+    .object({ values: z.number().int(), extreme: z.number().int(), moderate: z.number().int(), facilitiesWithMoreThanOneModerate: z.number().int(), modifiedZ: z.number().int(), seasonalScreening: z.number().int() })
+    .describe('Monthly values outside ±3 SD (extreme), ±2 SD (moderate), modified z > 3.5, and the flags of our seasonal screening'),
+  consistencyOverTime: z
+    .object({ total: z.number(), referenceMean: z.number().nullable(), ratio: z.number().nullable(), flagged: z.boolean(), facilitiesCompared: z.number().int(), facilitiesOutside: z.number().int() })
+    .describe("The year's total ÷ the mean of up to 3 previous years', flagged outside 1 ± 0.33"),
+});
+
+const RelatedIndicatorScoreSchema = z.object({
+  district: z.string(),
+  relation: z.string(),
+  type: z.enum(['eq', 'aGTb', 'do']),
+  ratio: z.number().nullable(),
+  facilitiesCompared: z.number().int(),
+  facilitiesFlagged: z.number().int(),
+});
+
+export const ScorecardAnswerSchema = z
+  .object({
+    year: z.number().int(),
+    computedAt: z.string().describe('When the nightly job computed it'),
+    districts: z
+      .object({
+        source: z.enum(['dhis2', 'code-pattern']).describe("dhis2: DHIS2's org unit hierarchy; code-pattern: the codes' country_region_district_ convention, used only when DHIS2 could not be reached"),
+        level: z.union([z.literal('parent'), z.number().int()]).optional(),
+        readAt: z.string().optional(),
+        reason: z.string().optional().describe('Why the code convention was used'),
+        facilitiesNotInHierarchy: z.number().int(),
+      })
+      .describe('Where the districts came from'),
+    facilities: z.number().int(),
+    dataElements: z.number().int(),
+    seconds: z.number(),
+    scorecard: z.array(z.object({ district: z.string(), indicators: z.array(IndicatorScoreSchema), relatedIndicators: z.array(RelatedIndicatorScoreSchema) })),
+  })
+  .describe("The WHO DQR district scorecard of the values the ledger last sent to DHIS2, as last night's job stored it");
+
 export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), redis: z.enum(['up', 'down']) });
 
 export type IngestStatus = (typeof INGEST_STATUSES)[number];

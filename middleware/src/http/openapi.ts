@@ -10,6 +10,7 @@ import {
   HealthSchema,
   IngestAnswerSchema,
   ProblemSchema,
+  ScorecardAnswerSchema,
 } from './api-schemas.js';
 import { EncounterSchema } from '@smc-bridge/contract';
 
@@ -48,6 +49,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Problem: component(ProblemSchema),
         DataQualityFlag: component(DataQualityFlagSchema),
         DataQualityAnswer: component(DataQualityAnswerSchema),
+        DataQualityScorecard: component(ScorecardAnswerSchema),
       },
     },
     paths: {
@@ -131,6 +133,28 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             '400': problemAnswer('orgUnit missing, or period not YYYYMM'),
             '401': problemAnswer('Missing or unknown API key'),
             '403': problemAnswer('Not an operator key'),
+          },
+        },
+      },
+      '/api/v1/data-quality/scorecard': {
+        get: {
+          summary: 'The nightly WHO DQR district scorecard (operator key)',
+          description:
+            "Computed each night by a worker (DATA_QUALITY_SCORECARD_CRON, default 02:00 in the deployment's zone) from the " +
+            'values the ledger last sent to DHIS2, for the previous calendar year: completeness, outliers (±2/±3 SD, ' +
+            'modified z 3.5, our seasonal screening), consistency over time (±33 %) and related indicators, per district ' +
+            "(DHIS2's org unit hierarchy; the answer says when the codes were used instead).",
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'year', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}$' }, description: 'The scored year; the latest stored when left out' },
+            { name: 'district', in: 'query', required: false, schema: { type: 'string' }, description: 'A district org unit code; every district when left out' },
+          ],
+          responses: {
+            '200': { description: "The year's scorecard, by district", content: json('DataQualityScorecard') },
+            '400': problemAnswer('year not YYYY, or district not an org unit code'),
+            '401': problemAnswer('Missing or unknown API key'),
+            '403': problemAnswer('Not an operator key'),
+            '404': problemAnswer('No scorecard stored for that year (or that district in it)'),
           },
         },
       },

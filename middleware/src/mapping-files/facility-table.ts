@@ -45,6 +45,11 @@ export class FacilityTable {
     this.prefixes = Object.entries(file.timeZonesByCodePrefix).sort(([a], [b]) => b.length - a.length);
   }
 
+  /** The deployment's own zone (the table's defaultTimeZone). */
+  get defaultTimeZone(): string {
+    return this.file.defaultTimeZone;
+  }
+
   /** The DHIS2 org unit code of a facility code. */
   orgUnitOf(facilityCode: string): string {
     return this.file.facilities[facilityCode]?.orgUnit ?? facilityCode;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { TerminologyFileSchema } from './terminology-file-schema.js';
 import { FacilitiesFileSchema } from './facility-table.js';
+import { CampaignsFileSchema } from './campaigns-file.js';
 
 /** The DHIS2 period types a data set of the mappings may have. */
 export const PERIOD_TYPES = ['Monthly', 'Weekly'] as const;
@@ -90,4 +91,5 @@ export const MAPPING_FILE_SCHEMAS = {
   'facilities.schema.json': FacilitiesFileSchema,
   'coverage-reasons.schema.json': CoverageReasonsFileSchema,
   'fhir-terminology.schema.json': TerminologyFileSchema,
+  'campaigns.schema.json': CampaignsFileSchema,
 } as const;

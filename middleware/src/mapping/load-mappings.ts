@@ -1,6 +1,7 @@
-// Loads mappings/: categories.yaml (categories and combos), facilities.yaml (org unit codes, time zones) and
-// aggregate/*.yaml (rules per data set). Everything is checked at load, with file, line and path in each
-// error: schema, references between files, complete and consistent combos, ISO age bands, FHIRPath syntax.
+// Loads mappings/: categories.yaml (categories and combos), facilities.yaml (org unit codes, time zones),
+// aggregate/*.yaml (rules per data set) and campaigns.yaml (declared campaigns, for the data-quality
+// screening). Everything is checked at load, with file, line and path in each error: schema, references
+// between files, complete and consistent combos, ISO age bands, FHIRPath syntax.
 // FHIRPath expressions are compiled here, once.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,6 +9,7 @@ import fhirpath from 'fhirpath';
 import { skipWhenDataAbsent } from './absent-data.js';
 import { compileSubset } from './fhirpath-subset.js';
 import { parseAgeBand, type AgeBand } from './age-bands.js';
+import { loadCampaigns, type Campaign } from '../mapping-files/campaigns-file.js';
 import { loadFacilityTable, type FacilityTable } from '../mapping-files/facility-table.js';
 import { AggregateFileSchema, CategoriesFileSchema } from '../mapping-files/rule-file-schemas.js';
 import type { PeriodType } from '../mapping-files/rule-file-schemas.js';
@@ -62,6 +64,8 @@ export interface Mappings {
   rules: AggregateRule[];
   categoryCombos: Map<string, CategoryCombo>;
   facilities: FacilityTable;
+  /** The declared campaigns (campaigns.yaml), which the data-quality screening is told of. */
+  campaigns?: Campaign[];
 }
 
 export const DEFAULT_CATEGORY_OPTION_COMBO = 'default';
@@ -197,6 +201,8 @@ export function loadMappings(directory: string): Mappings {
     });
   }
 
+  const campaigns = attempt(() => loadCampaigns(directory, display, new Set(rules.map((rule) => rule.dataElement)), errors)) ?? [];
+
   if (errors.length > 0) throw new MappingFileError(errors);
-  return { rules, categoryCombos, facilities: facilities as FacilityTable };
+  return { rules, categoryCombos, facilities: facilities as FacilityTable, campaigns };
 }

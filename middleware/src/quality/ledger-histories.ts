@@ -9,11 +9,8 @@ import { groupOfKey } from '../domain/cells.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { facilityHistory, isMonthlyPeriod } from './history-months.js';
 
-/** The district of an org unit code, by the project's convention country_region_district_facility (CM_NW_BAM_CSI001 → CM_NW_BAM); a code of another form is its own district. */
-export function districtOf(orgUnit: string): string {
-  const parts = orgUnit.split('_');
-  return parts.length >= 4 && parts.slice(0, 3).every((part) => /^[A-Z0-9]+$/.test(part)) ? parts.slice(0, 3).join('_') : orgUnit;
-}
+/** The district of an org unit code by the code convention alone (see org-unit-districts.ts). */
+export { districtByCode as districtOf } from './org-unit-districts.js';
 
 /** A district's pushed records: their keys, with the org unit and period of each. */
 export interface DistrictRecords {
@@ -22,7 +19,7 @@ export interface DistrictRecords {
 }
 
 /** The monthly pushed records up to `until` (YYYYMM), by district (one district when given), districts sorted. */
-export async function pushedRecordsByDistrict(redis: Redis, keys: RedisKeys, options: { district?: string; until: string }): Promise<DistrictRecords[]> {
+export async function pushedRecordsByDistrict(redis: Redis, keys: RedisKeys, options: { district?: string; until: string; districtOf: (orgUnit: string) => string }): Promise<DistrictRecords[]> {
   const prefix = keys.ledgerPushedPrefix();
   const byDistrict = new Map<string, DistrictRecords['records']>();
   let cursor = '0';
@@ -32,7 +29,7 @@ export async function pushedRecordsByDistrict(redis: Redis, keys: RedisKeys, opt
     for (const key of found) {
       const { orgUnit, period } = groupOfKey(key.slice(prefix.length));
       if (!isMonthlyPeriod(period) || period > options.until) continue;
-      const district = districtOf(orgUnit);
+      const district = options.districtOf(orgUnit);
       if (options.district !== undefined && district !== options.district) continue;
       const list = byDistrict.get(district) ?? [];
       list.push({ key, orgUnit, period });

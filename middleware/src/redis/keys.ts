@@ -97,6 +97,21 @@ export class RedisKeys {
     return `${this.prefix}:quality:flag-counts`;
   }
 
+  /** Hash: the district scorecard of one year, as the nightly job last computed it (district → its scores as JSON). */
+  qualityScorecard(year: number): string {
+    return `${this.prefix}:quality:scorecard:${year}`;
+  }
+
+  /** Hash: for each year with a stored scorecard, how and when it was computed (year → JSON). */
+  qualityScorecardRuns(): string {
+    return `${this.prefix}:quality:scorecard-runs`;
+  }
+
+  /** String (JSON, expires): each org unit code's district as DHIS2's hierarchy placed it, for one district level. */
+  qualityOrgUnitDistricts(level: string): string {
+    return `${this.prefix}:quality:org-unit-districts:${level}`;
+  }
+
   /** Set: a facility's cell groups that may be waiting for a push, so one post can carry several of them. */
   pendingPushesAt(orgUnit: string): string {
     return `${this.prefix}:dhis2:pending:${digest(orgUnit)}`;
