@@ -9,6 +9,7 @@ import { createApp, createHttpServer } from './api/app.js';
 import { loadTerminology } from './fhir/terminology.js';
 import { EncounterStore } from './ingest/encounter-store.js';
 import { addIngestJob } from './ingest/ingest-queue.js';
+import { createBatchValidator } from './ingest/validation-threads.js';
 import { Dhis2Client } from './dhis2/dhis2-client.js';
 import { UserFacilities } from './dhis2/user-facilities.js';
 import { Ledger } from './ledger/ledger.js';
@@ -77,6 +78,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
   let url: string | undefined;
   let metricsUrl: string | undefined;
   if (options.http) {
+    const validator = createBatchValidator({ threads: config.ingestThreads, facilities: mappings.facilities });
     const app = createApp({
       apiKeys: config.apiKeys,
       bodyLimitBytes: config.bodyLimitBytes,
@@ -90,7 +92,8 @@ export async function startService(config: Config, logger: Logger, options: Serv
       patients,
       ...(config.dhis2 ? { facilities: new UserFacilities(new Dhis2Client(config.dhis2)) } : {}),
       queues: () => queues.all(),
-      ingest: { store, enqueue: (refs) => addIngestJob(queues.ingest, refs), timeZoneOf: (facility) => mappings.facilities.timeZoneOf(facility) },
+      ingest: { store, enqueue: (refs) => addIngestJob(queues.ingest, refs) },
+      validator,
       metrics,
       logger,
       ...(options.now ? { now: options.now } : {}),
@@ -100,6 +103,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${address.port}`;
     stopHttp.push(() => new Promise((resolve) => server.close(() => resolve())));
+    stopHttp.push(() => validator.close());
     logger.info({ url }, 'HTTP API listening');
   } else {
     const served = await startMetricsServer(metrics, config.metricsPort, config.host, logger);

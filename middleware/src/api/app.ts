@@ -10,6 +10,7 @@ import type { ApiKeyEntry } from '../config/api-keys.js';
 import type { EncounterStore } from '../ingest/encounter-store.js';
 import type { IngestDeps } from '../ingest/ingest-encounters.js';
 import { ingestRouter } from './ingest-routes.js';
+import type { BatchValidator } from '../ingest/validation-threads.js';
 import type { Logger } from '../logging/logger.js';
 import { redisAnswers } from '../redis/connection.js';
 import { statusRouter } from './status-routes.js';
@@ -48,6 +49,8 @@ export interface AppOptions {
   /** Every queue (the registry's): their failed jobs form the dead-letter list. */
   queues: () => readonly Queue[];
   ingest: IngestDeps;
+  /** Where request bodies are parsed and validated (in place or in worker threads). */
+  validator: BatchValidator;
   metrics: ServiceMetrics;
   logger: Logger;
   now?: () => Date;
@@ -138,6 +141,7 @@ export function createApp(options: AppOptions): express.Express {
   api.use(
     ingestRouter({
       deps: options.ingest,
+      validator: options.validator,
       metrics: options.metrics,
       bodyLimitBytes: options.bodyLimitBytes,
       maxBatch: options.maxBatch,

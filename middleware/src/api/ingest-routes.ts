@@ -1,15 +1,16 @@
 // POST /api/v1/encounters (a clinic system's key) and POST /api/v1/app/encounters (the DHIS2 app, through
 // the DHIS2 Route): one encounter or a batch, answered with one result per encounter. The caller has been
-// identified from the headers already (http/auth.ts); the body is read only after that.
+// identified from the headers already (http/auth.ts); the body is read only after that, as bytes: they are
+// parsed and validated where the batch validator says (ingest/validation-threads.ts).
 import { gunzipSync } from 'node:zlib';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { callerOf, requireScope } from '../http/auth.js';
 import type { IngestAnswer, IngestResult } from '../http/api-schemas.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { HttpProblem, problem, sendProblem } from '../http/problem.js';
-import { openEnvelope } from '../ingest/envelope.js';
 import { forwardedUserOf } from './forwarded-user.js';
-import { ingestEncounters, type IngestDeps } from '../ingest/ingest-encounters.js';
+import { ingestValidated, type IngestDeps } from '../ingest/ingest-encounters.js';
+import type { BatchValidator } from '../ingest/validation-threads.js';
 
 function requireJsonContent(req: Request, res: Response, next: NextFunction): void {
   if (req.get('content-length') === '0') {
@@ -37,6 +38,7 @@ function countResults(results: readonly IngestResult[]): IngestAnswer['counts'] 
 
 export function ingestRouter(options: {
   deps: IngestDeps;
+  validator: BatchValidator;
   metrics: ServiceMetrics;
   bodyLimitBytes: number;
   maxBatch: number;
@@ -44,40 +46,44 @@ export function ingestRouter(options: {
 }): Router {
   const router = Router();
   const now = options.now ?? (() => new Date());
-  const readBody = express.json({ limit: options.bodyLimitBytes, type: 'application/json', strict: true });
   const ingest = async (req: Request, res: Response) => {
-    const envelope = openEnvelope(req.body, options.maxBatch);
     const { source, scope } = callerOf(res);
+    const at = now();
+    const validation = await options.validator.validate(req.body as Buffer, { keySource: source, nowMs: at.getTime(), maxBatch: options.maxBatch });
+    if ('problem' in validation) {
+      sendProblem(res, validation.problem);
+      return;
+    }
     const enteredBy = scope === 'app' ? forwardedUserOf(req) : undefined;
-    const results = await ingestEncounters(
-      { items: envelope.items, itemPath: envelope.itemPath, keySource: source, now: now(), ...(enteredBy ? { enteredBy } : {}) },
-      options.deps,
-    );
-    for (const result of results) options.metrics.countIngest(result.status, source);
-    const answer: IngestAnswer = { counts: countResults(results), results };
+    const results = await ingestValidated(validation, { now: at, ...(enteredBy ? { enteredBy } : {}) }, options.deps);
+    const counts = countResults(results);
+    for (const [status, count] of Object.entries(counts)) {
+      if (count > 0) options.metrics.countIngest(status as IngestResult['status'], source, count);
+    }
+    const answer: IngestAnswer = { counts, results };
     res.status(answer.counts.rejected === results.length ? 422 : 202).json(answer);
   };
-  router.post('/encounters', requireScope('clinic'), requireJsonContent, readBody, ingest);
-  router.post('/app/encounters', requireScope('app'), requireJsonContent, ...readAppBody(options.bodyLimitBytes), ingest);
+  router.post('/encounters', requireScope('clinic'), requireJsonContent, ...readJsonBytes(options.bodyLimitBytes, { inflateUnlabelledGzip: false }), ingest);
+  router.post('/app/encounters', requireScope('app'), requireJsonContent, ...readJsonBytes(options.bodyLimitBytes, { inflateUnlabelledGzip: true }), ingest);
   return router;
 }
 
 /**
- * The app's body: JSON, gzip-compressed as the app sends its batches. A DHIS2 Route forwards no
- * Content-Encoding (2.40 and 2.41 drop the header, reference §6.2), so a body that arrives without one but
- * starts with gzip's magic number (1f 8b, which no JSON text can start with) is inflated here; one that
- * keeps its Content-Encoding is inflated by body-parser as usual. BODY_LIMIT holds after inflation.
+ * The body as UTF-8 JSON bytes, inflated when it carries a Content-Encoding (by body-parser) and, for the
+ * app, when it does not: a DHIS2 Route forwards no Content-Encoding (2.40 and 2.41 drop the header,
+ * reference §6.2), so the app's gzip batch arrives unlabelled, recognisable by gzip's magic number (1f 8b,
+ * which no JSON text can start with). BODY_LIMIT holds after inflation.
  */
-function readAppBody(limit: number) {
+function readJsonBytes(limit: number, options: { inflateUnlabelledGzip: boolean }) {
   const raw = express.raw({ type: 'application/json', limit });
-  const parse = (req: Request, _res: Response, next: NextFunction): void => {
+  const check = (req: Request, _res: Response, next: NextFunction): void => {
     const charset = /charset=([^;]+)/i.exec(req.get('content-type') ?? '')?.[1]?.trim().toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       next(new HttpProblem(problem('unsupported-media-type', 'the JSON body must be UTF-8')));
       return;
     }
     let bytes = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
-    if (req.get('content-encoding') === undefined && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    if (options.inflateUnlabelledGzip && req.get('content-encoding') === undefined && bytes[0] === 0x1f && bytes[1] === 0x8b) {
       try {
         bytes = gunzipSync(bytes, { maxOutputLength: limit });
       } catch (error) {
@@ -86,13 +92,8 @@ function readAppBody(limit: number) {
         return;
       }
     }
-    try {
-      req.body = JSON.parse(bytes.toString('utf8')) as unknown;
-    } catch {
-      next(new HttpProblem(problem('malformed-json', 'the body is not valid JSON')));
-      return;
-    }
+    req.body = bytes;
     next();
   };
-  return [raw, parse] as const;
+  return [raw, check] as const;
 }

@@ -55,6 +55,7 @@ const EnvSchema = z
         return parsed;
       }),
     MAX_BATCH: integer(1, MAX_BATCH_SIZE).default(MAX_BATCH_SIZE),
+    INGEST_THREADS: integer(0, 16).default(1),
     WORKER_CONCURRENCY: integer(1, 256).default(4),
     INBOX_SWEEP_AFTER_SECONDS: integer(10, 86_400).default(900),
     JOB_LOCK_SECONDS: integer(1, 600).default(30),
@@ -135,6 +136,8 @@ export interface Config {
   apiKeys: ApiKeyEntry[];
   bodyLimitBytes: number;
   maxBatch: number;
+  /** Worker threads of the API process that parse and validate large request bodies (0: in the request's thread). */
+  ingestThreads: number;
   workerConcurrency: number;
   inboxSweepAfterMs: number;
   /** How long a job stays locked to a worker that stopped answering (crashed, killed) before another takes it. */
@@ -206,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeys: e.API_KEYS,
     bodyLimitBytes: e.BODY_LIMIT,
     maxBatch: e.MAX_BATCH,
+    ingestThreads: e.INGEST_THREADS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     inboxSweepAfterMs: e.INBOX_SWEEP_AFTER_SECONDS * 1000,
     jobLockMs: e.JOB_LOCK_SECONDS * 1000,

@@ -64,6 +64,13 @@ return 1
 
 type AcceptReply = [string, string?];
 
+/** An encounter's identity and facility: what the store needs of it besides its serialised body. */
+export type EncounterHead = Pick<Encounter, 'source' | 'id' | 'version' | 'facility'>;
+
+export type AcceptItem =
+  | { encounter: Encounter; contentHash: string; body?: string; enteredBy?: string }
+  | { encounter: EncounterHead; contentHash: string; body: string; enteredBy?: string };
+
 export function inboxMember(ref: EncounterRef): string {
   return JSON.stringify([ref.source, ref.id, ref.version]);
 }
@@ -83,13 +90,17 @@ export class EncounterStore {
     redis.defineCommand('smcSetTarget', { numberOfKeys: 1, lua: SET_TARGET_SCRIPT });
   }
 
-  /** Stores each version that is new, in one round trip for the whole list. Same order as the input. */
-  /** `body`, when given, is the encounter already serialised (the ingest hashed it): it is stored as is. */
-  async accept(items: readonly { encounter: Encounter; contentHash: string; body?: string; enteredBy?: string }[], now: Date): Promise<AcceptOutcome[]> {
+  /**
+   * Stores each version that is new, in one round trip for the whole list. Same order as the input. An item
+   * is the encounter itself, or (as the ingest sends it) its identity and facility with the body it already
+   * serialised and hashed, stored as is.
+   */
+  async accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
     if (items.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const at = now.toISOString();
-    for (const { encounter, contentHash, body, enteredBy } of items) {
+    for (const item of items) {
+      const { encounter, contentHash, enteredBy } = item;
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
       const initialTargets = TARGETS.flatMap((target) => [
         `target:${target}`,
@@ -100,7 +111,7 @@ export class EncounterStore {
         this.keys.inbox(),
         String(ref.version),
         contentHash,
-        body ?? JSON.stringify(encounter),
+        item.body ?? JSON.stringify(item.encounter),
         at,
         String(now.getTime()),
         inboxMember(ref),

@@ -41,7 +41,7 @@ export const FACILITIES_FILE = 'facilities.yaml';
 export class FacilityTable {
   private readonly prefixes: [string, string][];
 
-  constructor(private readonly file: FacilitiesFile) {
+  constructor(readonly file: FacilitiesFile) {
     this.prefixes = Object.entries(file.timeZonesByCodePrefix).sort(([a], [b]) => b.length - a.length);
   }
 

@@ -99,8 +99,8 @@ export class ServiceMetrics {
     }
   }
 
-  countIngest(outcome: IngestStatus, source: string): void {
-    this.encounters.inc({ outcome, source });
+  countIngest(outcome: IngestStatus, source: string, count = 1): void {
+    this.encounters.inc({ outcome, source }, count);
   }
 
   observeJob(queue: string, outcome: 'completed' | 'retried' | 'failed', seconds: number): void {
