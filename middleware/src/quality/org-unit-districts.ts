@@ -55,10 +55,10 @@ export class HierarchyRefused extends Error {
 }
 
 /** Every org unit of DHIS2, read in pages of PAGE_SIZE. */
-export async function readOrgUnits(client: Pick<Dhis2Client, 'request'>): Promise<OrgUnitRow[]> {
+export async function readOrgUnits(client: Pick<Dhis2Client, 'request'>, pageSize = PAGE_SIZE): Promise<OrgUnitRow[]> {
   const units: OrgUnitRow[] = [];
   for (let page = 1; ; page++) {
-    const answer = await client.request('GET', '/organisationUnits', { params: { fields: FIELDS, paging: 'true', pageSize: String(PAGE_SIZE), page: String(page), order: 'id:asc' } });
+    const answer = await client.request('GET', '/organisationUnits', { params: { fields: FIELDS, paging: 'true', pageSize: String(pageSize), page: String(page), order: 'id:asc' } });
     if (answer.status >= 502 && answer.status <= 504) throw new Dhis2Unreachable(`a gateway answered ${answer.status} for organisationUnits`);
     const body = answer.body as { pager?: { pageCount?: unknown }; organisationUnits?: unknown } | undefined;
     if (answer.status !== 200 || !body || !Array.isArray(body.organisationUnits)) {

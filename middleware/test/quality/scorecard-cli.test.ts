@@ -1,5 +1,6 @@
 // `smc-bridge data-quality scorecard`: the WHO DQR scorecard of the values the ledger last sent to DHIS2,
-// per district (by the codes' country_region_district_ convention) and data element, for one year.
+// per district (by the codes' country_region_district_ convention, DHIS2 not being configured here) and data
+// element, for one year.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -64,6 +65,7 @@ test('the printed scorecard names every district and says how long it took', asy
   expect(stdout).toMatch(/WHO DQR scorecard 2025, 4 facilities/);
   expect(stdout).toMatch(/^CM_NW_BAM\s+RMNCAH_ANC1\s+88\.9 % \(32\/36\)/m);
   expect(stdout).toMatch(/^CM_SW_BUE\s+RMNCAH_ANC4/m);
+  expect(stdout).toMatch(/^districts from the org unit codes \(country_region_district_…\), not DHIS2's hierarchy: DHIS2 is not configured/m);
   expect(stdout).toMatch(/4 facilities, 2 data elements: [\d.]+ s \([\d.]+ s reading Redis, the rest scoring\)/);
   const { stdout: empty } = await scorecard('--year', '2019');
   expect(empty).toMatch(/No monthly values for that year/);

@@ -243,3 +243,24 @@ describe('package-metadata: the demo facilities under country → region → dis
     expect(standIn.metadata.pathOf(id)).toBe(`/${orgUnitUid('CM')}/${orgUnitUid('CM_NW')}/${orgUnitUid('CM_NW_BAM')}/${id}`);
   });
 });
+
+test("the scorecard's hierarchy query: every unit with code, level, path and its parent's id, code and name, paged in id order", () => {
+  const standIn = hierarchy();
+  const page = (n: number) =>
+    get(standIn, '/api/41/organisationUnits', { fields: 'id,code,name,level,path,parent[id,code,name]', paging: 'true', pageSize: '2', page: String(n), order: 'id:asc' }).body;
+  const first = page(1);
+  expect(first['pager']).toMatchObject({ page: 1, total: 5, pageSize: 2, pageCount: 3 });
+  // In id order: OuCountry01, OuDistrict1, OuFacility1, OuFacility2, OuRegion001. The root has no parent field (DHIS2 leaves out nulls).
+  expect(first['organisationUnits']).toEqual([
+    { id: COUNTRY, code: 'CM', name: 'Cameroon', level: 1, path: `/${COUNTRY}` },
+    { id: DISTRICT, code: 'CM_NW_BAM', name: 'Bamenda', level: 3, path: `/${COUNTRY}/${REGION}/${DISTRICT}`, parent: { id: REGION, code: 'CM_NW', name: 'North-West' } },
+  ]);
+  expect(page(2)['organisationUnits']).toEqual([
+    { id: FACILITY_A, code: 'CM_NW_BAM_CSI001', name: 'CSI Bambui', level: 4, path: `/${COUNTRY}/${REGION}/${DISTRICT}/${FACILITY_A}`, parent: { id: DISTRICT, code: 'CM_NW_BAM', name: 'Bamenda' } },
+    { id: FACILITY_B, code: 'CM_NW_BAM_CSI002', name: 'CSI Nkwen', level: 4, path: `/${COUNTRY}/${REGION}/${DISTRICT}/${FACILITY_B}`, parent: { id: DISTRICT, code: 'CM_NW_BAM', name: 'Bamenda' } },
+  ]);
+  const last = page(3);
+  expect(last['pager']).toMatchObject({ page: 3, pageCount: 3 });
+  expect(last['pager']).not.toHaveProperty('nextPage');
+  expect(last['organisationUnits']).toEqual([{ id: REGION, code: 'CM_NW', name: 'North-West', level: 2, path: `/${COUNTRY}/${REGION}`, parent: { id: COUNTRY, code: 'CM', name: 'Cameroon' } }]);
+});
