@@ -51,7 +51,8 @@ import { CellGroupScreening } from './quality/cell-group-screening.js';
 import { QualityFlags } from './quality/flag-store.js';
 import { loadScreeningConfig } from './quality/screening-config.js';
 import { districtScorecard } from './quality/district-scorecard.js';
-import { OrgUnitDistricts } from './quality/org-unit-districts.js';
+import { CACHE_SECONDS, districtByCode, OrgUnitDistricts } from './quality/org-unit-districts.js';
+import type { Campaign } from './mapping-files/campaigns-file.js';
 import { initScorecardWorker, scheduleScorecard } from './quality/scorecard-job.js';
 import { ScorecardStore } from './quality/scorecard-store.js';
 import type { RedisKeys } from './redis/keys.js';
@@ -95,6 +96,27 @@ export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'pat
 function afterDhis2Accepted(parts: Pick<PipelineParts, 'queues' | 'config'>): ((group: CellGroup) => Promise<void>) | undefined {
   const fhir = parts.queues.fhir;
   return parts.config.fhir?.madx && fhir ? (group) => addMeasureReportJob(fhir, group) : undefined;
+}
+
+/**
+ * Where the push screening places facilities for campaigns declared by district: DHIS2's hierarchy, loaded
+ * (and reloaded every CACHE_SECONDS) in the background, by code until it is; only when a campaign names districts.
+ */
+function campaignDistricts(parts: PipelineParts, campaigns: readonly Campaign[], stops: (() => Promise<unknown> | void)[]): { of: (orgUnit: string) => string } {
+  const current = { of: districtByCode };
+  if (!campaigns.some((campaign) => campaign.districts !== undefined)) return current;
+  const { config, keys, logger } = parts;
+  const loader = new OrgUnitDistricts({ redis: parts.redis, keys, level: config.dataQuality.districtLevel, ...(config.dhis2 ? { client: new Dhis2Client(config.dhis2) } : {}) });
+  const load = () =>
+    loader
+      .load()
+      .then((districts) => void (current.of = (orgUnit) => districts.of(orgUnit)))
+      .catch((error: Error) => logger.warn({ err: error.message }, "campaign districts: DHIS2's hierarchy could not be read; facilities placed by their code"));
+  void load();
+  const timer = setInterval(() => void load(), CACHE_SECONDS * 1000);
+  timer.unref();
+  stops.push(() => clearInterval(timer));
+  return current;
 }
 
 /**
@@ -147,8 +169,12 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
   if (config.dhis2 && queues.dhis2Push) {
     const pushConnection = parts.connect('smc-bridge-dhis2-push');
     const onDelivered = afterDhis2Accepted(parts);
+    const campaigns = mappings.campaigns ?? [];
+    const districts = campaignDistricts(parts, campaigns, stops);
     const screening = config.dataQuality.screening
       ? new CellGroupScreening({
+          campaigns,
+          districtOf: (orgUnit) => districts.of(orgUnit),
           redis: parts.redis,
           keys,
           ledger,

@@ -1,23 +1,26 @@
 // Data-quality screening of a cell group on its way to DHIS2 (DESIGN.md §10). Called by the push job with
 // the values it is about to send and the values DHIS2 was last sent; it judges the cells that changed
 // against the facility's own history (the same group's earlier months, as the ledger last pushed them) and
-// the related cells of the same month, records each flag against its cell and clears the flags of changed
-// cells that no longer apply. Nothing is blocked: the values are sent as they are, whatever the screening
-// says, and a screening that fails is logged (group coordinates only) and the push goes on.
+// the related cells of the same month, told of the campaigns declared for the facility (campaigns.yaml);
+// records each flag against its cell and clears the flags of changed cells that no longer apply. Nothing is
+// blocked: the values are sent as they are, whatever the screening says, and a screening that fails is
+// logged (group coordinates only) and the push goes on.
 //
 // Cost: one pipelined Redis read per push (the months the screening reads that this process has not read or
 // sent in the last 30 s, and the facility-month's standing flags), the screening itself over the changed
 // cells' elements and their related ones, and, only when a flag appears or goes, one script and a read of
 // the flagged cells' encounters.
 import type { Redis } from 'ioredis';
-import { screenPeriod, type Flag } from '@smc-bridge/data-quality';
+import { screenPeriod, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
 import { cellInGroupKeyOf, type CellGroup, type CellValue } from '../domain/cells.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { knownEventsAt, type Campaign } from '../mapping-files/campaigns-file.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { ENCOUNTERS_KEPT, flagFieldOf, isFlagOfGroup, QualityFlags, type CellFlag } from './flag-store.js';
+import { districtByCode } from './org-unit-districts.js';
 import { facilityHistory, isMonthlyPeriod, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from './history-months.js';
 
 /** What the push job asks of the screening: which of the cells it sends go marked for follow-up. */
@@ -37,9 +40,14 @@ export interface CellGroupScreeningDeps {
   logger: Logger;
   metrics?: ServiceMetrics;
   now?: () => Date;
+  /** The declared campaigns (campaigns.yaml): a campaign month's rise in its elements is a signal, not an error. */
+  campaigns?: readonly Campaign[];
+  /** A facility's district, for campaigns declared by district (default: by its code). */
+  districtOf?: (orgUnit: string) => string;
 }
 
 const NONE: ReadonlySet<string> = new Set();
+const NO_EVENTS: readonly KnownEvent[] = [];
 
 /**
  * How long a process reuses a month of history it read (or sent itself) before reading it again. Another
@@ -121,7 +129,7 @@ export class CellGroupScreening implements PushScreening {
       this.remember(this.deps.keys.ledgerPushed(group), held.size > 0 ? held : undefined, now);
       const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
       const elements = this.elementsToRead(changedElements);
-      const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config).filter((flag) => touchesChange(flag.cells));
+      const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config, { knownEvents: this.knownEventsAt(group.orgUnit) }).filter((flag) => touchesChange(flag.cells));
       const replaced = standing.filter((flag) => touchesChange(flag.cells));
       const raised = await this.recorded(group, flags);
       await this.deps.flags.replace(group.orgUnit, group.period, replaced, raised);
@@ -131,6 +139,13 @@ export class CellGroupScreening implements PushScreening {
     }
     if (!marksFollowup) return NONE;
     return new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf));
+  }
+
+  /** The campaigns covering a facility, as the package's known events (a short list: not cached, so a district map loaded later applies at once). */
+  private knownEventsAt(orgUnit: string): readonly KnownEvent[] {
+    const campaigns = this.deps.campaigns;
+    if (!campaigns || campaigns.length === 0) return NO_EVENTS;
+    return knownEventsAt(campaigns, orgUnit, this.deps.districtOf ?? districtByCode);
   }
 
   /** HGETALL of each key, in one pipelined round trip. */

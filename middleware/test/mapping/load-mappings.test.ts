@@ -119,3 +119,43 @@ test.each([
   expect(error!.line).toBeGreaterThan(0);
   if (typeof from === 'string' && !to.includes('\n')) expect(error!.line).toBe(lineOf(file, to.trim()));
 });
+
+test('campaigns.yaml: a good campaign loads; each bad entry is named by its field and line', () => {
+  const good = `campaigns:
+  - id: mr-round-2026-09
+    label: { en: the measles–rubella campaign, fr: la campagne rougeole–rubéole }
+    dataElements: [EPI_YF_GIVEN]
+    months: ['202609']
+    districts: [CM_SW_BUE]
+`;
+  edit('campaigns.yaml', /campaigns: \[\]/, good.trimEnd());
+  expect(loadMappings(copy.dir).campaigns).toEqual([{ id: 'mr-round-2026-09', label: { en: 'the measles–rubella campaign', fr: 'la campagne rougeole–rubéole' }, dataElements: ['EPI_YF_GIVEN'], months: ['202609'], districts: ['CM_SW_BUE'] }]);
+
+  edit('campaigns.yaml', "months: ['202609']", "months: ['2026-09']");
+  edit('campaigns.yaml', 'dataElements: [EPI_YF_GIVEN]', 'dataElements: [EPI_YF_GIVEN, EPI_MR9_GIVEN]');
+  edit('campaigns.yaml', '    districts: [CM_SW_BUE]', '    distrcts: [CM_SW_BUE]');
+  const errors = errorsOf();
+  expect(errors.map((error) => [error.file.endsWith('campaigns.yaml'), error.path])).toEqual([
+    [true, 'campaigns[0].months[0]'],
+    [true, 'campaigns[0].distrcts'],
+    [true, 'campaigns[0].orgUnits'],
+  ]);
+  expect(errors[0]!.message).toMatch(/YYYYMM/);
+  expect(errors[0]!.line).toBe(lineOf('campaigns.yaml', "months: ['2026-09']"));
+  expect(errors[1]!.message).toMatch(/unknown field "distrcts"/);
+
+  // Past the schema: a data element no rule writes, an id used twice, a campaign that says nowhere.
+  edit('campaigns.yaml', "months: ['2026-09']", "months: ['202609']");
+  edit('campaigns.yaml', '    distrcts: [CM_SW_BUE]', `    countries: [CM]
+  - id: mr-round-2026-09
+    label: { en: again, fr: encore }
+    dataElements: [EPI_MR2_GIVEN]
+    months: ['202604']
+    orgUnits: [CM_NW_BAM_CSI001]`);
+  expect(errorsOf().map((error) => [error.path, error.message])).toEqual([
+    ['campaigns[0].dataElements[1]', 'no aggregate rule writes data element "EPI_MR9_GIVEN"'],
+    ['campaigns[1].id', 'campaign id "mr-round-2026-09" is used twice'],
+  ]);
+  edit('campaigns.yaml', '    orgUnits: [CM_NW_BAM_CSI001]', '');
+  expect(errorsOf().map((error) => [error.path, error.message])).toEqual([['campaigns[1].orgUnits', 'name where the campaign ran: orgUnits, districts or countries']]);
+});

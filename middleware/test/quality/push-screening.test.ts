@@ -1,7 +1,8 @@
 // Data-quality screening in the DHIS2 push job (execPushJob with quality/'s screening), over the real Redis
 // and a DHIS2 client that records what it is sent: a ×10 keying of a steady cell is flagged, with the
 // encounters behind it, and still sent as it is; a correction clears the flag; followup only where
-// configured; no history raises nothing; a failing screening never stops the push.
+// configured; no history raises nothing; a failing screening never stops the push; a declared campaign
+// month's surge is a signal, not an error (the same surge undeclared is one).
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
@@ -15,6 +16,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { mapToLedger } from '../../src/mapping/map-to-ledger.js';
 import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
+import type { Campaign } from '../../src/mapping-files/campaigns-file.js';
 import { CellGroupScreening } from '../../src/quality/cell-group-screening.js';
 import { QualityFlags } from '../../src/quality/flag-store.js';
 import { loadScreeningConfig } from '../../src/quality/screening-config.js';
@@ -56,8 +58,18 @@ beforeEach(() => {
   posts = [];
 });
 
-const screeningOf = (options: { followupDataSets?: string[]; flags?: QualityFlags; metrics?: ServiceMetrics } = {}) =>
-  new CellGroupScreening({ redis, keys, ledger, flags: options.flags ?? flags, config: screeningConfig, followupDataSets: options.followupDataSets ?? [], logger, ...(options.metrics ? { metrics: options.metrics } : {}) });
+const screeningOf = (options: { followupDataSets?: string[]; flags?: QualityFlags; metrics?: ServiceMetrics; campaigns?: Campaign[] } = {}) =>
+  new CellGroupScreening({
+    redis,
+    keys,
+    ledger,
+    flags: options.flags ?? flags,
+    config: screeningConfig,
+    followupDataSets: options.followupDataSets ?? [],
+    logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.campaigns ? { campaigns: options.campaigns } : {}),
+  });
 
 /** Accepts and maps encounter versions as the ingest worker does; returns the monthly groups they changed. */
 async function map(encounters: readonly Encounter[]): Promise<CellGroup[]> {
@@ -182,4 +194,22 @@ test('weekly groups are not screened', async () => {
   expect(weekly).toBeDefined();
   const screening = screeningOf({ followupDataSets: ['SMC_WEEKLY'] });
   expect(await screening.screen(weekly, [{ dataElement: 'X', categoryOptionCombo: 'default', value: 1 }], [])).toEqual(new Set());
+});
+
+test("a declared campaign month's surge is a signal, not an error; the same surge undeclared is flagged", async () => {
+  const campaign: Campaign = { id: 'fp-outreach-2026-10', label: { en: 'the family-planning outreach', fr: 'la campagne de planification familiale' }, dataElements: [FP_ELEMENT], months: ['202610'], districts: ['CM_NW_BAM'] };
+  const errorsOn = async (facility: string) => (await flags.list(facility, '202610')).filter((flag) => flag.dataElement === FP_ELEMENT && flag.kind === 'error');
+  for (const [facility, campaigns] of [['CM_NW_BAM_CSI106', [campaign]], ['CM_SW_BUE_CSI106', [campaign]], ['CM_NW_BAM_CSI107', []]] as const) {
+    await steadyHistory(facility, `campaign-${facility}`);
+    await mapAndPush(visits(facility, `campaign-${facility}`, '2026-10', 30), screeningOf({ campaigns: [...campaigns] }));
+  }
+  // Declared for Bamenda's district: explained, recorded as the campaign's signal.
+  expect(await errorsOn('CM_NW_BAM_CSI106')).toEqual([]);
+  const signals = (await flags.list('CM_NW_BAM_CSI106', '202610')).filter((flag) => flag.dataElement === FP_ELEMENT);
+  expect(signals.length).toBeGreaterThan(0);
+  expect(signals.every((flag) => flag.ruleId === 'signal:fp-outreach-2026-10' && flag.kind === 'signal')).toBe(true);
+  expect(signals[0]!.explanation.fr).toMatch(/la campagne de planification familiale/);
+  // Buea is not in the campaign's district, and the third facility was told of no campaign: both are errors.
+  expect((await errorsOn('CM_SW_BUE_CSI106')).length).toBeGreaterThan(0);
+  expect((await errorsOn('CM_NW_BAM_CSI107')).length).toBeGreaterThan(0);
 });
