@@ -214,7 +214,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
   if (config.fhir && queues.fhir && parts.terminology) {
     indexFhirDefinitions();
     const fhirConnection = parts.connect('smc-bridge-fhir');
-    const server = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
+    const server = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, maxSockets: config.fhir.concurrency, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
     // Uploads running at once are of different patients: their transactions and searches travel together.
     const client = config.fhir.combineUploads > 1 ? new CombinedFhirRequests(server, { maxRequests: config.fhir.combineUploads }) : server;
     // The uploads' own connection for their locks, records and statuses, auto-pipelined (ioredis reads the
@@ -241,7 +241,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
       jobLockMs: config.jobLockMs,
       ...watched,
     });
-    stops.push(() => fhir.close(), () => fhirConnection.quit(), () => records.quit());
+    stops.push(() => fhir.close(), () => fhirConnection.quit(), () => records.quit(), () => server.close());
     logger.info({ fhir: config.fhir.url }, 'FHIR delivery workers running');
   }
 

@@ -1,5 +1,5 @@
 // FHIR delivery end to end: encounters posted to the API reach the FHIR stand-in (Medplum FhirRouter over
-// HTTP, reached through fhir-kit-client as a HAPI server would be). Resends and replays change nothing, a
+// HTTP, reached through the FhirClient as a HAPI server would be). Resends and replays change nothing, a
 // new version updates in place, a flaky server still ends with every encounter once, and a bundle the
 // server refuses for good lands in the dead-letter list without holding anything else up.
 import { jest } from '@jest/globals';

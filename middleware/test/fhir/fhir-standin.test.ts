@@ -1,4 +1,4 @@
-// Transactions from encounterToBundle through fhir-kit-client (the FhirClient adapter) against the FHIR
+// Transactions from encounterToBundle through the FhirClient (node:http, keep-alive) against the FHIR
 // stand-in (Medplum FhirRouter + MemoryRepository over HTTP): resends change nothing, a new version updates
 // in place, entered-in-error is reflected, and injected faults reach the client as retryable or not.
 // Also pins down how the Medplum router treats conditional requests, where it differs from HAPI.
@@ -43,7 +43,7 @@ async function counts(): Promise<Record<string, number>> {
 
 const statuses = (response: Bundle) => (response.entry ?? []).map((entry) => entry.response?.status?.slice(0, 3));
 
-describe('transactions through fhir-kit-client', () => {
+describe('transactions through the FhirClient', () => {
   it('posting the same Bundle three times leaves one of each resource', async () => {
     const bundle = bundleOf(fullEncounter());
     const first = await client.transaction(bundle);

@@ -1,7 +1,7 @@
 // mADX MeasureReports from cell groups recomputed over generated encounters: every report passes both
 // validators; per data element the strata, the population count and the cells agree; every stratum's
 // components lead back, through the mappings' category combos, to the cell they report; the default combo has
-// no stratifier; and through fhir-kit-client against the FHIR stand-in, resends leave one report and a
+// no stratifier; and through the FhirClient against the FHIR stand-in, resends leave one report and a
 // changed value updates it in place.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
@@ -338,7 +338,7 @@ describe('refusals', () => {
   });
 });
 
-describe('through fhir-kit-client to the FHIR stand-in', () => {
+describe('through the FhirClient to the FHIR stand-in', () => {
   let server: FhirStandInServer;
   let client: FhirClient;
 

@@ -1,5 +1,5 @@
 // The FHIR stand-in as an HTTP server (node:http) speaking application/fhir+json under `/fhir`, for
-// fhir-kit-client, end-to-end tests and the demo. Acts out transport faults (reset, hang, delay).
+// the middleware's FhirClient, end-to-end tests and the demo. Acts out transport faults (reset, hang, delay).
 import { startFaultActingServer } from '../http/fault-acting-server.js';
 import { FhirStandIn, type FhirStandInOptions } from './stand-in.js';
 
