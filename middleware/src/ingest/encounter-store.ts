@@ -148,8 +148,10 @@ export class EncounterStore {
     await repliesOf(pipeline);
   }
 
+  /** One target state, as one command (on an auto-pipelined connection it shares the round trip of others). */
   async setTargetState(ref: EncounterRef, target: TargetName, state: StateUpdate['state']): Promise<void> {
-    await this.setTargetStates([{ ref, target, state }]);
+    const record: TargetState = { ...state, version: ref.version };
+    await (this.redis as unknown as ScriptClient).smcSetTarget(this.keys.encounter(ref.source, ref.id), `target:${target}`, String(ref.version), JSON.stringify(record));
   }
 
   /** Sets many target states in one pipelined round trip; none goes back to an older version. */
@@ -172,6 +174,10 @@ export class EncounterStore {
   async inboxSize(): Promise<number> {
     return this.redis.zcard(this.keys.inbox());
   }
+}
+
+interface ScriptClient {
+  smcSetTarget(...args: string[]): Promise<unknown>;
 }
 
 interface ScriptPipeline {

@@ -169,42 +169,49 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
   };
   const sent = await deps.locks.withLock(patientKey, async () => {
     const built = encounterToBundle(encounter, deps.terminology);
-    if (built.bundle === null) return { skipped: built.reason };
+    if (built.bundle === null) {
+      await deps.store.setTargetState(ref, 'fhir', targetStates.skipped(built.reason));
+      return 'skipped' as const;
+    }
     const entries = built.bundle.entry ?? [];
 
-    // The shared Patient: matched on every identifier; the patient's most recent encounter merges what this
-    // source owns into the server's copy (an older one, arriving late, leaves it be).
+    // What this upload reads from Redis, in one round trip: whether this is the patient's most recent
+    // encounter, what this source owns on the Patient, and what the encounter's earlier version sent.
     const withdrawn = encounter.status === 'entered-in-error';
-    const latest = !withdrawn && (await deps.sent.isLatestForPatient(patientKey, encounter.occurredAt));
-    const patientIndex = entries.findIndex((entry) => entry.resource?.resourceType === 'Patient');
-    let plan: PatientPlan | undefined;
-    try {
-      plan = await planPatient(deps.client, entries[patientIndex] as BundleEntry<Patient>, latest, await deps.sent.ownedOnPatient(patientKey));
-    } catch (error) {
-      if (error instanceof AmbiguousPatientError) return refuse(`the FHIR server refused the bundle: ${error.message}`);
-      return refusedByServer(error);
-    }
+    const [latest, owned, earlier] = await Promise.all([
+      withdrawn ? false : deps.sent.isLatestForPatient(patientKey, encounter.occurredAt),
+      deps.sent.ownedOnPatient(patientKey),
+      deps.sent.criteria(ref),
+    ]);
 
     // Records an earlier version had and this one has not are marked entered-in-error in the same
     // transaction, never deleted; a shared record (the Coverage) only once no live encounter asserts it.
     const records = recordCriteria(built.bundle);
     const sharedNow = sharedEntries(built.bundle).map((entry) => entry.request!.url);
-    const earlier = await deps.sent.criteria(ref);
     const toWithdraw = earlier.filter((criteria) => !records.includes(criteria) && !isSharedCriteria(criteria));
-    for (const criteria of earlier.filter((c) => isSharedCriteria(c) && !sharedNow.includes(c))) {
-      if (await deps.sent.releaseShared(criteria, ref)) toWithdraw.push(criteria);
+    const released = await Promise.all(earlier.filter((c) => isSharedCriteria(c) && !sharedNow.includes(c)).map(async (criteria) => ((await deps.sent.releaseShared(criteria, ref)) ? criteria : undefined)));
+    toWithdraw.push(...released.filter((criteria): criteria is string => criteria !== undefined));
+    await Promise.all(sharedNow.map((criteria) => deps.sent.assertShared(criteria, ref)));
+
+    // The shared Patient: matched on every identifier; the patient's most recent encounter merges what this
+    // source owns into the server's copy (an older one, arriving late, leaves it be). Its search and those of
+    // the records to withdraw go out together (so one batch can carry them).
+    const patientIndex = entries.findIndex((entry) => entry.resource?.resourceType === 'Patient');
+    const [planned, withdrawing] = await Promise.allSettled([
+      planPatient(deps.client, entries[patientIndex] as BundleEntry<Patient>, latest, owned),
+      withdrawalEntries(deps.client, toWithdraw, deps.terminology),
+    ]);
+    if (planned.status === 'rejected') {
+      if (planned.reason instanceof AmbiguousPatientError) return refuse(`the FHIR server refused the bundle: ${planned.reason.message}`);
+      return refusedByServer(planned.reason);
     }
-    for (const criteria of sharedNow) await deps.sent.assertShared(criteria, ref);
-    let withdrawals: BundleEntry[];
-    try {
-      withdrawals = await withdrawalEntries(deps.client, toWithdraw, deps.terminology);
-    } catch (error) {
-      return refusedByServer(error);
-    }
+    if (withdrawing.status === 'rejected') return refusedByServer(withdrawing.reason);
+    const plan = planned.value;
+    const withdrawals = withdrawing.value;
 
     const bundle: Bundle = {
       ...built.bundle,
-      entry: [...entries.map((entry, index) => (index === patientIndex ? plan!.entry : entry)), ...withdrawals],
+      entry: [...entries.map((entry, index) => (index === patientIndex ? plan.entry : entry)), ...withdrawals],
     };
     const issues = deps.shapes ? deps.shapes.validateBundle(bundle) : validateFhirBundle(bundle);
     if (issues.length > 0) return refuse(`the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`);
@@ -220,21 +227,20 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
       }
       return refusedByServer(error);
     }
-    await deps.sent.record(ref, records);
     // What this source now owns on the Patient: all it sent when the server created it, else the merge's.
     const patientStatus = answer.entry?.[patientIndex]?.response?.status ?? '';
-    const owned = patientStatus.startsWith('201') ? plan.owned.created : plan.owned.existing;
-    if (owned !== undefined) await deps.sent.recordOwnedOnPatient(patientKey, owned);
-    if (latest) await deps.sent.recordLatestForPatient(patientKey, encounter.occurredAt);
-    return { skipped: undefined };
+    const ownedNow = patientStatus.startsWith('201') ? plan.owned.created : plan.owned.existing;
+    // The writes in one round trip, the status with them (still under the lock, after the server took it).
+    await Promise.all([
+      deps.sent.record(ref, records),
+      ownedNow === undefined ? undefined : deps.sent.recordOwnedOnPatient(patientKey, ownedNow),
+      latest ? deps.sent.recordLatestForPatient(patientKey, encounter.occurredAt) : undefined,
+      deps.store.setTargetState(ref, 'fhir', targetStates.delivered()),
+    ]);
+    return 'delivered' as const;
   });
   if (sent.busy) return 'patient-busy';
-  if (sent.result.skipped !== undefined) {
-    await deps.store.setTargetState(ref, 'fhir', targetStates.skipped(sent.result.skipped));
-    return 'skipped';
-  }
-  await deps.store.setTargetState(ref, 'fhir', targetStates.delivered());
-  return 'delivered';
+  return sent.result;
 }
 
 /** 409 (HAPI's version conflict) or a 412 that is not about criteria matching several resources. */
