@@ -6,13 +6,19 @@
 import { createHash } from 'node:crypto';
 import type { Identifier } from '@medplum/fhirtypes';
 
+const TOKEN_SPECIAL = /[\\|,$]/;
+
 /** A FHIR search token escapes "\", "|", "," and "$" with a backslash (FHIR R4 search, "Escaping"). */
 function escapeToken(text: string): string {
-  return text.replace(/[\\|,$]/g, (character) => `\\${character}`);
+  return TOKEN_SPECIAL.test(text) ? text.replace(/[\\|,$]/g, (character) => `\\${character}`) : text;
 }
+
+/** What encodeURIComponent leaves as it is, and ":" and "/" (the mapping's values are nearly all of these). */
+const QUERY_PLAIN = /^[A-Za-z0-9\-_.!~*'():/]*$/;
 
 /** Percent-encodes a query value, keeping ":" and "/" readable (both are allowed in a URI query). */
 function encodeQueryValue(text: string): string {
+  if (QUERY_PLAIN.test(text)) return text;
   return encodeURIComponent(text).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
 }
 
