@@ -9,7 +9,9 @@
 // Cost: one pipelined Redis read per push (the months the screening reads that this process has not read or
 // sent in the last 30 s, and the facility-month's standing flags), the screening itself over the changed
 // cells' elements and their related ones, and, only when a flag appears or goes, one script and a read of
-// the flagged cells' encounters.
+// the flagged cells' encounters. A correction (a month sent before whose values change) also re-judges the
+// facility's later months that read it (history-months.ts), on the corrected cells only: two more round
+// trips (those months, then their history) and one screening per later month that was pushed or is flagged.
 import type { Redis } from 'ioredis';
 import { screenPeriod, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
@@ -21,7 +23,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { ENCOUNTERS_KEPT, flagFieldOf, isFlagOfGroup, QualityFlags, type CellFlag } from './flag-store.js';
 import { districtByCode } from './org-unit-districts.js';
-import { facilityHistory, isMonthlyPeriod, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from './history-months.js';
+import { facilityHistory, isMonthlyPeriod, laterMonthsReading, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from './history-months.js';
 
 /** What the push job asks of the screening: which of the cells it sends go marked for follow-up. */
 export interface PushScreening {
@@ -113,7 +115,11 @@ export class CellGroupScreening implements PushScreening {
       else unread.push({ period, key });
     }
     const flagsKey = this.deps.keys.qualityFlags(group.orgUnit, group.period);
-    const replies = unread.length === 0 ? [await this.deps.redis.hgetall(flagsKey)] : await this.hashes([...unread.map(({ key }) => key), flagsKey]);
+    // A month sent before whose values change is a correction: the later months that read it are judged again.
+    const corrected = changed.size > 0 && lastSent.length > 0;
+    const flaggedPeriodsKey = corrected ? this.deps.keys.qualityFlaggedPeriods(group.orgUnit) : undefined;
+    const replies = unread.length === 0 && !flaggedPeriodsKey ? [await this.deps.redis.hgetall(flagsKey)] : await this.hashes([...unread.map(({ key }) => key), flagsKey], flaggedPeriodsKey);
+    const flaggedPeriods = flaggedPeriodsKey ? new Set(replies.pop() as unknown as string[]) : undefined;
     const standing = QualityFlags.parse(replies.pop() ?? {}).filter((flag) => isFlagOfGroup(flag, group));
     unread.forEach(({ period, key }, i) => {
       const values = monthValuesOf(replies[i]!);
@@ -136,6 +142,7 @@ export class CellGroupScreening implements PushScreening {
       const replacedFields = new Set(replaced.map(flagFieldOf));
       kept = [...standing.filter((flag) => !replacedFields.has(flagFieldOf(flag))), ...raised];
       this.deps.metrics?.countFlagsRaised(raised.filter((flag) => !replacedFields.has(flagFieldOf(flag))));
+      if (flaggedPeriods) await this.rejudgeLaterMonths(group, changed, elements, flaggedPeriods);
     }
     if (!marksFollowup) return NONE;
     return new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf));
@@ -148,10 +155,73 @@ export class CellGroupScreening implements PushScreening {
     return knownEventsAt(campaigns, orgUnit, this.deps.districtOf ?? districtByCode);
   }
 
-  /** HGETALL of each key, in one pipelined round trip. */
-  private async hashes(keys: readonly string[]): Promise<Record<string, string>[]> {
+  /**
+   * After a correction to a past month: the facility's later months whose screening reads it (same group),
+   * judged again on the corrected cells, their flags on those cells cleared or raised to match. Values do not
+   * change, so nothing is sent to DHIS2. Bounded: the 25 later months that read the month, those pushed, or
+   * with standing flags; their months of history read in one round trip (with what this process holds).
+   */
+  private async rejudgeLaterMonths(group: CellGroup, changed: ReadonlySet<string>, elements: ReadonlySet<string>, flaggedPeriods: ReadonlySet<string>): Promise<void> {
+    const { keys, config } = this.deps;
+    const years = config.screening.seasonalYears;
+    const later = laterMonthsReading(group.period, years);
+    const flagged = later.filter((period) => flaggedPeriods.has(period));
+    const months = new Map<string, MonthValues>();
+    // First the later months themselves (and the flags standing on those that have any); then the history of
+    // those that were pushed.
+    const [standingReplies] = await this.readMonths(group, later, months, flagged.map((period) => keys.qualityFlags(group.orgUnit, period)));
+    const standingOf = new Map(flagged.map((period, i) => [period, QualityFlags.parse(standingReplies[i]!).filter((flag) => isFlagOfGroup(flag, group))]));
+    const judged = later.filter((period) => months.get(period) !== undefined);
+    const history = new Set<string>();
+    for (const period of judged) for (const read of monthsScreeningReads(period, years)) if (!months.has(read)) history.add(read);
+    await this.readMonths(group, [...history], months, []);
+
+    const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
+    for (const period of later) {
+      const standing = (standingOf.get(period) ?? []).filter((flag) => touchesChange(flag.cells));
+      if (months.get(period) === undefined && standing.length === 0) continue;
+      const laterGroup = { ...group, period };
+      const flags = months.get(period) === undefined ? [] : screenPeriod(facilityHistory(group.orgUnit, period, months, elements), period, config, { knownEvents: this.knownEventsAt(group.orgUnit) }).filter((flag) => touchesChange(flag.cells));
+      const found = new Set(flags.map((flag) => flagFieldOf({ ...laterGroup, ...flag })));
+      const same = new Set(standing.map(flagFieldOf));
+      // A flag that still holds stays as it was recorded (its encounters, its time); the others go or come.
+      const fresh = flags.filter((flag) => !same.has(flagFieldOf({ ...laterGroup, ...flag })));
+      const stale = standing.filter((flag) => !found.has(flagFieldOf(flag)));
+      if (fresh.length === 0 && stale.length === 0) continue;
+      const raised = await this.recorded(laterGroup, fresh);
+      await this.deps.flags.replace(group.orgUnit, period, stale, raised);
+      this.deps.metrics?.countFlagsRaised(raised);
+    }
+  }
+
+  /**
+   * The values of the group's given months into `months` (from this process's cache where fresh, else read),
+   * with HGETALL of the extra keys in the same round trip; returns the extra keys' replies.
+   */
+  private async readMonths(group: CellGroup, periods: readonly string[], months: Map<string, MonthValues>, extra: readonly string[]): Promise<[Record<string, string>[]]> {
+    const now = Date.now();
+    const unread: { period: string; key: string }[] = [];
+    for (const period of periods) {
+      const key = this.deps.keys.ledgerPushed({ ...group, period });
+      const cached = this.history.get(key);
+      if (cached && cached.until > now) months.set(period, cached.values);
+      else unread.push({ period, key });
+    }
+    if (unread.length === 0 && extra.length === 0) return [[]];
+    const replies = await this.hashes([...unread.map(({ key }) => key), ...extra]);
+    unread.forEach(({ period, key }, i) => {
+      const values = monthValuesOf(replies[i]!);
+      months.set(period, values);
+      this.remember(key, values, now);
+    });
+    return [replies.slice(unread.length)];
+  }
+
+  /** HGETALL of each key (and SMEMBERS of a set key last), in one pipelined round trip. */
+  private async hashes(keys: readonly string[], setKey?: string): Promise<Record<string, string>[]> {
     const pipeline = this.deps.redis.pipeline();
     for (const key of keys) pipeline.hgetall(key);
+    if (setKey !== undefined) pipeline.smembers(setKey);
     return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
       if (error) throw error;
       return reply as Record<string, string>;

@@ -30,6 +30,15 @@ export function monthsScreeningReads(period: string, seasonalYears = 5): readonl
   return periods;
 }
 
+/** The later periods whose screening reads `period` (the inverse of monthsScreeningReads), oldest first. */
+export function laterMonthsReading(period: string, seasonalYears = 5): readonly string[] {
+  const month = monthNumber(period);
+  const later = new Set<number>();
+  for (let ahead = 1; ahead <= 13; ahead++) later.add(month + ahead);
+  for (let year = 2; year <= seasonalYears; year++) for (let offset = -1; offset <= 1; offset++) later.add(month + 12 * year - offset);
+  return [...later].sort((a, b) => a - b).map(periodOf);
+}
+
 /** A month's values by cell (`cellInGroupKeyOf`, as the ledger's pushed record keys them); undefined: not reported. */
 export type MonthValues = ReadonlyMap<string, number> | undefined;
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { monthNumber, periodOf, screenPeriod, type Flag } from '@smc-bridge/data-quality';
 import { generateSeries, injectErrors } from '@smc-bridge/data-quality/benchmark';
 import type { CellValue } from '../../src/domain/cells.js';
-import { facilityHistory, isMonthlyPeriod, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from '../../src/quality/history-months.js';
+import { facilityHistory, isMonthlyPeriod, laterMonthsReading, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from '../../src/quality/history-months.js';
 import { loadScreeningConfig } from '../../src/quality/screening-config.js';
 
 const config = loadScreeningConfig(fileURLToPath(new URL('../../../mappings', import.meta.url)));
@@ -19,6 +19,16 @@ test('monthly periods, and the 25 months read before one', () => {
   expect(months).toHaveLength(25);
   expect(months.slice(-13)).toEqual(['202509', '202510', '202511', '202512', '202601', '202602', '202603', '202604', '202605', '202606', '202607', '202608', '202609']);
   expect(months.slice(0, 3)).toEqual(['202109', '202110', '202111']);
+});
+
+test('the later months whose screening reads a month: exactly those whose 25 months include it', () => {
+  for (const period of ['202601', '202610', '202412']) {
+    const later = laterMonthsReading(period);
+    expect(later).toHaveLength(25);
+    const reading = Array.from({ length: 80 }, (_, ahead) => periodOf(monthNumber(period) + 1 + ahead)).filter((q) => monthsScreeningReads(q).includes(period));
+    expect(later).toEqual(reading);
+  }
+  expect(laterMonthsReading('202610', 2).at(-1)).toBe('202811');
 });
 
 test('in a reported month a cell without a value counted nothing; a month never sent is not reported', () => {

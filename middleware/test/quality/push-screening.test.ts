@@ -213,3 +213,32 @@ test("a declared campaign month's surge is a signal, not an error; the same surg
   expect((await errorsOn('CM_SW_BUE_CSI106')).length).toBeGreaterThan(0);
   expect((await errorsOn('CM_NW_BAM_CSI107')).length).toBeGreaterThan(0);
 });
+
+test("a correction to a past month re-judges the later months that read it: a flag it makes appears, and goes with the next correction; nothing more is sent", async () => {
+  const facility = 'CM_NW_BAM_CSI108';
+  const usual = [28, 31, 33, 29, 32, 27, 34, 26, 31, 29, 33, 28]; // never 30: only the test's months repeat
+  const screening = screeningOf();
+  for (const [i, month] of monthsFrom('2024-06', 24).entries()) await mapAndPush(visits(facility, 'rejudge', month, usual[i % usual.length]!), screening);
+  // June to September 2026: 30, 31, 30, 30. September's 30 has run only twice: no flag.
+  const june = monthsFrom('2026-06', 4);
+  for (const [i, month] of june.entries()) await mapAndPush(visits(facility, 'rejudge', month, [30, 31, 30, 30][i]!), screening);
+  const repeatedOn = async (period: string) => (await flags.list(facility, period)).filter((flag) => flag.dataElement === FP_ELEMENT && flag.ruleId === 'repeated-value');
+  expect(await repeatedOn('202609')).toEqual([]);
+
+  // July corrected to 30 (one visit entered in error): September now repeats July's value a fourth month.
+  posts = [];
+  const july = visits(facility, 'rejudge', '2026-07', 31);
+  await mapAndPush([{ ...july[30]!, version: 2, status: 'entered-in-error' as const }], screening);
+  expect(posts.map((post) => [...new Set(post.map((value) => value.period))])).toEqual([['202607']]);
+  const raised = await repeatedOn('202609');
+  expect(raised).toHaveLength(1);
+  expect(raised[0]).toMatchObject({ period: '202609', value: 30, encounterCount: 30 });
+  expect(raised[0]!.encounters.every((encounter) => encounter.id.startsWith('rejudge-2026-09-'))).toBe(true);
+  expect((await flags.countsByRule())['repeated-value']).toBeGreaterThanOrEqual(1);
+  expect(await repeatedOn('202608')).toEqual([]); // a run of three at 30 stays under the threshold
+
+  // Another process (a fresh screening, nothing cached) takes the correction back: September's flag goes.
+  await mapAndPush(visits(facility, 'rejudge-late', '2026-07', 1), screeningOf());
+  expect(await repeatedOn('202609')).toEqual([]);
+  expect(await redis.sismember(keys.qualityFlaggedPeriods(facility), '202609')).toBe((await flags.list(facility, '202609')).length > 0 ? 1 : 0);
+});
