@@ -61,7 +61,7 @@ export function monthValuesOfCells(cells: readonly CellValue[]): Map<string, num
 
 // Cell keys repeat in every month and group of a facility: each is parsed once.
 const parsedKeys = new Map<string, { dataElement: string; categoryOptionCombo: string }>();
-function cellOfKey(key: string): { dataElement: string; categoryOptionCombo: string } {
+export function cellOfKey(key: string): { dataElement: string; categoryOptionCombo: string } {
   let cell = parsedKeys.get(key);
   if (cell === undefined) {
     const [dataElement, categoryOptionCombo] = JSON.parse(key) as [string, string];
