@@ -1,13 +1,17 @@
 // The count models of every cell of a facility at one month (outliers/count-model.ts): the history model of
 // each cell from its baseline window, with its dispersion shrunk toward the median of its group's cells;
 // then, for a cell in a configured group, the related model from the group's other cells this month
-// (outliers/related-model.ts), which judges the value instead where it is trusted (trustRelated).
-import type { Group } from './config.js';
+// (outliers/related-model.ts), and, for a cell in a month relation of the configuration, the balance model
+// from the relation's other cells (outliers/balance-model.ts); the sharper of these two that is trusted
+// judges the value instead of the history model (trustRelated, trustBalance).
+import type { Group, LogicalRelation } from './config.js';
 import type { ScreeningThresholds } from './defaults.js';
 import type { IndexedHistory } from './facility-history.js';
 import type { CellModels } from './cell-rules.js';
 import { finishModel, historyEstimate, pooledDispersion, zAgainst, type CountModel, type Estimate } from './outliers/count-model.js';
 import { relatedEstimate, type RelatedEstimate } from './outliers/related-model.js';
+import { balanceEstimate } from './outliers/balance-model.js';
+import type { Bilingual } from './flag.js';
 import { baselineAt, type Baseline } from './outliers/seasonal-baseline.js';
 
 /** What stays the same for every month of one screening call: the groups of the cells and their logarithms. */
@@ -19,9 +23,20 @@ export interface ModelBook {
   groups: readonly Group[];
   /** Per cell: ln(x + ½) by month, NaN where not reported (filled for grouped cells only). */
   logs: Float64Array[];
+  /** Per cell: the month relations it is on one side of. */
+  balances: Balance[][];
+  /** Per cell: its values (history.cells order). */
+  values: readonly (readonly (number | null)[])[];
 }
 
-export function modelBook(history: IndexedHistory, groups: readonly Group[]): ModelBook {
+/** A cell's place in a month relation: the other cells of its side and the cells of the other side. */
+export interface Balance {
+  rest: number[];
+  other: number[];
+  label: Bilingual;
+}
+
+export function modelBook(history: IndexedHistory, groups: readonly Group[], relations: readonly LogicalRelation[] = []): ModelBook {
   const groupOf = new Int32Array(history.cells.length).fill(-1);
   const byElement = new Map<string, number>();
   groups.forEach((group, g) => {
@@ -45,7 +60,41 @@ export function modelBook(history: IndexedHistory, groups: readonly Group[]): Mo
     });
     return row;
   });
-  return { groupOf, relatedOf, groups, logs };
+  return { groupOf, relatedOf, groups, logs, balances: balancesOf(history, relations), values: history.cells.map((cell) => cell.values) };
+}
+
+function balancesOf(history: IndexedHistory, relations: readonly LogicalRelation[]): Balance[][] {
+  const balances: Balance[][] = history.cells.map(() => []);
+  const cellsOf = (side: LogicalRelation['left'], combo: string | undefined) => {
+    const found: number[] = [];
+    history.cells.forEach((cell, i) => {
+      const on = side.some(
+        (operand) => operand.dataElement === cell.dataElement && (operand.categoryOptionCombo === undefined || operand.categoryOptionCombo === cell.categoryOptionCombo),
+      );
+      if (on && (combo === undefined || cell.categoryOptionCombo === combo)) found.push(i);
+    });
+    return found;
+  };
+  for (const relation of relations) {
+    if (relation.period !== 'month') continue;
+    const combos = relation.byCategoryOptionCombo ? [...new Set(cellsOf(relation.left, undefined).map((i) => (history.cells[i] as IndexedHistory['cells'][number]).categoryOptionCombo))] : [undefined];
+    for (const combo of combos) {
+      const left = cellsOf(relation.left, combo);
+      const right = cellsOf(relation.right, combo);
+      if (left.length === 0 || right.length === 0) continue;
+      const label = {
+        en: `the other cells of the relation ${relation.id}`,
+        fr: `les autres cellules de la relation ${relation.id}`,
+      };
+      for (const [side, other] of [
+        [left, right],
+        [right, left],
+      ] as const) {
+        for (const i of side) if (!other.includes(i)) (balances[i] as Balance[]).push({ rest: side.filter((j) => j !== i), other: [...other], label });
+      }
+    }
+  }
+  return balances;
 }
 
 /**
@@ -109,16 +158,58 @@ export function monthModels(history: IndexedHistory, book: ModelBook, index: num
     if (!baseline || !historyModel) continue;
     const g = book.groupOf[i] as number;
     const relatedOne = related[i];
+    let chosen: { model: CountModel; label: Bilingual } | undefined;
     if (relatedOne) {
       const relatedModel = finishModel('related', relatedOne, pooledRelated.get(g) as number, thresholds);
-      if (trustRelated(historyModel, relatedModel, relatedOne, thresholds)) {
-        models[i] = { baseline, history: historyModel, related: relatedModel, relatedLabel: (book.groups[g] as Group).label };
-        continue;
-      }
+      if (trustRelated(historyModel, relatedModel, relatedOne, thresholds)) chosen = { model: relatedModel, label: (book.groups[g] as Group).label };
     }
-    models[i] = { baseline, history: historyModel };
+    const balance = balanceModel(history, book, i, baseline, index, historyModel, thresholds);
+    if (balance && (!chosen || logVariance(balance.model) < logVariance(chosen.model))) chosen = balance;
+    models[i] = chosen ? { baseline, history: historyModel, related: chosen.model, relatedLabel: chosen.label } : { baseline, history: historyModel };
   }
   return models;
+}
+
+/** A count model's variance on the log scale: α + 1/(μ + ½). */
+function logVariance(model: CountModel): number {
+  return model.dispersion + 1 / (model.mean + 0.5);
+}
+
+/** Below this z against its history model a value gets no balance model. */
+export const BALANCE_MIN_Z = 1;
+/** The balance model is trusted only where its prediction has at most this z under the history model. */
+export const BALANCE_USUAL_Z = 3;
+
+/**
+ * The sharpest trusted balance model of cell i (outliers/balance-model.ts), over its history window: one
+ * whose prediction the history model finds usual (z ≤ `BALANCE_USUAL_Z`: a slip in another cell of the
+ * relation, or an epidemic the relation's other side shows, moves the prediction away from the cell's
+ * usual value, and the history model judges instead), and sharper than the history model.
+ */
+export function balanceModel(
+  history: IndexedHistory,
+  book: ModelBook,
+  i: number,
+  baseline: Baseline,
+  index: number,
+  historyModel: CountModel,
+  thresholds: ScreeningThresholds,
+): { model: CountModel; label: Bilingual } | undefined {
+  const balances = book.balances[i] as Balance[];
+  if (balances.length === 0) return undefined;
+  const value = (history.cells[i] as IndexedHistory['cells'][number]).values[index] as number;
+  if (zAgainst(value, historyModel) < BALANCE_MIN_Z) return undefined;
+  const values = book.values;
+  let best: { model: CountModel; label: Bilingual } | undefined;
+  for (const balance of balances) {
+    const estimate = balanceEstimate(values, i, balance.rest, balance.other, baseline.indexes, index, thresholds.minBaselineValues, history.startMonth);
+    if (!estimate) continue;
+    const model: CountModel = { source: 'balance', mean: estimate.mean, dispersion: estimate.dispersion, ownDispersion: estimate.dispersion, n: estimate.n };
+    if (zAgainst(Math.round(estimate.mean), historyModel) > BALANCE_USUAL_Z) continue;
+    if (logVariance(model) > thresholds.relatedSharpness * logVariance(historyModel)) continue;
+    if (!best || logVariance(model) < logVariance(best.model)) best = { model, label: balance.label };
+  }
+  return best;
 }
 
 /** Below this z against its history model a value gets no related model. */

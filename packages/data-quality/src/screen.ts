@@ -46,7 +46,7 @@ function screenIndexes(history: IndexedHistory, indexes: readonly number[], conf
   const thresholds: ScreeningThresholds = { ...SCREENING_DEFAULTS, ...config.screening };
   const minScore = options.minScore ?? 1;
   const signals = new SignalBook(history, config.signals, options.knownEvents ?? [], thresholds);
-  const book = modelBook(history, config.groups ?? []);
+  const book = modelBook(history, config.groups ?? [], config.relations);
   const flags: Flag[] = [];
   for (const index of indexes) {
     if (index < 0 || index >= history.length) continue;
@@ -62,9 +62,11 @@ function screenIndexes(history: IndexedHistory, indexes: readonly number[], conf
         const kept = options.strongestOnly ? [verdicts.reduce((best, verdict) => (verdict.score > best.score ? verdict : best))] : verdicts;
         const first = kept[0] as (typeof kept)[number];
         // A known event explains any rise in its elements and months. A configured signal explains a flag
-        // the history model raised; a trusted related model has already allowed for the group's moves.
-        const explanation =
-          signals.knownEvent(cell.dataElement, period, first.direction) ?? (judgement.byRelated ? undefined : signals.explain(flagged, first.direction));
+        // the history or balance model raised; a trusted related model has already allowed for the group's
+        // moves, where a relation's balance has not (an epidemic raises suspected cases more than outpatient
+        // visits, a stock-out cuts the tests and not the suspected cases).
+        const byGroup = cellModels.related?.source === 'related';
+        const explanation = signals.knownEvent(cell.dataElement, period, first.direction) ?? (byGroup ? undefined : signals.explain(flagged, first.direction));
         for (const verdict of kept) flags.push(explanation ? relabel(verdict.flag(), explanation) : verdict.flag());
       } else if (historyOnly) {
         // The related cells moved with this one: not an error; a signal when a configured one holds.

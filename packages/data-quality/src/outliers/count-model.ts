@@ -26,7 +26,7 @@ import { mean, median } from '../statistics.js';
 import type { Baseline } from './seasonal-baseline.js';
 
 export interface CountModel {
-  source: 'history' | 'related';
+  source: 'history' | 'related' | 'balance';
   /** μ: the expected count. */
   mean: number;
   /** α as used (after shrinkage and the widening for a median of n values). */
