@@ -128,6 +128,18 @@ export function monthModels(history: IndexedHistory, book: ModelBook, index: num
     estimate ? finishModel('history', estimate, pooledHistory.get(book.groupOf[i] as number) as number, thresholds) : undefined,
   );
 
+  const zNow = new Float64Array(count).fill(NaN);
+  /** Cell j's z this month under its history model (0 without one), computed once. */
+  const historyZ = (j: number): number => {
+    let z = zNow[j] as number;
+    if (Number.isNaN(z)) {
+      const model = histories[j];
+      z = model ? zAgainst((history.cells[j] as IndexedHistory['cells'][number]).values[index] as number, model) : 0;
+      zNow[j] = z;
+    }
+    return z;
+  };
+
   const related: (RelatedEstimate | undefined)[] = new Array(count);
   const relatedByGroup = new Map<number, Estimate[]>();
   for (let i = 0; i < count; i++) {
@@ -135,8 +147,8 @@ export function monthModels(history: IndexedHistory, book: ModelBook, index: num
     const historyModel = histories[i];
     const g = book.groupOf[i] as number;
     if (!baseline || !historyModel || g < 0) continue;
+    if (historyZ(i) < RELATED_MIN_Z) continue;
     const cell = history.cells[i] as IndexedHistory['cells'][number];
-    if (zAgainst(cell.values[index] as number, historyModel) < RELATED_MIN_Z) continue;
     // Ratios between elements can follow the season (test positivity; the part of outpatient visits that is
     // not malaria), so they are taken over the same months of earlier years only, never a trailing year.
     const seasonal = baseline.window === 'seasonal' ? baseline : baselineAt(cell.values, index, thresholds, 'seasonal');
@@ -163,7 +175,7 @@ export function monthModels(history: IndexedHistory, book: ModelBook, index: num
       const relatedModel = finishModel('related', relatedOne, pooledRelated.get(g) as number, thresholds);
       if (trustRelated(historyModel, relatedModel, relatedOne, thresholds)) chosen = { model: relatedModel, label: (book.groups[g] as Group).label };
     }
-    const balance = balanceModel(history, book, i, baseline, index, historyModel, thresholds);
+    const balance = balanceModel(history, book, i, baseline, index, historyModel, thresholds, historyZ);
     if (balance && (!chosen || logVariance(balance.model) < logVariance(chosen.model))) chosen = balance;
     models[i] = chosen ? { baseline, history: historyModel, related: chosen.model, relatedLabel: chosen.label } : { baseline, history: historyModel };
   }
@@ -177,6 +189,11 @@ function logVariance(model: CountModel): number {
 
 /** Below this z against its history model a value gets no balance model. */
 export const BALANCE_MIN_Z = 1;
+/**
+ * A balance model is not used where another cell of the relation is more unusual against its own history
+ * than this cell and than this z: a slip there would move the prediction and blame this cell.
+ */
+export const BALANCE_OTHER_Z = 2;
 /** The balance model is trusted only where its prediction has at most this z under the history model. */
 export const BALANCE_USUAL_Z = 3;
 
@@ -184,7 +201,9 @@ export const BALANCE_USUAL_Z = 3;
  * The sharpest trusted balance model of cell i (outliers/balance-model.ts), over its history window: one
  * whose prediction the history model finds usual (z ≤ `BALANCE_USUAL_Z`: a slip in another cell of the
  * relation, or an epidemic the relation's other side shows, moves the prediction away from the cell's
- * usual value, and the history model judges instead), and sharper than the history model.
+ * usual value, and the history model judges instead), and sharper than the history model. A relation one
+ * of whose other cells is more unusual against its own history than this one (and than z 2) is not used.
+ * `historyZ(j)` is cell j's z this month under its history model.
  */
 export function balanceModel(
   history: IndexedHistory,
@@ -194,14 +213,17 @@ export function balanceModel(
   index: number,
   historyModel: CountModel,
   thresholds: ScreeningThresholds,
+  historyZ: (j: number) => number,
 ): { model: CountModel; label: Bilingual } | undefined {
   const balances = book.balances[i] as Balance[];
   if (balances.length === 0) return undefined;
-  const value = (history.cells[i] as IndexedHistory['cells'][number]).values[index] as number;
-  if (zAgainst(value, historyModel) < BALANCE_MIN_Z) return undefined;
+  const z = historyZ(i);
+  if (z < BALANCE_MIN_Z) return undefined;
   const values = book.values;
   let best: { model: CountModel; label: Bilingual } | undefined;
   for (const balance of balances) {
+    const limit = Math.max(z, BALANCE_OTHER_Z);
+    if (balance.other.some((j) => historyZ(j) > limit) || balance.rest.some((j) => historyZ(j) > limit)) continue;
     const estimate = balanceEstimate(values, i, balance.rest, balance.other, baseline.indexes, index, thresholds.minBaselineValues, history.startMonth);
     if (!estimate) continue;
     const model: CountModel = { source: 'balance', mean: estimate.mean, dispersion: estimate.dispersion, ownDispersion: estimate.dispersion, n: estimate.n };
