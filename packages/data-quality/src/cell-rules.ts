@@ -41,6 +41,8 @@ export interface CellModels {
   related?: CountModel;
   /** How a flag names the related cells ("the other malaria cells"). */
   relatedLabel?: Bilingual;
+  /** The value's z under the history model, where month-models.ts already computed it. */
+  historyZ?: number;
 }
 
 export interface CellContext {
@@ -77,7 +79,7 @@ export function judgeCell(context: CellContext, minScore: number): CellJudgement
   if (value === null || value === undefined) return { verdicts: [], byRelated: false };
   const { baseline, history, related } = models;
   const model = related ?? history;
-  const zHistory = zAgainst(value, history);
+  const zHistory = models.historyZ ?? zAgainst(value, history);
   const z = related ? zAgainst(value, related) : zHistory;
   const direction = value >= history.mean ? 'rise' : 'fall';
   const byRelated = related !== undefined;

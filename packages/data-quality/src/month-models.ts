@@ -177,7 +177,10 @@ export function monthModels(history: IndexedHistory, book: ModelBook, index: num
     }
     const balance = balanceModel(history, book, i, baseline, index, historyModel, thresholds, historyZ);
     if (balance && (!chosen || logVariance(balance.model) < logVariance(chosen.model))) chosen = balance;
-    models[i] = chosen ? { baseline, history: historyModel, related: chosen.model, relatedLabel: chosen.label } : { baseline, history: historyModel };
+    const historyZNow = historyZ(i);
+    models[i] = chosen
+      ? { baseline, history: historyModel, related: chosen.model, relatedLabel: chosen.label, historyZ: historyZNow }
+      : { baseline, history: historyModel, historyZ: historyZNow };
   }
   return models;
 }

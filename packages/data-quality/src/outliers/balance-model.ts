@@ -162,8 +162,21 @@ function squaredSpread(n: number): number {
   return spread * spread;
 }
 
+let scratchSort = new Float64Array(16);
+
+/** The median of values[0..n), sorted in scratch space (insertion sort: n is at most a window's 15). */
 function medianOf(values: Float64Array, n: number): number {
-  const sorted = values.slice(0, n).sort();
+  if (n > scratchSort.length) scratchSort = new Float64Array(n * 2);
+  const sorted = scratchSort;
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (sorted[j] as number) > value) {
+      sorted[j + 1] = sorted[j] as number;
+      j--;
+    }
+    sorted[j + 1] = value;
+  }
   const half = n >> 1;
   return n % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
 }
