@@ -2,8 +2,8 @@
 // count models (outliers/count-model.ts), a value repeated, and a sudden zero. Each gives a strength (1 at
 // its threshold) and its flag; the screening keeps those at or above the strength it was asked for.
 //
-// A value is judged by one count model: its related model where that is trusted (month-models.ts), its
-// history model otherwise.
+// A value is judged by one count model: its related (group) or balance (relation) model where one is
+// trusted (month-models.ts), its history model otherwise.
 // - seasonal-outlier: z, the standard-normal z with the value's one-sided tail under the model, flagged
 //   above `modifiedZ`;
 // - the keying slips (outliers/digit-errors.ts slipOrigins): the Bayes factor

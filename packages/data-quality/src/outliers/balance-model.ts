@@ -11,7 +11,9 @@
 // - ratio form: A ≈ q·B, q̂ the median of A_s / B_s, predicted c = q̂·B − R;
 // - slack form: A ≈ B + d, d̂ the median of A_s − B_s, predicted c = B + d̂ − R (outpatient visits are the
 //   suspected malaria cases plus the other visits, which do not follow the malaria season);
-// - the spread: Pearson residuals e_s = (c_s − predicted_s) / √max(1, predicted_s), φ = their clipped spread²
+// - the spread: Pearson residuals e_s = (c_s − predicted_s) / √max(1, predicted_s), each month predicted with
+//   the median ratio (or slack) of the other calendar years' months (leave one year out, as the history model
+//   does: the months of one year share its level), φ = their clipped spread²
 //   (the form with the smaller φ is used), so that the variance this month is φ·μ; φ is at least 1 (no
 //   count is known better than Poisson) and widened by (1 + π/(2n)) for the error of the medians. As a
 //   negative binomial of mean μ: α = (φ − 1)/μ.
