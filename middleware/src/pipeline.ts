@@ -32,9 +32,10 @@ import { CombinedFhirRequests } from './delivery/fhir/combined-requests.js';
 import { SentRecords } from './delivery/fhir/sent-records.js';
 import { UploadLocks } from './delivery/fhir/upload-lock.js';
 import { Dhis2Client } from './dhis2/dhis2-client.js';
-import { indexFhirDefinitions } from './fhir/definitions.js';
+import { prepareFhirValidators } from './fhir/validate-resources.js';
 import { FhirClient } from './fhir/fhir-client.js';
-import { ValidatedShapes } from './fhir/validated-shapes.js';
+import { ValidatedShapes, validatorGeneration } from './fhir/validated-shapes.js';
+import { RedisSharedShapes } from './delivery/fhir/shared-shapes.js';
 import type { Terminology } from './fhir/terminology.js';
 import { EncounterStore } from './ingest/encounter-store.js';
 import { startInboxSweeper } from './ingest/inbox-sweeper.js';
@@ -212,7 +213,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
   stops.push(startScorecardWorker(parts));
 
   if (config.fhir && queues.fhir && parts.terminology) {
-    indexFhirDefinitions();
+    prepareFhirValidators();
     const fhirConnection = parts.connect('smc-bridge-fhir');
     const server = new FhirClient({ baseUrl: config.fhir.url, timeoutMs: config.fhir.timeoutMs, maxSockets: config.fhir.concurrency, ...(config.fhir.token ? { bearerToken: config.fhir.token } : {}) });
     // Uploads running at once are of different patients: their transactions and searches travel together.
@@ -231,7 +232,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
         terminology: parts.terminology,
         locks: new UploadLocks(records, keys, 60_000),
         sent: new SentRecords(records, keys),
-        shapes: new ValidatedShapes(),
+        shapes: new ValidatedShapes(new RedisSharedShapes(records, keys, validatorGeneration())),
         ledger,
         mappings,
         redis: records,

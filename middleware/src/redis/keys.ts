@@ -139,6 +139,11 @@ export class RedisKeys {
     return `${this.prefix}:fhir:patient-owned:${patientKey}`;
   }
 
+  /** Set: digests of the resource shapes both validators accepted, under one validator generation (fhir/validated-shapes.ts). */
+  fhirValidShapes(generation: string): string {
+    return `${this.prefix}:fhir:valid-shapes:${generation}`;
+  }
+
   /** Set: the cells (dataElement, categoryOptionCombo) an mADX report of a cell group has carried. */
   madxReportedCells(groupKey: string): string {
     return `${this.prefix}:fhir:madx-cells:${digest(groupKey)}`;

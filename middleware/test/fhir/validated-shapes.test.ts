@@ -9,7 +9,7 @@ import { createRandom, generateEncounters, type Random } from '@smc-bridge/gener
 import { encounterToBundle } from '../../src/fhir/encounter-bundle.js';
 import { loadTerminology, type Terminology } from '../../src/fhir/terminology.js';
 import { validateFhirBundle, validateFhirResource } from '../../src/fhir/validate-resources.js';
-import { shapeOf, ValidatedShapes } from '../../src/fhir/validated-shapes.js';
+import { shapeOf, ValidatedShapes, type SharedShapes } from '../../src/fhir/validated-shapes.js';
 
 const MAPPINGS = fileURLToPath(new URL('../../../mappings', import.meta.url));
 let terminology: Terminology;
@@ -95,9 +95,60 @@ it('keeps a Period with both bounds whole (its invariant compares them): another
   const period = (start: string, end?: string): Resource => ({ resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, period: { start, ...(end ? { end } : {}) } });
   expect(shapes.validateResource(period('2026-05-01T09:00:00Z', '2026-05-01T10:00:00Z'))).toEqual([]);
   expect(shapes.validateResource(period('2026-05-01T10:00:00Z', '2026-05-01T09:00:00Z'))).toEqual(validateFhirResource(period('2026-05-01T10:00:00Z', '2026-05-01T09:00:00Z')));
-  expect(shapes.counts).toEqual({ byShape: 0, inFull: 2 });
+  expect(shapes.counts).toEqual({ byShape: 0, shared: 0, inFull: 2 });
   // A start alone is only a dateTime: another one is the same shape.
   expect(shapes.validateResource(period('2026-05-01T09:00:00Z'))).toEqual([]);
   expect(shapes.validateResource(period('2026-06-11T16:30:00+01:00'))).toEqual([]);
-  expect(shapes.counts).toEqual({ byShape: 1, inFull: 3 });
+  expect(shapes.counts).toEqual({ byShape: 1, shared: 0, inFull: 3 });
+});
+
+/** The set worker processes share (Redis in the delivery), in memory; `down` makes it unreachable. */
+function sharedSet(): SharedShapes & { digests: Set<string>; down: boolean } {
+  const set = {
+    digests: new Set<string>(),
+    down: false,
+    known: async (digests: readonly string[]) => {
+      if (set.down) throw new Error('unreachable');
+      return digests.map((digest) => set.digests.has(digest));
+    },
+    add: async (digests: readonly string[]) => {
+      if (set.down) throw new Error('unreachable');
+      for (const digest of digests) set.digests.add(digest);
+    },
+  };
+  return set;
+}
+
+it('a shape one process found valid is not validated in full again by another; a broken Bundle is still refused as full validation refuses it', async () => {
+  const shared = sharedSet();
+  const first = new ValidatedShapes(shared);
+  for (const bundle of bundles.slice(0, 200)) expect(await first.validateBundleSharing(bundle)).toEqual([]);
+  expect(shared.digests.size).toBe(first.counts.inFull);
+  const second = new ValidatedShapes(shared);
+  for (const bundle of bundles.slice(0, 200)) expect(await second.validateBundleSharing(bundle)).toEqual([]);
+  expect(second.counts.inFull).toBe(0);
+  expect(second.counts.shared).toBe(first.counts.inFull);
+  // Only valid shapes are shared: broken Bundles are judged as both validators judge them, by either process.
+  const random = createRandom(7);
+  const disagreements: string[] = [];
+  for (let n = 0; n < 200; n++) {
+    const { bundle, what } = mutated(bundles[random.int(0, 199)]!, random);
+    const full = validateFhirBundle(bundle).length > 0;
+    const [byFirst, bySecond] = [(await first.validateBundleSharing(bundle)).length > 0, (await second.validateBundleSharing(bundle)).length > 0];
+    if (full !== byFirst || full !== bySecond) disagreements.push(`${what}: full ${full}, first ${byFirst}, second ${bySecond}`);
+  }
+  expect(disagreements).toEqual([]);
+});
+
+it('validates in full when the shared set cannot be reached', async () => {
+  const shared = sharedSet();
+  shared.down = true;
+  const shapes = new ValidatedShapes(shared);
+  for (const bundle of bundles.slice(0, 20)) expect(await shapes.validateBundleSharing(bundle)).toEqual([]);
+  expect(shapes.counts.inFull).toBeGreaterThan(0);
+  expect(shapes.counts.shared).toBe(0);
+  const broken = structuredClone(bundles[0]!);
+  (broken.entry![0]!.resource as { resourceType: string; status?: string }).status = 'no-such-status';
+  expect(validateFhirBundle(broken).length).toBeGreaterThan(0);
+  expect((await shapes.validateBundleSharing(broken)).length).toBe(validateFhirBundle(broken).length);
 });

@@ -213,7 +213,7 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
       ...built.bundle,
       entry: [...entries.map((entry, index) => (index === patientIndex ? plan.entry : entry)), ...withdrawals],
     };
-    const issues = deps.shapes ? deps.shapes.validateBundle(bundle) : validateFhirBundle(bundle);
+    const issues = deps.shapes ? await deps.shapes.validateBundleSharing(bundle) : validateFhirBundle(bundle);
     if (issues.length > 0) return refuse(`the FHIR resources made from this encounter are not valid: ${describeIssues(issues)}`);
     const versioned = plan.versioned || withdrawals.some((entry) => entry.request?.ifMatch !== undefined);
     let answer: Bundle;
@@ -230,10 +230,11 @@ async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Prom
     // What this source now owns on the Patient: all it sent when the server created it, else the merge's.
     const patientStatus = answer.entry?.[patientIndex]?.response?.status ?? '';
     const ownedNow = patientStatus.startsWith('201') ? plan.owned.created : plan.owned.existing;
-    // The writes in one round trip, the status with them (still under the lock, after the server took it).
+    // The writes in one round trip, the status with them (still under the lock, after the server took it);
+    // the owned slots only when they changed (read under this lock, so still what Redis holds).
     await Promise.all([
       deps.sent.record(ref, records),
-      ownedNow === undefined ? undefined : deps.sent.recordOwnedOnPatient(patientKey, ownedNow),
+      ownedNow === undefined || JSON.stringify(ownedNow) === JSON.stringify(owned) ? undefined : deps.sent.recordOwnedOnPatient(patientKey, ownedNow),
       latest ? deps.sent.recordLatestForPatient(patientKey, encounter.occurredAt) : undefined,
       deps.store.setTargetState(ref, 'fhir', targetStates.delivered()),
     ]);
