@@ -1,7 +1,7 @@
 // CPU seconds a process has used so far (user + system), read from /proc, so a benchmark can say where the
 // time of a run went: the API, each worker process and Redis itself (which shares the same cores).
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import { nodesOf, type RedisClient } from '../../middleware/src/redis/connection.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -11,15 +11,24 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** The pid of the Redis server behind a connection, when it runs on this machine (else undefined). */
-export async function redisPid(redis: Redis): Promise<number | undefined> {
-  const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-  try {
-    cpuSecondsOf(pid);
-    return pid;
-  } catch {
-    return undefined;
+/** The pid of the Redis server behind a connection (a Cluster's first master), when it runs on this machine (else undefined). */
+export async function redisPid(redis: RedisClient): Promise<number | undefined> {
+  return (await redisPids(redis))[0];
+}
+
+/** The pids of the Redis servers behind a connection (every master of a Cluster) that run on this machine. */
+export async function redisPids(redis: RedisClient): Promise<number[]> {
+  const pids: number[] = [];
+  for (const node of nodesOf(redis)) {
+    const pid = Number(/process_id:(\d+)/.exec(await node.info('server'))?.[1]);
+    try {
+      cpuSecondsOf(pid);
+      pids.push(pid);
+    } catch {
+      // not on this machine
+    }
   }
+  return pids;
 }
 
 /** Resident memory of a process now, in MB. */

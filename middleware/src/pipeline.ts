@@ -21,7 +21,7 @@
 //   status/                   every target state each step records, readable by GET /api/v1/encounters/…
 //
 // Every step is safe to run twice (jobs are delivered at least once), and a job carries references only.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connection.js';
 import type { Config } from './config/config.js';
 import type { CellGroup } from './domain/cells.js';
 import { isPractice } from './domain/practice.js';
@@ -73,9 +73,9 @@ export interface PipelineParts {
   logger: Logger;
   metrics?: ServiceMetrics;
   /** A new Redis connection for a worker (BullMQ workers block on theirs). */
-  connect: (name: string) => Redis;
+  connect: (name: string) => RedisClient;
   /** The connection shared by non-blocking commands (locks, records). */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** The ingest worker's steps, in order (fan-outs 1 and 2). */

@@ -2,7 +2,7 @@
 // replay, the metrics and the shutdown all read this registry, so a queue added here is covered by each.
 // A queue exists only where its target is configured (no DHIS2_URL: no push queue); the scorecard's always.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connection.js';
 import { createPushQueue, type PushJobData } from './delivery/dhis2/push-queue.js';
 import { createFhirQueue, type FhirJobData } from './delivery/fhir/fhir-queue.js';
 import { createIngestQueue, type IngestJobData } from './ingest/ingest-queue.js';
@@ -20,7 +20,7 @@ export interface QueueRegistry {
   close(): Promise<void>;
 }
 
-export function openQueues(connection: Redis, keys: RedisKeys, targets: { dhis2: boolean; fhir: boolean }): QueueRegistry {
+export function openQueues(connection: RedisClient, keys: RedisKeys, targets: { dhis2: boolean; fhir: boolean }): QueueRegistry {
   const ingest = createIngestQueue(connection, keys);
   const dhis2Push = targets.dhis2 ? createPushQueue(connection, keys) : undefined;
   const fhir = targets.fhir ? createFhirQueue(connection, keys) : undefined;

@@ -4,7 +4,7 @@
 // with a 4xx, or a 503 when Redis is away; a 500 means a bug.
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import { pinoHttp } from 'pino-http';
 import type { ApiKeyEntry } from '../config/api-keys.js';
 import type { EncounterStore } from '../ingest/encounter-store.js';
@@ -35,7 +35,7 @@ export interface AppOptions {
   apiKeys: readonly ApiKeyEntry[];
   bodyLimitBytes: number;
   maxBatch: number;
-  redis: Redis;
+  redis: RedisClient;
   store: EncounterStore;
   ledger: Ledger;
   /** The data-quality flags standing on DHIS2 cells (quality/). */

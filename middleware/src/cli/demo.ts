@@ -3,7 +3,6 @@
 // own Redis prefix (`smc-demo`), emptied at start, so it can be run again and again.
 import { Writable } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
-import { Redis } from 'ioredis';
 import { createApiKey } from '../config/api-keys.js';
 import { DEFAULT_DHIS2_API_VERSION, loadConfig, type Config } from '../config/config.js';
 import type { Encounter } from '@smc-bridge/contract';
@@ -26,7 +25,7 @@ import { loadCheckedPackage } from '../metadata/package-rules.js';
 import { loadMappings, type Mappings } from '../mapping/load-mappings.js';
 import { latestVersions, recomputeCells } from '../mapping/recompute.js';
 import { createLogger } from '../logging/logger.js';
-import { redactUrl } from '../redis/connection.js';
+import { createRedis, redactUrl, waitUntilReady } from '../redis/connection.js';
 import { deleteKeysWithPrefix } from '../redis/keys.js';
 import { startService, type RunningService } from '../service.js';
 import { generateEncounters } from '@smc-bridge/generator';
@@ -95,9 +94,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   console.log(`SMC bridge demo: ${options.encounters} generated encounters from ${options.facilities} facilities (seed ${options.seed})`);
   console.log(`  Redis ${redactUrl(config.redisUrl)}, key prefix "${config.redisPrefix}" (emptied first)`);
-  const cleaner = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const cleaner = createRedis(config.redisUrl, 'smc-bridge-demo-cleaner', 'fail-fast');
+  cleaner.on('error', () => undefined); // the message below says it
   try {
-    await cleaner.connect();
+    await waitUntilReady(cleaner, config.redisUrl);
     await deleteKeysWithPrefix(cleaner, config.redisPrefix);
   } catch {
     throw new Error(

@@ -4,6 +4,7 @@ import bytes from 'bytes';
 import { isTimeZone } from '@smc-bridge/contract';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKeyEntry } from './api-keys.js';
+import { parseRedisUrl, redactUrl } from '../redis/connection.js';
 
 export const MAX_BATCH_SIZE = 1000;
 
@@ -27,7 +28,21 @@ const EnvSchema = z
   .object({
     PORT: integer(0, 65535).default(8080),
     HOST: z.string().min(1).default('0.0.0.0'),
-    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    REDIS_URL: z
+      .string()
+      .default('redis://127.0.0.1:6379')
+      .superRefine((value, ctx) => {
+        try {
+          if (parseRedisUrl(value).kind === 'cluster') return;
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return;
+        }
+        if (!URL.canParse(value)) ctx.addIssue({ code: 'custom', message: 'must be a URL' });
+        else if (!['redis:', 'rediss:'].includes(new URL(value).protocol)) {
+          ctx.addIssue({ code: 'custom', message: 'must start with redis:// or rediss:// (one Redis) or redis+cluster:// or rediss+cluster:// (a Redis Cluster)' });
+        }
+      }),
     REDIS_PREFIX: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be lowercase letters, digits and "-"')
@@ -238,12 +253,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** The configuration without secrets and without the Redis password, fit for a start-up log line. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const redis = new URL(config.redisUrl);
-  if (redis.password) redis.password = '***';
   return {
     port: config.port,
     host: config.host,
-    redisUrl: redis.toString(),
+    redisUrl: redactUrl(config.redisUrl),
     redisPrefix: config.redisPrefix,
     apiKeySources: config.apiKeys.map((k) => k.source),
     bodyLimitBytes: config.bodyLimitBytes,

@@ -2,13 +2,14 @@
 // posted version is new (accepted), the same as the one held (duplicate), older (stale) or the same version
 // with other content (conflict), and records an accepted version in the inbox in the same step. The inbox is
 // what makes a crash between "stored" and "queued" harmless: the sweeper re-queues what stays in it. A
-// duplicate never queues anything, even when its original is still waiting in the inbox.
-import type { Redis } from 'ioredis';
-import { repliesOf } from '../redis/replies.js';
+// duplicate never queues anything, even when its original is still waiting in the inbox. The inbox is one
+// sorted set per encounter bucket, in the slot of the encounters it holds (redis/keys.ts).
+import { Batch } from '../redis/batch.js';
+import type { RedisClient } from '../redis/connection.js';
 import type { Encounter } from '@smc-bridge/contract';
 import type { EncounterRef } from '../domain/encounter-ref.js';
 import { TARGETS, type TargetName, type TargetState } from '../domain/target-state.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { allBuckets, ENCOUNTER_BUCKETS, type RedisKeys } from '../redis/keys.js';
 import { targetStates, type StateUpdate } from '../status/target-states.js';
 
 export type AcceptOutcome =
@@ -82,7 +83,7 @@ export function parseInboxMember(member: string): EncounterRef {
 
 export class EncounterStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     redis.defineCommand('smcAcceptEncounter', { numberOfKeys: 2, lua: ACCEPT_SCRIPT });
@@ -97,7 +98,7 @@ export class EncounterStore {
    */
   async accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
     if (items.length === 0) return [];
-    const pipeline = this.redis.pipeline();
+    const batch = new Batch(this.redis);
     const at = now.toISOString();
     for (const item of items) {
       const { encounter, contentHash, enteredBy } = item;
@@ -106,9 +107,10 @@ export class EncounterStore {
         `target:${target}`,
         JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState),
       ]);
-      (pipeline as unknown as ScriptPipeline).smcAcceptEncounter(
-        this.keys.encounter(ref.source, ref.id),
-        this.keys.inbox(),
+      const key = this.keys.encounter(ref.source, ref.id);
+      batch.add(key, (pipeline) => (pipeline as unknown as ScriptPipeline).smcAcceptEncounter(
+        key,
+        this.keys.inboxOf(ref.source, ref.id),
         String(ref.version),
         contentHash,
         item.body ?? JSON.stringify(item.encounter),
@@ -118,9 +120,9 @@ export class EncounterStore {
         ...initialTargets,
         'enteredBy',
         enteredBy ?? '',
-      );
+      ));
     }
-    return (await repliesOf(pipeline)).map((reply) => toOutcome(reply as AcceptReply));
+    return (await batch.exec()).map((reply) => toOutcome(reply as AcceptReply));
   }
 
   async read(source: string, id: string): Promise<StoredEncounter | undefined> {
@@ -129,23 +131,22 @@ export class EncounterStore {
 
   /** The stored record of each ref (undefined when unknown), in one round trip. */
   async readMany(refs: readonly EncounterRef[]): Promise<(StoredEncounter | undefined)[]> {
-    const pipeline = this.redis.pipeline();
-    for (const ref of refs) pipeline.hgetall(this.keys.encounter(ref.source, ref.id));
-    return (await repliesOf(pipeline)).map((reply) => toStoredEncounter(reply as Record<string, string>));
+    const batch = new Batch(this.redis);
+    for (const ref of refs) {
+      const key = this.keys.encounter(ref.source, ref.id);
+      batch.add(key, (pipeline) => pipeline.hgetall(key));
+    }
+    return (await batch.exec()).map((reply) => toStoredEncounter(reply as Record<string, string>));
   }
 
   async markProcessed(refs: readonly EncounterRef[]): Promise<void> {
     if (refs.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const batch = new Batch(this.redis);
     for (const ref of refs) {
-      (pipeline as unknown as ScriptPipeline).smcMarkProcessed(
-        this.keys.encounter(ref.source, ref.id),
-        this.keys.inbox(),
-        String(ref.version),
-        inboxMember(ref),
-      );
+      const key = this.keys.encounter(ref.source, ref.id);
+      batch.add(key, (pipeline) => (pipeline as unknown as ScriptPipeline).smcMarkProcessed(key, this.keys.inboxOf(ref.source, ref.id), String(ref.version), inboxMember(ref)));
     }
-    await repliesOf(pipeline);
+    await batch.exec();
   }
 
   /** One target state, as one command (on an auto-pipelined connection it shares the round trip of others). */
@@ -157,22 +158,40 @@ export class EncounterStore {
   /** Sets many target states in one pipelined round trip; none goes back to an older version. */
   async setTargetStates(updates: readonly StateUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const batch = new Batch(this.redis);
     for (const { ref, target, state } of updates) {
       const record: TargetState = { ...state, version: ref.version };
-      (pipeline as unknown as ScriptPipeline).smcSetTarget(this.keys.encounter(ref.source, ref.id), `target:${target}`, String(ref.version), JSON.stringify(record));
+      const key = this.keys.encounter(ref.source, ref.id);
+      batch.add(key, (pipeline) => (pipeline as unknown as ScriptPipeline).smcSetTarget(key, `target:${target}`, String(ref.version), JSON.stringify(record)));
     }
-    await repliesOf(pipeline);
+    await batch.exec();
   }
 
-  /** Inbox entries accepted before `olderThan`: versions no worker has finished yet. */
+  /** Inbox entries accepted before `olderThan`, oldest first: versions no worker has finished yet (from every inbox bucket). */
   async unprocessedSince(olderThan: Date, limit: number): Promise<EncounterRef[]> {
-    const members = await this.redis.zrangebyscore(this.keys.inbox(), '-inf', olderThan.getTime(), 'LIMIT', 0, limit);
-    return members.map(parseInboxMember);
+    const batch = new Batch(this.redis);
+    for (const bucket of allBuckets(ENCOUNTER_BUCKETS)) {
+      const key = this.keys.inbox(bucket);
+      batch.add(key, (pipeline) => pipeline.zrangebyscore(key, '-inf', olderThan.getTime(), 'WITHSCORES', 'LIMIT', 0, limit));
+    }
+    const entries: { member: string; score: number }[] = [];
+    for (const flat of (await batch.exec()) as string[][]) {
+      for (let i = 0; i < flat.length; i += 2) entries.push({ member: flat[i]!, score: Number(flat[i + 1]) });
+    }
+    return entries
+      .sort((a, b) => a.score - b.score)
+      .slice(0, limit)
+      .map(({ member }) => parseInboxMember(member));
   }
 
+  /** How many accepted versions wait in the inbox buckets. */
   async inboxSize(): Promise<number> {
-    return this.redis.zcard(this.keys.inbox());
+    const batch = new Batch(this.redis);
+    for (const bucket of allBuckets(ENCOUNTER_BUCKETS)) {
+      const key = this.keys.inbox(bucket);
+      batch.add(key, (pipeline) => pipeline.zcard(key));
+    }
+    return ((await batch.exec()) as number[]).reduce((sum, n) => sum + n, 0);
   }
 }
 

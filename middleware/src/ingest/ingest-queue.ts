@@ -7,7 +7,7 @@
 // once: a killed worker's job is picked up again after its lock expires (queue/stall-recovery.ts).
 import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { watchWorker } from '../queues/worker-events.js';
@@ -43,7 +43,7 @@ export function ingestJobId(refs: readonly EncounterRef[]): string {
   return `batch~${digest.digest('hex').slice(0, 40)}`;
 }
 
-export function createIngestQueue(connection: Redis, keys: RedisKeys): Queue<IngestJobData> {
+export function createIngestQueue(connection: RedisClient, keys: RedisKeys): Queue<IngestJobData> {
   return new Queue<IngestJobData>(INGEST_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: INGEST_JOB_OPTIONS });
 }
 
@@ -74,7 +74,7 @@ export async function execIngestJob(
 }
 
 export function initIngestWorker(options: {
-  connection: Redis;
+  connection: RedisClient;
   keys: RedisKeys;
   concurrency: number;
   jobLockMs: number;

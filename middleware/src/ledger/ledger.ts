@@ -3,71 +3,125 @@
 // an older or equal version changes nothing, and any cell can be recomputed from scratch at any time.
 //
 // Layout: one hash per cell group (dataSet, orgUnit, period, attributeOptionCombo) whose fields are
-// [dataElement, categoryOptionCombo, source, id] → value; one hash per encounter holding the version applied
-// and the fields it wrote; a set of dirty groups waiting to be pushed to DHIS2; per group, the encounter
-// versions that changed it and that DHIS2 has not confirmed yet (the "awaiting" hash: counted in it, withdrawn
-// from it or moved out of it by a correction); per encounter, the groups its latest version changed that DHIS2
-// has not confirmed yet, so its status says "delivered" only once every one of them has been pushed (a visit
-// counted in the monthly and the weekly data set waits for both). One Lua script does the replacement, so a
-// worker killed half-way leaves either the old contributions or the new ones.
+// [dataElement, categoryOptionCombo, source, id] → value; per group, the encounter versions that changed it
+// and that DHIS2 has not confirmed yet (the "awaiting" hash: counted in it, withdrawn from it or moved out of
+// it by a correction); per facility bucket, a set of dirty groups waiting to be pushed to DHIS2 and, per
+// encounter, the version whose contributions the bucket holds and the fields they are (the "held" record).
+// Per encounter, in its own slot: the latest version decided, the groups that may hold its contributions
+// ("mayHold"), the groups that version changes, and those DHIS2 has not confirmed yet ("unconfirmed"), so its
+// status says "delivered" only once every one of them has been pushed (a visit counted in the monthly and
+// the weekly data set waits for both).
+//
+// Redis Cluster (redis/keys.ts): a group's keys live in its facility's bucket, an encounter's record in the
+// encounter's bucket, and no script crosses slots. So a replacement is three atomic steps, each in one slot,
+// each safe to repeat, in an order that never counts a contribution twice:
+//   1. decide (encounter slot): a newer version becomes the latest; every group it may change is named (those
+//      that may hold the old contributions, those not yet confirmed, its new ones) and "mayHold" grows by its
+//      new groups before any is written. An older version stops here (stale).
+//   2. apply (each facility bucket of those groups, in one round trip): the bucket's held record is replaced
+//      by this version's, unless it holds a newer one: old contributions out, new ones in, the groups dirty
+//      and awaiting this version. In a bucket the version has no cells in (a correction that moved the
+//      encounter to another facility), this only takes the old contributions out.
+//   3. settle (encounter slot): "mayHold" shrinks to this version's groups, if it is still the latest.
+// A worker killed between steps leaves the encounter counted in the buckets already done and not yet in the
+// others; its job runs again (BullMQ, the inbox sweeper), step 1 sees the same version ("again") and names the
+// same groups, and steps 2 and 3 finish the work. A bucket never takes an older version after a newer one
+// (its held record says which it has), and a bucket that may hold contributions is in "mayHold" until the
+// latest version has emptied it, so a correction that moves an encounter away and back, or two versions
+// processed at once, still leave exactly the latest version's contributions.
 //
 // A push reads its group in one atomic snapshot (the cells, what DHIS2 may hold, the awaiting versions), so
 // what it confirms afterwards is exactly the versions whose values it sent: a version applied during the post
 // stays awaiting and marks the group dirty again. The push's cost follows its group, never the whole ledger,
 // and an encounter is confirmed once per change, not at every later push of the group.
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../redis/keys.js';
-import { repliesOf } from '../redis/replies.js';
+import { Batch } from '../redis/batch.js';
+import type { RedisClient } from '../redis/connection.js';
+import { allBuckets, FACILITY_BUCKETS, facilityBucketOf, type RedisKeys } from '../redis/keys.js';
 import { cellInGroupKeyOf, groupKeyOf, groupOfKey, type CellGroup, type CellValue, type Contribution, type EncounterShare } from '../domain/cells.js';
 
-
-// KEYS: the encounter's ledger hash, the dirty set, the encounter's unconfirmed groups. ARGV: version, cells by
-// group (JSON), group key prefix, awaiting key prefix, the encounter as an awaiting-hash field.
-// Returns {outcome, withdrew, touched groups...}: 'applied', 'held' (this version is already applied; withdrew
-// as recorded then) or 'stale' (a newer version is applied).
-const REPLACE_SCRIPT = `
-local held = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+// Step 1. KEYS: the encounter's ledger record, its unconfirmed groups. ARGV: version, its groups (JSON list).
+// Returns {'stale', '0'}, or {'go' | 'again', withdrew, mayHold (JSON), the groups it changes...}: 'again'
+// when this version was decided before (a job run again), with what was decided then.
+const DECIDE_SCRIPT = `
 local version = tonumber(ARGV[1])
+local held = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version < held then return {'stale', '0'} end
-if version == held then return {'held', redis.call('HGET', KEYS[1], 'withdrew') or '0'} end
-local touched = {}
-local old = redis.call('HGET', KEYS[1], 'fields')
-local hadAny = false
-if old then
-  for group, fields in pairs(cjson.decode(old)) do
-    for _, field in ipairs(fields) do redis.call('HDEL', ARGV[3] .. group, field) end
-    touched[group] = true
-    hadAny = true
+if version == held then
+  local record = redis.call('HMGET', KEYS[1], 'withdrew', 'mayHold', 'changes')
+  local reply = {'again', record[1] or '0', record[2] or '[]'}
+  for _, group in ipairs(cjson.decode(record[3] or '[]')) do reply[#reply + 1] = group end
+  return reply
+end
+local new = cjson.decode(ARGV[2])
+local before = cjson.decode(redis.call('HGET', KEYS[1], 'mayHold') or '[]')
+local changes, changed, hold, holding = {}, {}, {}, {}
+local function add(list, set, group)
+  if not set[group] then
+    set[group] = true
+    list[#list + 1] = group
   end
 end
-local written = {}
-local writesAny = false
-for group, cells in pairs(cjson.decode(ARGV[2])) do
-  local fields = {}
-  for field, value in pairs(cells) do
-    redis.call('HSET', ARGV[3] .. group, field, value)
-    fields[#fields + 1] = field
-  end
-  written[group] = fields
-  touched[group] = true
-  writesAny = true
-end
+for _, group in ipairs(before) do add(changes, changed, group); add(hold, holding, group) end
+for _, group in ipairs(redis.call('SMEMBERS', KEYS[2])) do add(changes, changed, group) end
+for _, group in ipairs(new) do add(changes, changed, group); add(hold, holding, group) end
 local withdrew = '0'
-if hadAny and not writesAny then withdrew = '1' end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'fields', cjson.encode(written), 'withdrew', withdrew)
-local reply = {'applied', withdrew}
-for group in pairs(touched) do
-  redis.call('SADD', KEYS[2], group)
-  redis.call('SADD', KEYS[3], group)
-  redis.call('HSET', ARGV[4] .. group, ARGV[5], ARGV[1])
-  reply[#reply + 1] = group
-end
+if #new == 0 and #before > 0 then withdrew = '1' end
+local holdJson = '[]'
+if #hold > 0 then holdJson = cjson.encode(hold) end
+local changesJson = '[]'
+if #changes > 0 then changesJson = cjson.encode(changes) end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'mayHold', holdJson, 'changes', changesJson, 'withdrew', withdrew)
+redis.call('DEL', KEYS[2])
+if #changes > 0 then redis.call('SADD', KEYS[2], unpack(changes)) end
+local reply = {'go', withdrew, holdJson}
+for _, group in ipairs(changes) do reply[#reply + 1] = group end
 return reply
 `;
 
-// The start of a push. KEYS: the dirty set, the group's contributions, what DHIS2 may hold of it, its awaiting
-// versions, its push lease. ARGV: the group key, the lease's token and length (ms). Takes the lease (or
-// returns {-1} when another push holds it), claims the dirty mark and reads the rest in the same instant.
+// Step 2, in one facility bucket. KEYS: the bucket's held record of the encounter, the bucket's dirty set, then
+// per group of the bucket the version changes: its contributions, its awaiting hash. ARGV: version, the
+// encounter as an awaiting-hash field, its cells in the bucket by group (JSON), then the group keys in the
+// order of KEYS. Every group whose contributions it touches is a declared key (checked before any write).
+const APPLY_SCRIPT = `
+local version = tonumber(ARGV[1])
+local held = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if version < held then return 'stale' end
+if version == held then return 'held' end
+local at = {}
+for i = 4, #ARGV do at[ARGV[i]] = 3 + 2 * (i - 4) end
+local old = cjson.decode(redis.call('HGET', KEYS[1], 'fields') or '{}')
+local new = cjson.decode(ARGV[3])
+for group in pairs(old) do if not at[group] then return redis.error_reply('ledger: held group not declared: ' .. group) end end
+for group in pairs(new) do if not at[group] then return redis.error_reply('ledger: new group not declared: ' .. group) end end
+for group, fields in pairs(old) do
+  for _, field in ipairs(fields) do redis.call('HDEL', KEYS[at[group]], field) end
+end
+local written = {}
+for group, cells in pairs(new) do
+  local fields = {}
+  for field, value in pairs(cells) do
+    redis.call('HSET', KEYS[at[group]], field, value)
+    fields[#fields + 1] = field
+  end
+  written[group] = fields
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'fields', cjson.encode(written))
+for i = 4, #ARGV do
+  redis.call('SADD', KEYS[2], ARGV[i])
+  redis.call('HSET', KEYS[at[ARGV[i]] + 1], ARGV[2], ARGV[1])
+end
+return 'applied'
+`;
+
+// Step 3. KEYS: the encounter's ledger record. ARGV: version, its groups (JSON list).
+const SETTLE_HOLD_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then redis.call('HSET', KEYS[1], 'mayHold', ARGV[2]) end
+return 0
+`;
+
+// The start of a push. KEYS: the group's bucket's dirty set, the group's contributions, what DHIS2 may hold of
+// it, its awaiting versions, its push lease. ARGV: the group key, the lease's token and length (ms). Takes the
+// lease (or returns {-1} when another push holds it), claims the dirty mark and reads the rest in the same instant.
 const SNAPSHOT_SCRIPT = `
 if not redis.call('SET', KEYS[5], ARGV[2], 'NX', 'PX', ARGV[3]) then return {-1} end
 local claimed = redis.call('SREM', KEYS[1], ARGV[1])
@@ -80,33 +134,29 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-// DHIS2 took a push. KEYS[1] the group's awaiting hash, KEYS[2] what DHIS2 may hold of it, then per confirmed
-// encounter its ledger hash and its unconfirmed groups. ARGV: the group key, the number of pushed cells, the
-// pushed cells as field/value pairs (value "0": DHIS2 holds nothing there), then per confirmed encounter its
-// awaiting-hash field and the version sent. Each encounter whose version is still the one sent has the group
-// crossed off; returns per encounter how many groups it still waits for (-1: a newer version came since)
-// and whether that version withdrew all its counts.
+// DHIS2 took a push, for one encounter it carried (its slot). KEYS: its ledger record, its unconfirmed groups.
+// ARGV: the version sent, the group key. If that version is still the latest, the group is crossed off;
+// returns how many groups it still waits for (-1: a newer version came since) and whether it withdrew all.
+const CONFIRM_SCRIPT = `
+local held = redis.call('HMGET', KEYS[1], 'version', 'withdrew')
+if held[1] ~= ARGV[1] then return {-1, held[2] or '0'} end
+redis.call('SREM', KEYS[2], ARGV[2])
+return {redis.call('SCARD', KEYS[2]), held[2] or '0'}
+`;
+
+// DHIS2 took a push, for the group (its slot). KEYS: its awaiting hash, what DHIS2 may hold of it. ARGV: the
+// number of pushed cells, the cells as field/value pairs (value "0": DHIS2 holds nothing there), then per
+// confirmed encounter its awaiting-hash field and the version sent, crossed off unless a newer one is awaiting.
 const SETTLE_SCRIPT = `
-local cells = tonumber(ARGV[2])
+local cells = tonumber(ARGV[1])
 for i = 0, cells - 1 do
-  local field, value = ARGV[3 + 2 * i], ARGV[4 + 2 * i]
+  local field, value = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
   if value == '0' then redis.call('HDEL', KEYS[2], field) else redis.call('HSET', KEYS[2], field, value) end
 end
-local base = 3 + 2 * cells
-local out = {}
-for i = 1, (#KEYS - 2) / 2 do
-  local member, version = ARGV[base + 2 * (i - 1)], ARGV[base + 2 * (i - 1) + 1]
-  if redis.call('HGET', KEYS[1], member) == version then redis.call('HDEL', KEYS[1], member) end
-  local held = redis.call('HMGET', KEYS[1 + 2 * i], 'version', 'withdrew')
-  if held[1] == version then
-    redis.call('SREM', KEYS[2 + 2 * i], ARGV[1])
-    out[2 * i - 1] = redis.call('SCARD', KEYS[2 + 2 * i])
-  else
-    out[2 * i - 1] = -1
-  end
-  out[2 * i] = held[2] or '0'
+for i = 2 + 2 * cells, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
 end
-return out
+return 0
 `;
 
 /** What replacing an encounter's contributions did. */
@@ -127,10 +177,13 @@ export interface EncounterContributions {
 }
 
 interface LedgerScripts {
-  smcReplaceContributions(encounterKey: string, dirtyKey: string, unconfirmedKey: string, version: string, cells: string, groupPrefix: string, awaitingPrefix: string, member: string): void;
-  smcPushSnapshot(dirtyKey: string, groupKey: string, pushedKey: string, awaitingKey: string, leaseKey: string, group: string, token: string, leaseMs: string): Promise<[number, string[], string[], string[]] | [-1]>;
+  smcLedgerDecide(encounterKey: string, unconfirmedKey: string, version: string, groups: string): void;
+  smcLedgerApply(numberOfKeys: number, ...keysThenArgs: string[]): void;
+  smcLedgerSettleHold(encounterKey: string, version: string, groups: string): void;
+  smcPushSnapshot(dirtyKey: string, groupKey: string, pushedKey: string, awaitingKey: string, leaseKey: string, group: string, token: string, leaseMs: string): void;
   smcReleasePushLease(leaseKey: string, token: string): void;
-  smcSettlePush(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(number | string)[]>;
+  smcConfirmPush(encounterKey: string, unconfirmedKey: string, version: string, group: string): void;
+  smcSettlePush(numberOfKeys: number, ...keysThenArgs: string[]): Promise<number>;
 }
 
 export interface EncounterVersion {
@@ -173,49 +226,95 @@ export interface Settled {
 
 const memberOf = (e: Pick<EncounterVersion, 'source' | 'id'>) => JSON.stringify([e.source, e.id]);
 
+type Decision = ['stale', string] | ['go' | 'again', string, string, ...string[]];
+
+/** Slot work runs through a Batch: one pipeline on one Redis, one per node on a Cluster. */
+const scripts = (pipeline: unknown) => pipeline as LedgerScripts;
+
 export class Ledger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    redis.defineCommand('smcReplaceContributions', { numberOfKeys: 3, lua: REPLACE_SCRIPT });
+    redis.defineCommand('smcLedgerDecide', { numberOfKeys: 2, lua: DECIDE_SCRIPT });
+    redis.defineCommand('smcLedgerApply', { lua: APPLY_SCRIPT });
+    redis.defineCommand('smcLedgerSettleHold', { numberOfKeys: 1, lua: SETTLE_HOLD_SCRIPT });
     redis.defineCommand('smcPushSnapshot', { numberOfKeys: 5, lua: SNAPSHOT_SCRIPT });
     redis.defineCommand('smcReleasePushLease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    redis.defineCommand('smcConfirmPush', { numberOfKeys: 2, lua: CONFIRM_SCRIPT });
     redis.defineCommand('smcSettlePush', { lua: SETTLE_SCRIPT });
   }
 
   /**
    * Makes each item's contributions the whole of what that encounter version counts for (empty for a
-   * training or entered-in-error encounter), in one pipelined round trip. An older or equal version changes
-   * nothing.
+   * training or entered-in-error encounter), in three round trips for the whole list (decide, apply, settle:
+   * see the top of this file). An older or equal version changes nothing.
    */
   async replaceMany(items: readonly EncounterContributions[]): Promise<ReplaceOutcome[]> {
     if (items.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const item of items) {
+    const cellsOf = items.map((item) => {
       const cells: Record<string, Record<string, number>> = {};
       for (const c of item.contributions) {
-        const group = groupKeyOf(c);
         const field = JSON.stringify([c.dataElement, c.categoryOptionCombo, item.source, item.id]);
-        const cellsOfGroup = (cells[group] ??= {});
+        const cellsOfGroup = (cells[groupKeyOf(c)] ??= {});
         cellsOfGroup[field] = (cellsOfGroup[field] ?? 0) + c.value;
       }
-      (pipeline as unknown as LedgerScripts).smcReplaceContributions(
-        this.keys.ledgerEncounter(item.source, item.id),
-        this.keys.ledgerDirty(),
-        this.keys.ledgerUnconfirmed(item.source, item.id),
-        String(item.version),
-        // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
-        JSON.stringify(cells),
-        this.keys.ledgerGroupPrefix(),
-        this.keys.ledgerAwaitingPrefix(),
-        memberOf(item),
-      );
-    }
-    return (await repliesOf(pipeline)).map((reply) => {
-      const [outcome, withdrew, ...groups] = reply as [ReplaceOutcome['outcome'], string, ...string[]];
-      return { outcome, withdrew: withdrew === '1', touched: groups.map(groupOfKey) };
+      return cells;
     });
+
+    // 1. Decide, in each encounter's slot.
+    const decide = new Batch(this.redis);
+    items.forEach((item, i) => {
+      const key = this.keys.ledgerEncounter(item.source, item.id);
+      decide.add(key, (p) => scripts(p).smcLedgerDecide(key, this.keys.ledgerUnconfirmed(item.source, item.id), String(item.version), JSON.stringify(Object.keys(cellsOf[i]!))));
+    });
+    const decisions = (await decide.exec()) as Decision[];
+
+    // 2. Apply, in each facility bucket of the groups a version changes.
+    const apply = new Batch(this.redis);
+    const appliesOf: number[][] = items.map(() => []);
+    items.forEach((item, i) => {
+      const decision = decisions[i]!;
+      if (decision[0] === 'stale') return;
+      const changes = decision.slice(3) as string[];
+      const byBucket = new Map<number, string[]>();
+      for (const groupKey of changes) {
+        const bucket = facilityBucketOf(groupOfKey(groupKey).orgUnit);
+        byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), groupKey]);
+      }
+      for (const [bucket, groupKeys] of byBucket) {
+        const cells = Object.fromEntries(groupKeys.filter((g) => cellsOf[i]![g] !== undefined).map((g) => [g, cellsOf[i]![g]!]));
+        const held = this.keys.ledgerHeldAt(bucket, item.source, item.id);
+        const keys = [held, this.keys.ledgerDirty(bucket), ...groupKeys.flatMap((g) => [this.keys.ledgerGroup(groupOfKey(g)), this.keys.ledgerAwaiting(groupOfKey(g))])];
+        appliesOf[i]!.push(apply.length);
+        // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
+        apply.add(held, (p) => scripts(p).smcLedgerApply(keys.length, ...keys, String(item.version), memberOf(item), JSON.stringify(cells), ...groupKeys));
+      }
+    });
+    const applied = (await apply.exec()) as ('applied' | 'held' | 'stale')[];
+
+    const outcomes = items.map((_, i): ReplaceOutcome => {
+      const decision = decisions[i]!;
+      const results = appliesOf[i]!.map((at) => applied[at]!);
+      if (decision[0] === 'stale' || results.includes('stale')) return { outcome: 'stale', withdrew: false, touched: [] };
+      const withdrew = decision[1] === '1';
+      if (decision[0] === 'again' && results.every((result) => result === 'held')) return { outcome: 'held', withdrew, touched: [] };
+      return { outcome: 'applied', withdrew, touched: (decision.slice(3) as string[]).map(groupOfKey) };
+    });
+
+    // 3. Settle: the groups that may hold an encounter's contributions are now only its new ones.
+    const settle = new Batch(this.redis);
+    items.forEach((item, i) => {
+      const decision = decisions[i]!;
+      if (decision[0] === 'stale' || outcomes[i]!.outcome === 'stale') return;
+      const groups = Object.keys(cellsOf[i]!);
+      const mayHold = JSON.parse(decision[2]) as string[];
+      if (mayHold.length === groups.length && mayHold.every((g) => cellsOf[i]![g] !== undefined)) return;
+      const key = this.keys.ledgerEncounter(item.source, item.id);
+      settle.add(key, (p) => scripts(p).smcLedgerSettleHold(key, String(item.version), groups.length > 0 ? JSON.stringify(groups) : '[]'));
+    });
+    await settle.exec();
+    return outcomes;
   }
 
   /** `replaceMany` for one encounter; returns the groups it touched ([] when a newer or equal version stands). */
@@ -223,7 +322,6 @@ export class Ledger {
     const [result] = await this.replaceMany([{ source, id, version, contributions }]);
     return result?.touched ?? [];
   }
-
 
   /** The encounter versions whose changes to this group DHIS2 has not confirmed yet. */
   async awaiting(group: CellGroup): Promise<EncounterVersion[]> {
@@ -238,20 +336,14 @@ export class Ledger {
    */
   async snapshotForPush(groups: readonly CellGroup[], lease: PushLease): Promise<(PushSnapshot | 'leased')[]> {
     if (groups.length === 0) return [];
-    const pipeline = this.redis.pipeline();
+    const batch = new Batch(this.redis);
     for (const group of groups) {
-      (pipeline as unknown as LedgerScripts).smcPushSnapshot(
-        this.keys.ledgerDirty(),
-        this.keys.ledgerGroup(group),
-        this.keys.ledgerPushed(group),
-        this.keys.ledgerAwaiting(group),
-        this.keys.ledgerPushLease(group),
-        groupKeyOf(group),
-        lease.token,
-        String(lease.ms),
+      const dirty = this.keys.ledgerDirtyOf(group);
+      batch.add(dirty, (p) =>
+        scripts(p).smcPushSnapshot(dirty, this.keys.ledgerGroup(group), this.keys.ledgerPushed(group), this.keys.ledgerAwaiting(group), this.keys.ledgerPushLease(group), groupKeyOf(group), lease.token, String(lease.ms)),
       );
     }
-    return (await repliesOf(pipeline)).map((reply) => {
+    return (await batch.exec()).map((reply) => {
       const [claimed, shareFields, pushedFields, awaitingFields] = reply as [number, string[], string[], string[]];
       return claimed === -1 ? 'leased' : snapshotOf(claimed === 1, shareFields, pushedFields, awaitingFields);
     });
@@ -260,9 +352,12 @@ export class Ledger {
   /** Gives back the leases a push took (those it still holds). */
   async releasePushLeases(groups: readonly CellGroup[], lease: PushLease): Promise<void> {
     if (groups.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const group of groups) (pipeline as unknown as LedgerScripts).smcReleasePushLease(this.keys.ledgerPushLease(group), lease.token);
-    await repliesOf(pipeline);
+    const batch = new Batch(this.redis);
+    for (const group of groups) {
+      const key = this.keys.ledgerPushLease(group);
+      batch.add(key, (p) => scripts(p).smcReleasePushLease(key, lease.token));
+    }
+    await batch.exec();
   }
 
   /**
@@ -272,22 +367,21 @@ export class Ledger {
    */
   async settlePush(group: CellGroup, pushed: readonly CellValue[], confirmed: readonly EncounterVersion[]): Promise<Settled[]> {
     if (pushed.length === 0 && confirmed.length === 0) return [];
-    const keys = [
-      this.keys.ledgerAwaiting(group),
-      this.keys.ledgerPushed(group),
-      ...confirmed.flatMap((e) => [this.keys.ledgerEncounter(e.source, e.id), this.keys.ledgerUnconfirmed(e.source, e.id)]),
-    ];
-    const args = [
-      groupKeyOf(group),
-      String(pushed.length),
-      ...pushed.flatMap((cell) => [cellInGroupKeyOf(cell), String(cell.value)]),
-      ...confirmed.flatMap((e) => [memberOf(e), String(e.version)]),
-    ];
-    const reply = await (this.redis as unknown as LedgerScripts).smcSettlePush(keys.length, ...keys, ...args);
-    return confirmed.map((_, i) => ({ waitingFor: Number(reply[2 * i]), withdrew: reply[2 * i + 1] === '1' }));
+    const groupKey = groupKeyOf(group);
+    // Each encounter first (its slot), then the group (its own): a worker killed in between leaves the
+    // versions awaiting in the group, so the push's next attempt confirms them again (a no-op for each).
+    const confirm = new Batch(this.redis);
+    for (const e of confirmed) {
+      const key = this.keys.ledgerEncounter(e.source, e.id);
+      confirm.add(key, (p) => scripts(p).smcConfirmPush(key, this.keys.ledgerUnconfirmed(e.source, e.id), String(e.version), groupKey));
+    }
+    const replies = (await confirm.exec()) as [number, string][];
+    const args = [String(pushed.length), ...pushed.flatMap((cell) => [cellInGroupKeyOf(cell), String(cell.value)]), ...confirmed.flatMap((e) => [memberOf(e), String(e.version)])];
+    await scripts(this.redis).smcSettlePush(2, this.keys.ledgerAwaiting(group), this.keys.ledgerPushed(group), ...args);
+    return replies.map(([waitingFor, withdrew]) => ({ waitingFor: Number(waitingFor), withdrew: withdrew === '1' }));
   }
 
-  /** The version whose contributions the ledger holds for an encounter (0 when none). */
+  /** The latest version the ledger decided for an encounter, whose contributions it holds once applied (0 when none). */
   async appliedVersion(source: string, id: string): Promise<number> {
     return Number((await this.redis.hget(this.keys.ledgerEncounter(source, id), 'version')) ?? 0);
   }
@@ -320,28 +414,43 @@ export class Ledger {
   async recordPushed(group: CellGroup, cells: readonly CellValue[]): Promise<void> {
     if (cells.length === 0) return;
     const key = this.keys.ledgerPushed(group);
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.redis.pipeline(); // one key: one slot
     for (const cell of cells) {
       const field = cellInGroupKeyOf(cell);
       if (cell.value === 0) pipeline.hdel(key, field);
       else pipeline.hset(key, field, String(cell.value));
     }
-    await repliesOf(pipeline);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
+  /** Up to `limit` dirty groups, from the facility buckets in turn (from a random one, so none is always last). */
   async dirtyGroups(limit = 1000): Promise<CellGroup[]> {
-    return (await this.redis.srandmember(this.keys.ledgerDirty(), limit)).map(groupOfKey);
+    const start = Math.floor(Math.random() * FACILITY_BUCKETS);
+    const order = allBuckets(FACILITY_BUCKETS).map((i) => (start + i) % FACILITY_BUCKETS);
+    const found: CellGroup[] = [];
+    for (let from = 0; from < order.length && found.length < limit; from += DIRTY_BUCKETS_PER_TRIP) {
+      const batch = new Batch(this.redis);
+      for (const bucket of order.slice(from, from + DIRTY_BUCKETS_PER_TRIP)) {
+        const key = this.keys.ledgerDirty(bucket);
+        batch.add(key, (p) => p.srandmember(key, limit - found.length));
+      }
+      for (const members of (await batch.exec()) as string[][]) found.push(...members.map(groupOfKey));
+    }
+    return found.slice(0, limit);
   }
 
   /** Claims a dirty group for pushing: true when it was dirty. A change after the claim marks it dirty again. */
   async claimDirty(group: CellGroup): Promise<boolean> {
-    return (await this.redis.srem(this.keys.ledgerDirty(), groupKeyOf(group))) === 1;
+    return (await this.redis.srem(this.keys.ledgerDirtyOf(group), groupKeyOf(group))) === 1;
   }
 
   async markDirty(group: CellGroup): Promise<void> {
-    await this.redis.sadd(this.keys.ledgerDirty(), groupKeyOf(group));
+    await this.redis.sadd(this.keys.ledgerDirtyOf(group), groupKeyOf(group));
   }
 }
+
+/** How many facility buckets' dirty sets one round trip of `dirtyGroups` reads. */
+const DIRTY_BUCKETS_PER_TRIP = 32;
 
 type CellShare = EncounterShare & { dataElement: string; categoryOptionCombo: string };
 

@@ -10,11 +10,11 @@
 // FHIR mapping scopes it), so two sources' "P-0001" are two people and a national identifier is one.
 import { createHash } from 'node:crypto';
 import type { Encounter } from '@smc-bridge/contract';
-import type { Redis } from 'ioredis';
 import type { EncounterRef } from '../domain/encounter-ref.js';
 import { isPractice } from '../domain/practice.js';
+import { Batch } from '../redis/batch.js';
+import type { RedisClient } from '../redis/connection.js';
 import type { RedisKeys } from '../redis/keys.js';
-import { repliesOf } from '../redis/replies.js';
 
 export interface PatientEncounter {
   source: string;
@@ -54,16 +54,40 @@ export function facilityKeyOf(facility: Encounter['facility']): string {
   return facility.code ?? facility.uid ?? '';
 }
 
-// KEYS[1] the facility's patients, KEYS[2] the patient's encounters, KEYS[3] where the encounter is filed.
-// ARGV: patient key, summary JSON ('' for a withdrawn version: it does not speak for the patient), the
-// encounter's time (ms), the encounter field, the encounter JSON, its version, this filing, the prefix of
-// encounter lists (to empty the one a moved encounter leaves).
+// The patient index lives in the facility's slot, where an encounter is filed in the encounter's (redis/keys.ts),
+// so filing a version takes steps of one slot each, every one safe to repeat:
+//   1. file (encounter slot): the version becomes the encounter's filing, unless a newer one is filed; the
+//      filing it replaces joins the list of those it may still be listed under ("leaving").
+//   2. record (new facility's slot) and unlist (the slot of each filing it is leaving), in one round trip.
+//   3. settle (encounter slot): "leaving" is emptied if this version is still the one filed; if a newer
+//      version was filed elsewhere meanwhile, this version takes its own listing out again (the newer one may
+//      have unlisted it before this one wrote it).
+// A worker killed between steps leaves the encounter listed under both filings until its job runs again.
+
+// KEYS[1] where the encounter is filed. ARGV: version, filing. Returns {'stale'} or {'go', filings it leaves...}.
+const FILE_SCRIPT = `
+local version = tonumber(ARGV[1])
+if version < tonumber(redis.call('HGET', KEYS[1], 'version') or '0') then return {'stale'} end
+local filed = redis.call('HGET', KEYS[1], 'filing')
+local leaving, seen = {}, {[ARGV[2]] = true}
+for _, filing in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'leaving') or '[]')) do
+  if not seen[filing] then seen[filing] = true; leaving[#leaving + 1] = filing end
+end
+if filed and not seen[filed] then leaving[#leaving + 1] = filed end
+local json = '[]'
+if #leaving > 0 then json = cjson.encode(leaving) end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'filing', ARGV[2], 'leaving', json)
+local reply = {'go'}
+for _, filing in ipairs(leaving) do reply[#reply + 1] = filing end
+return reply
+`;
+
+// KEYS[1] the facility's patients, KEYS[2] the patient's encounters (one slot). ARGV: patient key, summary
+// JSON ('' for a withdrawn version: it does not speak for the patient), the encounter's time (ms), the
+// encounter field, the encounter JSON, its version.
 const RECORD_SCRIPT = `
 local held = redis.call('HGET', KEYS[2], ARGV[4])
 if held and cjson.decode(held).version >= tonumber(ARGV[6]) then return 0 end
-local before = redis.call('GET', KEYS[3])
-if before and before ~= ARGV[7] then redis.call('HDEL', ARGV[8] .. before, ARGV[4]) end
-redis.call('SET', KEYS[3], ARGV[7])
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
 if ARGV[2] ~= '' then
   local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -74,26 +98,68 @@ end
 return 1
 `;
 
+// KEYS[1] a patient's encounters. ARGV: the encounter field, a version: its listing goes if no newer.
+const UNLIST_SCRIPT = `
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held and cjson.decode(held).version <= tonumber(ARGV[2]) then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+`;
+
+// KEYS[1] where the encounter is filed. ARGV: version. Returns the filing now held.
+const SETTLE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then redis.call('HSET', KEYS[1], 'leaving', '[]') end
+return redis.call('HGET', KEYS[1], 'filing')
+`;
+
 interface IndexScripts {
+  smcFilePatientEncounter(...args: string[]): void;
   smcRecordPatient(...args: string[]): void;
+  smcUnlistPatientEncounter(...args: string[]): void;
+  smcSettlePatientFiling(...args: string[]): void;
 }
+
+const scripts = (pipeline: unknown) => pipeline as IndexScripts;
+
+/** Where an encounter is filed: facility key, practice or real, patient key. */
+type Filing = [string, boolean, string];
 
 export class PatientIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    redis.defineCommand('smcRecordPatient', { numberOfKeys: 3, lua: RECORD_SCRIPT });
+    redis.defineCommand('smcFilePatientEncounter', { numberOfKeys: 1, lua: FILE_SCRIPT });
+    redis.defineCommand('smcRecordPatient', { numberOfKeys: 2, lua: RECORD_SCRIPT });
+    redis.defineCommand('smcUnlistPatientEncounter', { numberOfKeys: 1, lua: UNLIST_SCRIPT });
+    redis.defineCommand('smcSettlePatientFiling', { numberOfKeys: 1, lua: SETTLE_SCRIPT });
   }
 
-  /** Files each current version under its facility and patient, in one round trip. Safe to run twice. */
+  /** Files each current version under its facility and patient, in three round trips for all. Safe to run twice. */
   async record(encounters: readonly { ref: EncounterRef; encounter: Encounter }[]): Promise<void> {
     if (encounters.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { ref, encounter } of encounters) {
-      const practice = isPractice(encounter);
-      const facility = facilityKeyOf(encounter.facility);
+    const items = encounters.map(({ ref, encounter }) => {
       const key = patientKeyOf(encounter);
+      const filing: Filing = [facilityKeyOf(encounter.facility), isPractice(encounter), key];
+      return { ref, encounter, key, filing: JSON.stringify(filing), field: `${ref.source}~${ref.id}`, filingKey: this.keys.patientFiling(ref.source, ref.id) };
+    });
+    const listOf = (filing: string) => {
+      const [facility, practice, key] = JSON.parse(filing) as Filing;
+      return this.keys.patientEncounters(facility, practice, key);
+    };
+
+    const file = new Batch(this.redis);
+    for (const item of items) file.add(item.filingKey, (p) => scripts(p).smcFilePatientEncounter(item.filingKey, String(item.ref.version), item.filing));
+    const filed = (await file.exec()) as string[][];
+
+    const record = new Batch(this.redis);
+    items.forEach(({ ref, encounter, key, filing, field }, i) => {
+      const [outcome, ...leaving] = filed[i]!;
+      if (outcome !== 'go') return;
+      for (const old of leaving) {
+        const list = listOf(old);
+        record.add(list, (p) => scripts(p).smcUnlistPatientEncounter(list, field, String(ref.version - 1)));
+      }
+      const [facility, practice] = JSON.parse(filing) as Filing;
       const { patient } = encounter;
       const summary: PatientSummary & { lastEncounterMs: number } = {
         key,
@@ -111,22 +177,38 @@ export class PatientIndex {
         lastEncounterMs: Date.parse(encounter.occurredAt),
       };
       const entry: PatientEncounter = { source: ref.source, id: ref.id, version: ref.version, type: encounter.type, occurredAt: encounter.occurredAt, status: encounter.status };
-      const filing = this.keys.patientEncountersSuffix(facility, practice, key);
-      (pipeline as unknown as IndexScripts).smcRecordPatient(
-        this.keys.patientsOf(facility, practice),
-        this.keys.patientEncounters(facility, practice, key),
-        this.keys.patientFiling(ref.source, ref.id),
-        key,
-        encounter.status === 'entered-in-error' ? '' : JSON.stringify(summary),
-        String(summary.lastEncounterMs),
-        `${ref.source}~${ref.id}`,
-        JSON.stringify(entry),
-        String(ref.version),
-        filing,
-        this.keys.patientEncountersPrefix(),
+      const patients = this.keys.patientsOf(facility, practice);
+      record.add(patients, (p) =>
+        scripts(p).smcRecordPatient(
+          patients,
+          listOf(filing),
+          key,
+          encounter.status === 'entered-in-error' ? '' : JSON.stringify(summary),
+          String(summary.lastEncounterMs),
+          field,
+          JSON.stringify(entry),
+          String(ref.version),
+        ),
       );
-    }
-    await repliesOf(pipeline);
+    });
+    await record.exec();
+
+    const settle = new Batch(this.redis);
+    const settled: number[] = [];
+    items.forEach((item, i) => {
+      if (filed[i]![0] !== 'go') return;
+      settled.push(i);
+      settle.add(item.filingKey, (p) => scripts(p).smcSettlePatientFiling(item.filingKey, String(item.ref.version)));
+    });
+    const now = (await settle.exec()) as string[];
+    const unlist = new Batch(this.redis);
+    settled.forEach((i, n) => {
+      const item = items[i]!;
+      if (now[n] === item.filing) return;
+      const list = listOf(item.filing);
+      unlist.add(list, (p) => scripts(p).smcUnlistPatientEncounter(list, item.field, String(item.ref.version)));
+    });
+    await unlist.exec();
   }
 
   /** A facility's patients (practice ones apart), each with its encounters, most recent first. */
@@ -137,9 +219,12 @@ export class PatientIndex {
       return summary;
     });
     if (summaries.length === 0) return [];
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.redis.pipeline(); // one facility: one slot
     for (const summary of summaries) pipeline.hgetall(this.keys.patientEncounters(facility, practice, summary.key));
-    const lists = await repliesOf(pipeline);
+    const lists = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      if (error) throw error;
+      return reply;
+    });
     return summaries
       .map((summary, i) => ({
         ...summary,

@@ -12,7 +12,7 @@
 // the flagged cells' encounters. A correction (a month sent before whose values change) also re-judges the
 // facility's later months that read it (history-months.ts), on the corrected cells only: two more round
 // trips (those months, then their history) and one screening per later month that was pushed or is flagged.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import { screenPeriod, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
 import { cellInGroupKeyOf, type CellGroup, type CellValue } from '../domain/cells.js';
@@ -32,7 +32,7 @@ export interface PushScreening {
 }
 
 export interface CellGroupScreeningDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   ledger: Pick<Ledger, 'encountersBehind'>;
   flags: QualityFlags;
@@ -217,7 +217,7 @@ export class CellGroupScreening implements PushScreening {
     return [replies.slice(unread.length)];
   }
 
-  /** HGETALL of each key (and SMEMBERS of a set key last), in one pipelined round trip. */
+  /** HGETALL of each key (and SMEMBERS of a set key last), in one pipelined round trip (keys of one facility: one slot, redis/keys.ts). */
   private async hashes(keys: readonly string[], setKey?: string): Promise<Record<string, string>[]> {
     const pipeline = this.deps.redis.pipeline();
     for (const key of keys) pipeline.hgetall(key);

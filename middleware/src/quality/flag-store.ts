@@ -1,14 +1,15 @@
 // The data-quality flags standing on DHIS2 cells, in Redis: one hash per facility and period (every data
 // set's flags, so the API lists a facility-month in one read), a set of each facility's flagged periods,
-// and the count of standing flags by rule for /metrics. A flag is recorded against its cell with what the
+// and the count of standing flags by rule for /metrics (per facility bucket, in the slot of its facilities' flags). A flag is recorded against its cell with what the
 // screening said (rule, expected range, severity, explanation in English and French) and the encounters
 // behind the value it judged (encounter ids, never patient data). The screening of a push replaces the
 // flags on the cells it judged, in one script, so the counts and the flagged periods always agree with
 // the flags themselves.
-import type { Redis } from 'ioredis';
+import { Batch } from '../redis/batch.js';
+import type { RedisClient } from '../redis/connection.js';
 import type { Bilingual, CellRef, CellRuleId, RuleId, Severity } from '@smc-bridge/data-quality';
 import type { Cell, CellGroup, EncounterShare } from '../domain/cells.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { allBuckets, FACILITY_BUCKETS, type RedisKeys } from '../redis/keys.js';
 
 /** A flag as recorded against a cell (the cell's coordinates, then what the screening said). */
 export interface CellFlag extends Cell {
@@ -70,7 +71,7 @@ interface FlagScripts {
 
 export class QualityFlags {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     redis.defineCommand('smcReplaceFlags', { numberOfKeys: 3, lua: REPLACE_FLAGS_SCRIPT });
@@ -92,7 +93,7 @@ export class QualityFlags {
     ];
     await (this.redis as unknown as FlagScripts).smcReplaceFlags(
       this.keys.qualityFlags(orgUnit, period),
-      this.keys.qualityFlagCounts(),
+      this.keys.qualityFlagCountsOf(orgUnit),
       this.keys.qualityFlaggedPeriods(orgUnit),
       period,
       String(removals.length),
@@ -122,8 +123,16 @@ export class QualityFlags {
 
   /** How many flags stand, by rule id. */
   async countsByRule(): Promise<Record<string, number>> {
-    const counts = await this.redis.hgetall(this.keys.qualityFlagCounts());
-    return Object.fromEntries(Object.entries(counts).map(([rule, count]) => [rule, Number(count)]));
+    const batch = new Batch(this.redis);
+    for (const bucket of allBuckets(FACILITY_BUCKETS)) {
+      const key = this.keys.qualityFlagCounts(bucket);
+      batch.add(key, (pipeline) => pipeline.hgetall(key));
+    }
+    const total: Record<string, number> = {};
+    for (const counts of (await batch.exec()) as Record<string, string>[]) {
+      for (const [rule, count] of Object.entries(counts)) total[rule] = (total[rule] ?? 0) + Number(count);
+    }
+    return total;
   }
 }
 

@@ -1,12 +1,13 @@
 // Every facility's monthly values as the ledger last sent them to DHIS2 (its pushed record per cell
 // group), as the data-quality package's histories: one series per data element × category option combo,
 // summed over data sets and attribute option combos (the WHO DQR works on totals). The keys are listed by
-// one scan and grouped by district, and each district is read (pipelined batches) when it is scored, so
-// memory holds one district at a time. For the nightly scorecard, not the push path.
-import type { Redis } from 'ioredis';
+// one scan (of every master, on a Redis Cluster) and grouped by district, and each district is read
+// (pipelined batches, one pipeline per node on a Cluster) when it is scored, so memory holds one district at a time. For the nightly scorecard, not the push path.
+import { Batch } from '../redis/batch.js';
+import type { RedisClient } from '../redis/connection.js';
 import { monthNumber, periodOf, type CellSeries, type FacilityHistory } from '@smc-bridge/data-quality';
 import { groupOfKey } from '../domain/cells.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { scanKeys, type RedisKeys } from '../redis/keys.js';
 import { cellOfKey, isMonthlyPeriod } from './history-months.js';
 
 /** The district of an org unit code by the code convention alone (see org-unit-districts.ts). */
@@ -19,15 +20,12 @@ export interface DistrictRecords {
 }
 
 /** The monthly pushed records up to `until` (YYYYMM), by district (one district when given), districts sorted. */
-export async function pushedRecordsByDistrict(redis: Redis, keys: RedisKeys, options: { district?: string; until: string; districtOf: (orgUnit: string) => string }): Promise<DistrictRecords[]> {
+export async function pushedRecordsByDistrict(redis: RedisClient, keys: RedisKeys, options: { district?: string; until: string; districtOf: (orgUnit: string) => string }): Promise<DistrictRecords[]> {
   const prefix = keys.ledgerPushedPrefix();
   const byDistrict = new Map<string, DistrictRecords['records']>();
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
+  for await (const found of scanKeys(redis, `${prefix}*`)) {
     for (const key of found) {
-      const { orgUnit, period } = groupOfKey(key.slice(prefix.length));
+      const { orgUnit, period } = groupOfKey(keys.groupKeyOfPushed(key));
       if (!isMonthlyPeriod(period) || period > options.until) continue;
       const district = options.districtOf(orgUnit);
       if (options.district !== undefined && district !== options.district) continue;
@@ -35,7 +33,7 @@ export async function pushedRecordsByDistrict(redis: Redis, keys: RedisKeys, opt
       list.push({ key, orgUnit, period });
       byDistrict.set(district, list);
     }
-  } while (cursor !== '0');
+  }
   return [...byDistrict].sort(([a], [b]) => a.localeCompare(b)).map(([district, records]) => ({ district, records }));
 }
 
@@ -43,13 +41,13 @@ export async function pushedRecordsByDistrict(redis: Redis, keys: RedisKeys, opt
 // cell (8.1 M values are 16 M RESP strings to decode otherwise, most of the read's CPU). One key per call, so
 // it holds in a Redis Cluster too. Fields are JSON arrays of codes and values numbers: neither holds a newline.
 const RECORD_TEXT_SCRIPT = `return table.concat(redis.call('HGETALL', KEYS[1]), '\\n')`;
-const withScript = new WeakSet<Redis>();
+const withScript = new WeakSet<RedisClient>();
 interface RecordTextCommand {
   smcRecordText(key: string): Promise<string>;
 }
 
 /** The histories of one district's facilities, read in pipelined batches of `batch` records. */
-export async function readDistrictHistories(redis: Redis, { district, records }: DistrictRecords, batch = 5000): Promise<{ district: string; history: FacilityHistory }[]> {
+export async function readDistrictHistories(redis: RedisClient, { district, records }: DistrictRecords, batch = 5000): Promise<{ district: string; history: FacilityHistory }[]> {
   if (!withScript.has(redis)) {
     redis.defineCommand('smcRecordText', { numberOfKeys: 1, lua: RECORD_TEXT_SCRIPT });
     withScript.add(redis);
@@ -68,12 +66,11 @@ export async function readDistrictHistories(redis: Redis, { district, records }:
   }
   for (let from = 0; from < records.length; from += batch) {
     const slice = records.slice(from, from + batch);
-    const pipeline = redis.pipeline() as unknown as RecordTextCommand & { exec(): Promise<[Error | null, unknown][] | null> };
-    for (const { key } of slice) pipeline.smcRecordText(key);
-    const replies = (await pipeline.exec()) ?? [];
+    const reads = new Batch(redis);
+    for (const { key } of slice) reads.add(key, (pipeline) => (pipeline as unknown as RecordTextCommand).smcRecordText(key));
+    const replies = await reads.exec();
     slice.forEach(({ orgUnit, period }, i) => {
-      const [error, text] = replies[i] ?? [];
-      if (error) throw error;
+      const text = replies[i];
       if (text === '') return; // gone since the scan
       const facility = facilities.get(orgUnit)!;
       const index = monthNumber(period) - facility.first;

@@ -1,14 +1,14 @@
 // "Nothing accepted is lost" holds only if Redis itself keeps what it acknowledged (DESIGN.md §2). This
 // reads the settings that decide it and says, in words an operator can act on, what is weaker than needed.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
-async function configValue(redis: Redis, name: string): Promise<string | undefined> {
+async function configValue(redis: RedisClient, name: string): Promise<string | undefined> {
   const reply = (await redis.config('GET', name)) as string[];
   return reply[1];
 }
 
 /** Warnings about Redis settings weaker than the durability the middleware promises; [] when all is well. */
-export async function checkRedisDurability(redis: Redis): Promise<string[]> {
+export async function checkRedisDurability(redis: RedisClient): Promise<string[]> {
   try {
     const [appendonly, appendfsync, evictionPolicy] = await Promise.all([
       configValue(redis, 'appendonly'),

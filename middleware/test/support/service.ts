@@ -69,7 +69,7 @@ export async function startTestService(label: string, env: Record<string, string
     },
     async stop() {
       await service.close();
-      await deleteKeysOf(prefix);
+      await deleteKeysOf(prefix, config.redisUrl);
     },
   };
 }

@@ -2,22 +2,25 @@
 // facility's other waiting groups along with its own (a replay, a district back online after weeks: dozens
 // of months and weeks at once). Only an index: every dirty group still has its own push job, so a group
 // missing from it is pushed all the same, by itself.
-import type { Redis } from 'ioredis';
 import { groupKeyOf, groupOfKey, type CellGroup } from '../../domain/cells.js';
 import type { RedisKeys } from '../../redis/keys.js';
-import { repliesOf } from '../../redis/replies.js';
+import { Batch } from '../../redis/batch.js';
+import type { RedisClient } from '../../redis/connection.js';
 
 export class PendingPushes {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
   async add(groups: readonly CellGroup[]): Promise<void> {
     if (groups.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const group of groups) pipeline.sadd(this.keys.pendingPushesAt(group.orgUnit), groupKeyOf(group));
-    await repliesOf(pipeline);
+    const batch = new Batch(this.redis);
+    for (const group of groups) {
+      const key = this.keys.pendingPushesAt(group.orgUnit);
+      batch.add(key, (pipeline) => pipeline.sadd(key, groupKeyOf(group)));
+    }
+    await batch.exec();
   }
 
   /** Up to `limit` groups of the facility that may be waiting, other than `except`. */
@@ -29,8 +32,11 @@ export class PendingPushes {
 
   async forget(groups: readonly CellGroup[]): Promise<void> {
     if (groups.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const group of groups) pipeline.srem(this.keys.pendingPushesAt(group.orgUnit), groupKeyOf(group));
-    await repliesOf(pipeline);
+    const batch = new Batch(this.redis);
+    for (const group of groups) {
+      const key = this.keys.pendingPushesAt(group.orgUnit);
+      batch.add(key, (pipeline) => pipeline.srem(key, groupKeyOf(group)));
+    }
+    await batch.exec();
   }
 }

@@ -19,7 +19,7 @@
 // once. Once a push of the group succeeds, its older dead letters are superseded and removed.
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import { Dhis2Client, type DataValue } from '../../dhis2/dhis2-client.js';
 import { isRetryableConflict, type ImportConflict } from '../../dhis2/import-answer.js';
 import type { EncounterStore } from '../../ingest/encounter-store.js';
@@ -53,7 +53,7 @@ export function pushDeduplicationId(group: CellGroup): string {
   return `push~${createHash('sha256').update(groupKeyOf(group)).digest('hex').slice(0, 40)}`;
 }
 
-export function createPushQueue(connection: Redis, keys: RedisKeys): Queue<PushJobData> {
+export function createPushQueue(connection: RedisClient, keys: RedisKeys): Queue<PushJobData> {
   return new Queue<PushJobData>(PUSH_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: PUSH_JOB_OPTIONS });
 }
 
@@ -307,7 +307,7 @@ async function settle(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup
 const BUSY_RETRY_MS = 1000;
 
 export function initPushWorker(options: {
-  connection: Redis;
+  connection: RedisClient;
   keys: RedisKeys;
   /** The push queue itself, to remove the dead letters a successful push supersedes. */
   queue: Queue<PushJobData>;
@@ -365,7 +365,7 @@ function dhis2CodeOf(message: string): string {
  */
 class DeadPushes {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly queue: Queue<PushJobData>,
     private readonly keys: RedisKeys,
   ) {}

@@ -18,7 +18,7 @@
 // is published first, once per canonical url and version.
 import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import type { Encounter } from '@smc-bridge/contract';
 import { encounterToBundle } from '../../fhir/encounter-bundle.js';
 import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
@@ -60,7 +60,7 @@ export function fhirJobId(ref: EncounterRef): string {
   return `fhir~${ref.source}~${ref.id}~${ref.version}`;
 }
 
-export function createFhirQueue(connection: Redis, keys: RedisKeys): Queue<FhirJobData> {
+export function createFhirQueue(connection: RedisClient, keys: RedisKeys): Queue<FhirJobData> {
   return new Queue<FhirJobData>(FHIR_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: FHIR_JOB_OPTIONS });
 }
 
@@ -97,7 +97,7 @@ export interface FhirDeliveryDeps {
   ledger?: Pick<Ledger, 'cellsOf'>;
   mappings?: Mappings;
   /** Where MeasureReport jobs keep the cells each group's reports carried and the Measures published. */
-  redis?: Redis;
+  redis?: RedisClient;
   keys?: RedisKeys;
   /** Validation by shape (fhir/validated-shapes.ts) for the encounter Bundles; without it both validators run in full on every resource. */
   shapes?: ValidatedShapes;
@@ -281,7 +281,7 @@ function serverMessage(error: FhirRequestError): string {
 }
 
 export function initFhirWorker(options: {
-  connection: Redis;
+  connection: RedisClient;
   keys: RedisKeys;
   deps: FhirDeliveryDeps;
   concurrency: number;

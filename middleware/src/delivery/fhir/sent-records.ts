@@ -9,14 +9,14 @@
 // A record is either the encounter's own (one user: the encounter) or shared by several encounters (a
 // mutual-insurance Coverage): for a shared one it keeps which encounters assert it, so the record is marked
 // entered-in-error only once no live encounter asserts it, and never deleted.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import type { RedisKeys } from '../../redis/keys.js';
 import type { EncounterRef } from '../../domain/encounter-ref.js';
 import type { OwnedPatientSlots } from '../../fhir/patient-merge.js';
 
 export class SentRecords {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -3,7 +3,7 @@
 // lock per cell group. The lock is a Redis key with a token and an expiry, so a worker killed while holding
 // it blocks that patient (or group) only until the expiry.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import type { RedisKeys } from '../../redis/keys.js';
 
 const RELEASE_SCRIPT = `
@@ -17,7 +17,7 @@ interface ReleaseClient {
 
 export class UploadLocks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly ttlMs: number,
   ) {
