@@ -3,7 +3,7 @@
 // prints and what the nightly job stores. Districts come from DHIS2's hierarchy (org-unit-districts.ts),
 // from the code convention only when DHIS2 cannot be reached, and the result says which. Declared
 // campaigns (campaigns.yaml) are told to the screening, so a campaign month is not an outlier of ours.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import { dqrScorecard, type Scorecard } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
 import { knownEventsOf, type Campaign } from '../mapping-files/campaigns-file.js';
@@ -23,7 +23,7 @@ export interface DistrictScorecard {
 }
 
 export interface ScorecardInputs {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   screening: DataQualityConfig;
   districts: Districts;

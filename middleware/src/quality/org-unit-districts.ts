@@ -9,7 +9,7 @@
 // read DHIS2 at most that often. Only when DHIS2 cannot be reached (no answer, or a gateway's 502–504), or is
 // not configured, are districts taken from the codes' country_region_district_ convention, and the answer
 // says so; any other refusal (401, 403, 404…) is an error, not a reason to guess.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import { Dhis2Unreachable, type Dhis2Client } from '../dhis2/dhis2-client.js';
 import type { RedisKeys } from '../redis/keys.js';
 
@@ -91,7 +91,7 @@ export function districtMap(units: readonly OrgUnitRow[], level: DistrictLevel):
 }
 
 export interface OrgUnitDistrictsDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** Undefined when DHIS2 is not configured. */
   client?: Pick<Dhis2Client, 'request'>;

@@ -5,7 +5,7 @@
 // annual review; late reports and corrections to it keep arriving, hence every night), or the year its
 // data names, and stores the result (scorecard-store.ts) for GET /api/v1/data-quality/scorecard.
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { watchWorker } from '../queues/worker-events.js';
@@ -30,7 +30,7 @@ const SCORECARD_JOB_OPTIONS = {
 /** A run reads the whole ledger and scores it between awaits: its lock outlasts the longest district. */
 const SCORECARD_LOCK_MS = 10 * 60_000;
 
-export function createScorecardQueue(connection: Redis, keys: RedisKeys): Queue<ScorecardJobData> {
+export function createScorecardQueue(connection: RedisClient, keys: RedisKeys): Queue<ScorecardJobData> {
   return new Queue<ScorecardJobData>(SCORECARD_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: SCORECARD_JOB_OPTIONS });
 }
 
@@ -50,7 +50,7 @@ export function previousYear(now: Date, timeZone: string): number {
 }
 
 export function initScorecardWorker(options: {
-  connection: Redis;
+  connection: RedisClient;
   keys: RedisKeys;
   timeZone: string;
   /** Computes and stores the scorecard of one year. */

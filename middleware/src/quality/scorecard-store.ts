@@ -1,7 +1,7 @@
 // The nightly district scorecards in Redis: per year, one hash of each district's scores (so the API reads
 // one district in one HGET), and beside them, per year, how and when that scorecard was computed. A night's
 // result replaces the year's whole hash in one MULTI, so a reader never sees two nights mixed.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { IndicatorScore, RelatedIndicatorScore } from '@smc-bridge/data-quality';
 import type { RedisKeys } from '../redis/keys.js';
 import type { DistrictScorecard } from './district-scorecard.js';
@@ -27,7 +27,7 @@ export interface StoredScorecard extends ScorecardRun {
 
 export class ScorecardStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -11,6 +11,7 @@
 //   the inbox bucket it waits in, the ledger's record of which version it decided and which groups may hold
 //   its contributions, its unconfirmed groups, and where it is filed in the patient index.
 // - {prefix}, BullMQ's prefix: every queue's keys in one slot (BullMQ's scripts need it).
+// - {scorecard}: the stored scorecards and their runs (written together).
 // What used to be one key for all (the inbox, the dirty set, the flag counts) is one key per bucket; readers
 // walk the buckets. A fixed number of buckets (not one key per facility) keeps those walks short and spreads
 // the buckets over the nodes (16384 slots, 128 tags: every node of a small cluster holds dozens).
@@ -161,12 +162,12 @@ export class RedisKeys {
 
   /** Hash: the district scorecard of one year, as the nightly job last computed it (district → its scores as JSON). */
   qualityScorecard(year: number): string {
-    return `${this.prefix}:quality:scorecard:${year}`;
+    return `${this.prefix}:quality:scorecard:{scorecard}:${year}`;
   }
 
-  /** Hash: for each year with a stored scorecard, how and when it was computed (year → JSON). */
+  /** Hash: for each year with a stored scorecard, how and when it was computed (year → JSON); the slot of the scorecards (one MULTI writes both). */
   qualityScorecardRuns(): string {
-    return `${this.prefix}:quality:scorecard-runs`;
+    return `${this.prefix}:quality:scorecard-runs:{scorecard}`;
   }
 
   /** String (JSON, expires): each org unit code's district as DHIS2's hierarchy placed it, for one district level. */
