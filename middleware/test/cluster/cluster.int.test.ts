@@ -23,7 +23,7 @@ import { settled } from '../support/settled.js';
 jest.setTimeout(90_000);
 
 const mappings = loadMappings(fileURLToPath(new URL('../../../mappings', import.meta.url)));
-const encounters = generateEncounters({ seed: 7, facilityCount: 8, encounterCount: 1200, endDate: '2026-10-31', days: 60, updateRate: 0.15, enteredInErrorRate: 0.05 });
+const encounters = generateEncounters({ seed: 7, facilityCount: 8, encounterCount: 800, endDate: '2026-10-31', days: 60, updateRate: 0.15, enteredInErrorRate: 0.05 });
 const orgUnits = facilitiesOf(encounters);
 
 let cluster: TestCluster;
