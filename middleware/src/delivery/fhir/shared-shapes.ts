@@ -3,7 +3,7 @@
 // not once per process, and a process that starts (or restarts) does not validate again what the others
 // already did. The set expires 30 days after its last addition (the shapes an encounter can take are few,
 // but a generation no process uses any more should go).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import type { SharedShapes } from '../../fhir/validated-shapes.js';
 import type { RedisKeys } from '../../redis/keys.js';
 
@@ -13,7 +13,7 @@ export class RedisSharedShapes implements SharedShapes {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: RedisKeys,
     generation: string,
   ) {
