@@ -6,12 +6,13 @@
 // write per encounter, nothing else: bench/lib/floor.ts). DHIS2 is the stand-in over HTTP in this process,
 // unless DHIS2_URL points at a real one.
 //
-//   npx tsx bench/ingest.ts [encounters=50000] [in flight=4] [workers=0] [--days 365]
+//   npx tsx bench/ingest.ts [encounters=50000] [in flight=4] [workers=0] [--days 365] [--cluster]
 //
 // workers 0: API and workers in this process (the quickest loop). N > 0: the deployment's shape, an
 // `smc-bridge api` process and N `smc-bridge worker` processes. `none`: the `smc-bridge api` process alone,
 // no worker running (ingest alone). --days spreads the encounters over that many days before 2026-10-31 (50
-// facilities): fewer days, more encounters per facility-month, as in a national replay.
+// facilities): fewer days, more encounters per facility-month, as in a national replay. --cluster runs on a
+// Redis Cluster of the benchmark's own (three masters on loopback ports; Redis CPU summed over them).
 import { Queue } from 'bullmq';
 import { createApiKey } from '../middleware/src/config/api-keys.js';
 import { loadConfig } from '../middleware/src/config/config.js';
@@ -26,13 +27,14 @@ import { deleteKeysWithPrefix, RedisKeys } from '../middleware/src/redis/keys.js
 import { startService, type RunningService } from '../middleware/src/service.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, standInMetadata } from '@smc-bridge/stand-ins';
 import { BATCH, generatedBatches, postAll } from './lib/batches.js';
-import { cpuSecondsOf, redisPid } from './lib/cpu.js';
+import { cpuSecondsOf, redisPids } from './lib/cpu.js';
 import { type CodedMetadata, differences, expectedValues } from './lib/expected.js';
 import { startFloorServer } from './lib/floor.js';
-import { startPrivateRedis } from './lib/private-redis.js';
+import { startPrivateCluster, startPrivateRedis } from './lib/private-redis.js';
 import { freePort, startMiddleware, waitForHealth, type WatchedProcess } from './lib/processes.js';
 
 const positional = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--days');
+const onCluster = process.argv.includes('--cluster');
 const total = Number(positional[0] ?? 50_000);
 const inFlight = Number(positional[1] ?? 4);
 const ingestOnly = positional[2] === 'none';
@@ -43,8 +45,8 @@ const days = daysAt > 0 ? Number(process.argv[daysAt + 1]) : 365;
 const prefix = 'smc-bench';
 // A Redis of the benchmark's own unless REDIS_URL names one: what else runs against the shared Redis (a test
 // suite, another benchmark) would otherwise slow every round trip and the figures with it.
-const privateRedis = process.env['REDIS_URL'] === undefined ? await startPrivateRedis() : undefined;
-const redisUrl = process.env['REDIS_URL'] ?? privateRedis!.url;
+const privateRedis = onCluster ? await startPrivateCluster() : process.env['REDIS_URL'] === undefined ? await startPrivateRedis() : undefined;
+const redisUrl = privateRedis?.url ?? process.env['REDIS_URL']!;
 
 const { batches, orgUnits } = generatedBatches(total, { days });
 const redis = createRedis(redisUrl, 'bench');
@@ -94,11 +96,11 @@ const ingestQueue = new Queue(INGEST_QUEUE, { connection: redis, prefix: keys.bu
 while ((await ingestQueue.getWorkersCount()) < workerProcesses) await new Promise((resolve) => setTimeout(resolve, 100));
 await ingestQueue.close();
 
-const redisProcess = await redisPid(redis);
+const redisProcesses = await redisPids(redis);
 const cpu = () => ({
   harness: cpuSecondsOf(process.pid),
   ...Object.fromEntries(processes.map((p) => [p.role, p.cpuSeconds()])),
-  redis: redisProcess === undefined ? NaN : cpuSecondsOf(redisProcess),
+  redis: redisProcesses.length === 0 ? NaN : redisProcesses.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
 });
 const cpuBefore: Record<string, number> = cpu();
 const outcomes = { accepted: 0, duplicate: 0, stale: 0, rejected: 0 };
@@ -122,6 +124,7 @@ const rate = (seconds: number) => Math.round(total / seconds);
 const ofFloor = (seconds: number) => `${((100 * floorSeconds) / seconds).toFixed(0)} % of the floor`;
 const where = ingestOnly ? 'no worker running' : separate ? `an api process and ${workerProcesses} worker processes` : 'API and workers in the benchmark process';
 // With several requests in flight a later version can overtake an earlier one: the earlier is then stale.
+console.log(`Redis:                        ${onCluster ? 'a 3-master Redis Cluster of its own' : privateRedis ? 'a Redis of its own' : 'REDIS_URL'}`);
 console.log(`encounters posted:            ${total} over ${days} days, batches of ${BATCH}, ${inFlight} in flight, ${where}: ${JSON.stringify(outcomes)}`);
 console.log(`floor (HTTP, parse, 1 write): ${floorSeconds.toFixed(2)} s, ${rate(floorSeconds)} encounters/s`);
 console.log(`ingest (HTTP 202s):           ${ingestSeconds.toFixed(2)} s, ${rate(ingestSeconds)} encounters/s, ${ofFloor(ingestSeconds)}`);

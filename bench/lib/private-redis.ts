@@ -2,6 +2,7 @@
 // a large backlog neither fills the shared Redis nor disturbs what else runs against it.
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { startTestCluster } from '../../middleware/test/support/redis-cluster.js';
 import { freePort } from './processes.js';
 
 export async function startPrivateRedis(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
@@ -25,4 +26,10 @@ export async function startPrivateRedis(): Promise<{ url: string; pid: number; s
     pid: server.pid!,
     stop: () => new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', () => resolve()).kill('SIGTERM'))),
   };
+}
+
+/** A Redis Cluster of the benchmark's own: three masters on free loopback ports (as the cluster test starts it). */
+export async function startPrivateCluster(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const cluster = await startTestCluster(3);
+  return { url: cluster.url, stop: cluster.stop };
 }
