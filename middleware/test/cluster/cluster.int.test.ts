@@ -17,7 +17,7 @@ import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { startTestCluster, type TestCluster } from '../support/redis-cluster.js';
-import { startTestService, type TestService } from '../support/service.js';
+import { postInParallel, startTestService, type TestService } from '../support/service.js';
 import { settled } from '../support/settled.js';
 
 jest.setTimeout(90_000);
@@ -42,20 +42,6 @@ afterAll(async () => {
 });
 
 const recompute = (posted: readonly Encounter[]) => byUid(recomputeCells(posted, mappings).values());
-
-async function postInParallel(list: readonly Encounter[], batch = 100, inFlight = 3): Promise<void> {
-  const batches: Encounter[][] = [];
-  for (let i = 0; i < list.length; i += batch) batches.push(list.slice(i, i + batch));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < batches.length) {
-        const response = await api.post({ encounters: batches[next++] });
-        expect(response.status).toBe(202);
-      }
-    }),
-  );
-}
 
 /** The port of the master serving each key, as the cluster itself says (CLUSTER KEYSLOT, CLUSTER SLOTS). */
 async function mastersOf(keys: readonly string[]): Promise<number[]> {
@@ -90,7 +76,7 @@ test('facilities and encounters are spread over the masters', async () => {
 });
 
 test('DHIS2 holds exactly the recomputed value of every cell, through corrections that move encounters between facilities', async () => {
-  await postInParallel(encounters);
+  await postInParallel(api, encounters);
   await settled(api.service, 60_000);
   expect(nonZeroValues(dhis2.standIn)).toEqual(recompute(encounters));
 
@@ -103,7 +89,7 @@ test('DHIS2 holds exactly the recomputed value of every cell, through correction
   const movedAndBack = latest.slice(160, 220).flatMap((e) => [{ ...e, version: e.version + 1, facility: facilityAfter(e) }, { ...e, version: e.version + 2 }]);
   const corrections = [...withdrawn, ...moved, ...movedAndBack];
   expect(moved.some((e) => recomputeCells([e], mappings).size > 0)).toBe(true);
-  await postInParallel(corrections, 40, 3);
+  await postInParallel(api, corrections, 40, 3);
   await settled(api.service, 60_000);
   const all = [...encounters, ...corrections];
   const expected = recompute(all);

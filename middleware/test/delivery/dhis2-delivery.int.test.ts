@@ -11,7 +11,7 @@ import { generateEncounters } from '@smc-bridge/generator';
 import { byUid, facilitiesOf, nonZeroValues, standInMetadata, uidFor } from '@smc-bridge/stand-ins';
 import { latestVersions, recomputeCells } from '../../src/mapping/recompute.js';
 import { settled as waitUntilSettled } from '../support/settled.js';
-import { startTestService, type TestService } from '../support/service.js';
+import { postInParallel, startTestService, type TestService } from '../support/service.js';
 
 jest.setTimeout(120_000);
 
@@ -37,22 +37,8 @@ const heldByDhis2 = () => nonZeroValues(dhis2.standIn);
 
 const settled = () => waitUntilSettled(api.service);
 
-async function postInParallel(list: readonly Encounter[], batch = 100, inFlight = 3): Promise<void> {
-  const batches: Encounter[][] = [];
-  for (let i = 0; i < list.length; i += batch) batches.push(list.slice(i, i + batch));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < batches.length) {
-        const response = await api.post({ encounters: batches[next++] });
-        expect(response.status).toBe(202);
-      }
-    }),
-  );
-}
-
 test('DHIS2 holds exactly the recomputed value of every cell', async () => {
-  await postInParallel(encounters);
+  await postInParallel(api, encounters);
   await settled();
   const expected = recompute(encounters);
   expect(expected.size).toBeGreaterThan(100);
@@ -80,7 +66,7 @@ test('DHIS2 holds exactly the recomputed value of every cell', async () => {
 test('corrections and withdrawals take their counts away, down to zero or a deleted value', async () => {
   const latest = new Map(latestVersions(encounters).map((e) => [e.id, e]));
   const withdrawn = [...latest.values()].filter((e) => e.status === 'completed' && e.training !== true).slice(0, 300).map((e) => ({ ...e, version: e.version + 1, status: 'entered-in-error' as const }));
-  await postInParallel(withdrawn);
+  await postInParallel(api, withdrawn);
   await settled();
   const expected = recompute([...encounters, ...withdrawn]);
   expect(heldByDhis2()).toEqual(expected);

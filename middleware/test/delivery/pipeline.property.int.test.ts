@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { jest } from '@jest/globals';
 import { UnrecoverableError } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
 import { PendingPushes } from '../../src/delivery/dhis2/pending-pushes.js';
 import { execPushJob } from '../../src/delivery/dhis2/push-queue.js';
@@ -26,9 +25,9 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
 import { mapToLedger } from '../../src/mapping/map-to-ledger.js';
 import { recomputeCells } from '../../src/mapping/recompute.js';
-import { deleteKeysWithPrefix, RedisKeys } from '../../src/redis/keys.js';
+import { RedisKeys } from '../../src/redis/keys.js';
 import { generateEncounters } from '@smc-bridge/generator';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { redisForTestFile } from '../support/redis.js';
 import { type CellGroup, groupKeyOf } from '../../src/domain/cells.js';
 
 const RUNS = Number(process.env['PIPELINE_PROPERTY_RUNS'] ?? 1000);
@@ -60,15 +59,8 @@ const coreClient = {
   },
 };
 
-const base = uniquePrefix('pipeline-prop');
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(TEST_REDIS_URL);
-});
-afterAll(async () => {
-  await deleteKeysWithPrefix(redis, base);
-  redis.disconnect();
-});
+const testRedis = redisForTestFile('pipeline-prop');
+const base = testRedis.base;
 
 type Step = { kind: 'post'; encounter: Encounter } | { kind: 'push' };
 
@@ -84,10 +76,10 @@ test(`${RUNS} random sequences with DHIS2 failing 30 % of the time: DHIS2 ends e
       fc.integer({ min: 0, max: 3 }),
       async (chosen, order, duplicates, pushPoints, faultSeed, maxRiders) => {
         const prefix = `${base}:${run++}`;
-        const store = new EncounterStore(redis, new RedisKeys(prefix));
-        const ledger = new Ledger(redis, new RedisKeys(prefix));
+        const store = new EncounterStore(testRedis.connection(), new RedisKeys(prefix));
+        const ledger = new Ledger(testRedis.connection(), new RedisKeys(prefix));
         // Posts carry up to maxRiders other waiting groups of the same facility (0: one group per post).
-        const pending = new PendingPushes(redis, new RedisKeys(prefix));
+        const pending = new PendingPushes(testRedis.connection(), new RedisKeys(prefix));
         const riders = { max: maxRiders, pending, handBack: (groups: readonly CellGroup[]) => pending.add(groups) };
         dhis2.reset();
         dhis2.faults.setRandom({

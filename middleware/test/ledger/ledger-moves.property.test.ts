@@ -7,11 +7,11 @@
 // leaves each encounter's latest version waiting for nothing.
 import fc from 'fast-check';
 import { jest } from '@jest/globals';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Ledger } from '../../src/ledger/ledger.js';
-import { deleteKeysWithPrefix, facilityBucketOf, RedisKeys } from '../../src/redis/keys.js';
+import { facilityBucketOf, RedisKeys } from '../../src/redis/keys.js';
 import { groupKeyOf, type CellGroup, type Contribution } from '../../src/domain/cells.js';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { redisForTestFile } from '../support/redis.js';
 
 const RUNS = Number(process.env['LEDGER_PROPERTY_RUNS'] ?? 300);
 jest.setTimeout(Math.max(120_000, RUNS * 200));
@@ -24,15 +24,8 @@ const orgUnits = [...byBucket.values()].map((list) => list[0]!).slice(0, 4);
 const elements = ['RMNCAH_ANC1', 'SMC_ENC', 'MAL_CONF'];
 const periods = ['202609', '202610'];
 
-const base = uniquePrefix('ledger-moves');
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(TEST_REDIS_URL);
-});
-afterAll(async () => {
-  await deleteKeysWithPrefix(redis, base);
-  redis.disconnect();
-});
+const testRedis = redisForTestFile('ledger-moves');
+const base = testRedis.base;
 
 /** The Redis connection of a worker that dies after `trips` round trips (the next one is never sent). */
 function dyingAfter(real: Redis, trips: number): Redis {
@@ -69,7 +62,7 @@ test(`${RUNS} runs: workers killed between the steps of a replacement, versions 
   await fc.assert(
     fc.asyncProperty(fc.array(encounterVersions, { minLength: 1, maxLength: 3 }), fc.infiniteStream(fc.nat()), async (encounters, random) => {
       const keys = new RedisKeys(`${base}:${run++}`);
-      const healthy = new Ledger(redis, keys);
+      const healthy = new Ledger(testRedis.connection(), keys);
       // Every attempt of every version: some die after 0, 1 or 2 round trips, the last one completes.
       type Attempt = { id: string; version: number; cells: Contribution[]; dieAfter?: number; order: number };
       const attempts: Attempt[] = [];
@@ -105,7 +98,7 @@ test(`${RUNS} runs: workers killed between the steps of a replacement, versions 
       const groups = new Map<string, CellGroup>();
       for (const a of sequence) {
         for (const c of a.cells) groups.set(groupKeyOf(c), c);
-        const ledger = a.dieAfter === undefined ? healthy : new Ledger(dyingAfter(redis, a.dieAfter), keys);
+        const ledger = a.dieAfter === undefined ? healthy : new Ledger(dyingAfter(testRedis.connection(), a.dieAfter), keys);
         await ledger.replace('smc-platform', a.id, a.version, a.cells).catch((error: Error) => {
           if (error.message !== 'worker killed') throw error;
         });
@@ -124,7 +117,7 @@ test(`${RUNS} runs: workers killed between the steps of a replacement, versions 
       await pushAll();
       for (const [e, versions] of encounters.entries()) {
         expect(await healthy.appliedVersion('smc-platform', `e${e}`)).toBe(versions.length);
-        expect(await redis.scard(keys.ledgerUnconfirmed('smc-platform', `e${e}`))).toBe(0);
+        expect(await testRedis.connection().scard(keys.ledgerUnconfirmed('smc-platform', `e${e}`))).toBe(0);
       }
     }),
     { numRuns: RUNS },

@@ -4,15 +4,13 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { jest } from '@jest/globals';
-import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { aggregateContributions } from '../../src/mapping/aggregate-contributions.js';
 import { loadMappings } from '../../src/mapping/load-mappings.js';
-import { deleteKeysWithPrefix } from '../../src/redis/keys.js';
 import { generateEncounters } from '@smc-bridge/generator';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { redisForTestFile } from '../support/redis.js';
 import { type CellGroup, groupKeyOf } from '../../src/domain/cells.js';
 
 const RUNS = Number(process.env['LEDGER_PROPERTY_RUNS'] ?? 1000);
@@ -25,15 +23,8 @@ const ids = [...new Set(pool.map((e) => e.id))];
 const mapped = new Map(pool.map((e) => [`${e.id}@${e.version}`, aggregateContributions(e, mappings).contributions]));
 const contributionsOf = (e: Encounter) => mapped.get(`${e.id}@${e.version}`) ?? [];
 
-const base = uniquePrefix('ledger-prop');
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(TEST_REDIS_URL);
-});
-afterAll(async () => {
-  await deleteKeysWithPrefix(redis, base);
-  redis.disconnect();
-});
+const testRedis = redisForTestFile('ledger-prop');
+const base = testRedis.base;
 
 /** The answer from scratch: the latest version of each encounter, mapped, summed per cell. */
 function recompute(applied: readonly Encounter[]): Map<string, number> {
@@ -59,7 +50,7 @@ test(`${RUNS} random sequences: ledger cells equal a from-scratch recomputation`
       fc.array(fc.nat(), { maxLength: 10 }),
       async (chosen, order, repeats) => {
         const prefix = `${base}:${run++}`;
-        const ledger = new Ledger(redis, new RedisKeys(prefix));
+        const ledger = new Ledger(testRedis.connection(), new RedisKeys(prefix));
         const versions = pool.filter((e) => chosen.includes(e.id));
         const shuffled = versions.map((e) => ({ e, key: order.next().value as number })).sort((a, b) => a.key - b.key).map((x) => x.e);
         const sequence = [...shuffled];

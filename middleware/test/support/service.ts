@@ -73,3 +73,18 @@ export async function startTestService(label: string, env: Record<string, string
     },
   };
 }
+
+/** Posts the encounters as batches of `batch`, `inFlight` requests at a time; each must be accepted (202). */
+export async function postInParallel(api: TestService, list: readonly unknown[], batch = 100, inFlight = 3): Promise<void> {
+  const batches: unknown[][] = [];
+  for (let i = 0; i < list.length; i += batch) batches.push(list.slice(i, i + batch));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < batches.length) {
+        const response = await api.post({ encounters: batches[next++] });
+        if (response.status !== 202) throw new Error(`a batch got HTTP ${response.status}: ${await response.text()}`);
+      }
+    }),
+  );
+}
