@@ -70,7 +70,7 @@ const EnvSchema = z
         return parsed;
       }),
     MAX_BATCH: integer(1, MAX_BATCH_SIZE).default(MAX_BATCH_SIZE),
-    INGEST_THREADS: integer(0, 16).default(1),
+    INGEST_THREADS: integer(0, 16).default(0),
     WORKER_CONCURRENCY: integer(1, 256).default(4),
     INBOX_SWEEP_AFTER_SECONDS: integer(10, 86_400).default(900),
     JOB_LOCK_SECONDS: integer(1, 600).default(30),

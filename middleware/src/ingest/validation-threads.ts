@@ -2,7 +2,7 @@
 // process most of its time per request, and in one thread it would hold every other request back while it
 // runs; so large bodies go to a small pool of worker threads (piscina) and the request's thread keeps the
 // HTTP and the Redis work. A small body (one encounter, an app's batch of a few) is validated in place: the
-// hop to a thread would cost more than it saves. INGEST_THREADS=0 validates everything in place.
+// hop to a thread would cost more than it saves. INGEST_THREADS=0 (the default) validates everything in place.
 import { Piscina } from 'piscina';
 import type { FacilityTable } from '../mapping-files/facility-table.js';
 import { HttpProblem, problem } from '../http/problem.js';
