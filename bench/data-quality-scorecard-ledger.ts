@@ -35,7 +35,7 @@ try {
       if (draws.chance(0.1)) continue;
       const fields: Record<string, string> = {};
       codes.forEach((code, e) => void (fields[code] = String(1 + draws.poisson(size * (1 + (e % 5) / 4) * (1 + 0.5 * Math.sin((m % 12) / 2))))));
-      pipeline.hset(keys.ledgerPushedPrefix() + groupKeyOf({ dataSet: 'SMC_MONTHLY', orgUnit, period: periodOf(START + m), attributeOptionCombo: 'SRC_SMC_BRIDGE' }), fields);
+      pipeline.hset(keys.ledgerPushed({ dataSet: 'SMC_MONTHLY', orgUnit, period: periodOf(START + m), attributeOptionCombo: 'SRC_SMC_BRIDGE' }), fields);
     }
     await pipeline.exec();
   }
