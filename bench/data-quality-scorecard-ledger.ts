@@ -7,7 +7,6 @@
 import { Redis } from 'ioredis';
 import { Draws } from '../packages/data-quality/src/benchmark/index.js';
 import { periodOf } from '../packages/data-quality/src/index.js';
-import { groupKeyOf } from '../middleware/src/domain/cells.js';
 import { districtScorecard } from '../middleware/src/quality/district-scorecard.js';
 import { pushedRecordsByDistrict, readDistrictHistories } from '../middleware/src/quality/ledger-histories.js';
 import { byCodePattern, districtByCode } from '../middleware/src/quality/org-unit-districts.js';
