@@ -6,7 +6,7 @@
 // post until DHIS2 holds it, with an empty ledger and with the whole backlog in it: a push costs what its
 // group holds, not what the ledger holds. Runs on a Redis of its own (bench/lib/private-redis.ts).
 //
-//   npx tsx bench/backlog.ts [encounters=1000000] [workers=2]
+//   npx tsx bench/backlog.ts [encounters=1000000] [workers=2] [--probes 15]
 import { encounterStream } from '@smc-bridge/generator';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, standInMetadata } from '@smc-bridge/stand-ins';
 import { Queue } from 'bullmq';
@@ -28,7 +28,9 @@ const FACILITIES = 200;
 const prefix = 'smc-backlog';
 /** The facility of the single-encounter probes: no backlog encounter touches its groups. */
 const PROBE_FACILITY = 'BENCH_PROBE_CSI';
-const PROBES = 15;
+// --probes N: single-encounter probes before and after the backlog (their median is printed).
+const probesAt = process.argv.indexOf('--probes');
+const PROBES = probesAt > 0 ? Number(process.argv[probesAt + 1]) : 15;
 // Short, so that a probe's time is its own work rather than the wait for changes to coalesce.
 const PUSH_DELAY_MS = 100;
 

@@ -10,7 +10,7 @@
 // this process, over the same encounters, to split the workers' CPU: mapping, validation, and the rest
 // (Redis, BullMQ, HTTP, merging).
 //
-//   npx tsx bench/fhir.ts [encounters=5000] [worker processes=2] [stand-in encounters=1000]
+//   npx tsx bench/fhir.ts [encounters=5000] [worker processes=2] [stand-in encounters=1000] [--sample 2000]
 //
 // FHIR_CONCURRENCY (default 16 here) sets the jobs each worker process runs at once, FHIR_COMBINE_UPLOADS
 // (default 20) how many of them one transaction may carry (1: each alone); 0 stand-in encounters skips run (b).
@@ -65,7 +65,9 @@ const cpuMicros = () => {
 
 // 1. Mapping and validation alone, on one core in this process.
 const terminology = loadTerminology(MAPPINGS);
-const sample = encountersOf(Math.min(total, 2000), 7);
+// --sample N: how many encounters this one-core part times (default: all, at most 2,000).
+const sampleAt = process.argv.indexOf('--sample');
+const sample = encountersOf(Math.min(total, sampleAt > 0 ? Number(process.argv[sampleAt + 1]) : 2000), 7);
 validateFhirBundle(encounterToBundle(sample[0]!, terminology).bundle!); // definitions indexed, validators built
 let startedCpu = cpuMicros();
 const bundles = sample.map((encounter) => encounterToBundle(encounter, terminology).bundle!);
