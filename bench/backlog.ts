@@ -17,6 +17,7 @@ import { Ledger } from '../middleware/src/ledger/ledger.js';
 import { openQueues, unfinishedJobs } from '../middleware/src/queue-registry.js';
 import { createRedis } from '../middleware/src/redis/connection.js';
 import { RedisKeys } from '../middleware/src/redis/keys.js';
+import { numberFlag } from './lib/args.js';
 import { BATCH } from './lib/batches.js';
 import { rssMbOf } from './lib/cpu.js';
 import { startPrivateRedis } from './lib/private-redis.js';
@@ -29,8 +30,7 @@ const prefix = 'smc-backlog';
 /** The facility of the single-encounter probes: no backlog encounter touches its groups. */
 const PROBE_FACILITY = 'BENCH_PROBE_CSI';
 // --probes N: single-encounter probes before and after the backlog (their median is printed).
-const probesAt = process.argv.indexOf('--probes');
-const PROBES = probesAt > 0 ? Number(process.argv[probesAt + 1]) : 15;
+const PROBES = numberFlag('probes', 15);
 // Short, so that a probe's time is its own work rather than the wait for changes to coalesce.
 const PUSH_DELAY_MS = 100;
 

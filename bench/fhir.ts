@@ -30,6 +30,7 @@ import { EncounterStore } from '../middleware/src/ingest/encounter-store.js';
 import { unfinishedJobs } from '../middleware/src/queue-registry.js';
 import { createRedis } from '../middleware/src/redis/connection.js';
 import { deleteKeysWithPrefix, RedisKeys } from '../middleware/src/redis/keys.js';
+import { numberFlag } from './lib/args.js';
 import { cpuSecondsOf, redisPid } from './lib/cpu.js';
 import { startNullFhirServer } from './lib/null-fhir.js';
 import { startPrivateRedis } from './lib/private-redis.js';
@@ -66,8 +67,7 @@ const cpuMicros = () => {
 // 1. Mapping and validation alone, on one core in this process.
 const terminology = loadTerminology(MAPPINGS);
 // --sample N: how many encounters this one-core part times (default: all, at most 2,000).
-const sampleAt = process.argv.indexOf('--sample');
-const sample = encountersOf(Math.min(total, sampleAt > 0 ? Number(process.argv[sampleAt + 1]) : 2000), 7);
+const sample = encountersOf(Math.min(total, numberFlag('sample', 2000)), 7);
 validateFhirBundle(encounterToBundle(sample[0]!, terminology).bundle!); // definitions indexed, validators built
 let startedCpu = cpuMicros();
 const bundles = sample.map((encounter) => encounterToBundle(encounter, terminology).bundle!);

@@ -26,6 +26,7 @@ import { createRedis } from '../middleware/src/redis/connection.js';
 import { deleteKeysWithPrefix, RedisKeys } from '../middleware/src/redis/keys.js';
 import { startService, type RunningService } from '../middleware/src/service.js';
 import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, standInMetadata } from '@smc-bridge/stand-ins';
+import { numberFlag } from './lib/args.js';
 import { BATCH, generatedBatches, postAll } from './lib/batches.js';
 import { cpuSecondsOf, redisPids } from './lib/cpu.js';
 import { type CodedMetadata, differences, expectedValues } from './lib/expected.js';
@@ -40,8 +41,7 @@ const inFlight = Number(positional[1] ?? 4);
 const ingestOnly = positional[2] === 'none';
 const workerProcesses = ingestOnly ? 0 : Number(positional[2] ?? 0);
 const separate = ingestOnly || workerProcesses > 0;
-const daysAt = process.argv.indexOf('--days');
-const days = daysAt > 0 ? Number(process.argv[daysAt + 1]) : 365;
+const days = numberFlag('days', 365);
 const prefix = 'smc-bench';
 // A Redis of the benchmark's own unless REDIS_URL names one: what else runs against the shared Redis (a test
 // suite, another benchmark) would otherwise slow every round trip and the figures with it.
