@@ -6,7 +6,7 @@ export { SCORECARD_DEFAULTS, SCREENING_DEFAULTS, type ScorecardThresholds, type 
 export type { CellRef, CellSeries, FacilityHistory } from './facility-history.js';
 export { CELL_RULES, type Bilingual, type CellRuleId, type Flag, type RuleId, type Severity } from './flag.js';
 export { monthNumber, periodOf } from './periods.js';
-export { screenHistory, screenPeriod, type ScreeningConfig, type ScreeningOptions } from './screen.js';
+export { screenHistory, screenPeriod, screenPeriods, type ScreeningConfig, type ScreeningOptions } from './screen.js';
 export type { KnownEvent } from './signals.js';
 export { baselineAt, type Baseline } from './outliers/seasonal-baseline.js';
 export { expectedRange, outlierScore, type OutlierScore } from './outliers/robust-score.js';
