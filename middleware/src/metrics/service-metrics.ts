@@ -44,7 +44,7 @@ export class ServiceMetrics {
 
   private readonly screenings = new Histogram({
     name: 'smc_data_quality_screening_seconds',
-    help: 'How long the data-quality screening of a cell group took before its DHIS2 push, by outcome (screened, failed)',
+    help: "How long the data-quality screening of one facility's cell groups in a DHIS2 post took before the post, by outcome (screened, failed)",
     labelNames: ['outcome'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],

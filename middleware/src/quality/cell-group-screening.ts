@@ -1,19 +1,21 @@
-// Data-quality screening of a cell group on its way to DHIS2 (DESIGN.md §10). Called by the push job with
-// the values it is about to send and the values DHIS2 was last sent; it judges the cells that changed
-// against the facility's own history (the same group's earlier months, as the ledger last pushed them) and
-// the related cells of the same month, told of the campaigns declared for the facility (campaigns.yaml);
-// records each flag against its cell and clears the flags of changed cells that no longer apply. Nothing is
-// blocked: the values are sent as they are, whatever the screening says, and a screening that fails is
-// logged (group coordinates only) and the push goes on.
+// Data-quality screening of the cell groups of a DHIS2 post on their way (DESIGN.md §10). Called by the push
+// job with the values it is about to send and the values DHIS2 was last sent, for every group the post
+// carries (a facility's backlog of months rides in one post); it judges the cells that changed against the
+// facility's own history (the same group's earlier months, as the ledger last pushed them, or as this post
+// sends them) and the related cells of the same month, told of the campaigns declared for the facility
+// (campaigns.yaml); records each flag against its cell and clears the flags of changed cells that no longer
+// apply. Nothing is blocked: the values are sent as they are, whatever the screening says, and a screening
+// that fails is logged (group coordinates only) and the push goes on.
 //
-// Cost: one pipelined Redis read per push (the months the screening reads that this process has not read or
-// sent in the last 30 s, and the facility-month's standing flags), the screening itself over the changed
-// cells' elements and their related ones, and, only when a flag appears or goes, one script and a read of
-// the flagged cells' encounters. A correction (a month sent before whose values change) also re-judges the
-// facility's later months that read it (history-months.ts), on the corrected cells only: two more round
-// trips (those months, then their history) and one screening per later month that was pushed or is flagged.
+// Cost, per post and facility: one Redis round trip (the months the screening reads that neither the post
+// sends nor this process has read or sent in the last 30 s, and the standing flags of the months screened),
+// each data set's history built once and every changed month of it judged in one call of the package, and,
+// only when a flag appears or goes, one script and a read of the flagged cells' encounters. A correction (a
+// month sent before whose values change) also re-judges the facility's later months that read it
+// (history-months.ts), on the corrected cells only: two more round trips (those months, then their history)
+// and one screening per later month that was pushed or is flagged.
 import type { RedisClient } from '../redis/connection.js';
-import { screenPeriod, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
+import { screenPeriod, screenPeriods, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
 import { cellInGroupKeyOf, type CellGroup, type CellValue } from '../domain/cells.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -25,10 +27,20 @@ import { ENCOUNTERS_KEPT, flagFieldOf, isFlagOfGroup, QualityFlags, type CellFla
 import { districtByCode } from './org-unit-districts.js';
 import { facilityHistory, isMonthlyPeriod, laterMonthsReading, monthsScreeningReads, monthValuesOf, monthValuesOfCells, type MonthValues } from './history-months.js';
 
+/** One cell group of a post, as the screening sees it: the values it sends and those DHIS2 was last sent. */
+export interface ScreenedGroup {
+  group: CellGroup;
+  sending: readonly CellValue[];
+  lastSent: readonly CellValue[];
+}
+
 /** What the push job asks of the screening: which of the cells it sends go marked for follow-up. */
 export interface PushScreening {
-  /** Never throws. Returns the cells (as `cellInGroupKeyOf`) to send with `followup: true`. */
-  screen(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>>;
+  /**
+   * Screens the groups of one post together. Never throws. Returns, for each group in the order given, the
+   * cells (as `cellInGroupKeyOf`) to send with `followup: true`.
+   */
+  screen(groups: readonly ScreenedGroup[]): Promise<ReadonlySet<string>[]>;
 }
 
 export interface CellGroupScreeningDeps {
@@ -60,6 +72,8 @@ export const HISTORY_CACHE_MS = 30_000;
 /** A month found not reported (nothing sent yet) is read again sooner: during a backfill it is sent soon. */
 export const UNREPORTED_CACHE_MS = 5_000;
 const HISTORY_CACHE_MONTHS = 20_000;
+/** Up to this many reads go as plain commands rather than a pipeline (hashes()). */
+const FEW_COMMANDS = 4;
 
 export class CellGroupScreening implements PushScreening {
   private readonly followupDataSets: ReadonlySet<string>;
@@ -74,78 +88,123 @@ export class CellGroupScreening implements PushScreening {
     this.followupDataSets = new Set(deps.followupDataSets);
   }
 
-  async screen(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>> {
-    if (!isMonthlyPeriod(group.period)) return NONE;
-    const started = performance.now();
-    try {
-      const followup = await this.screenMonth(group, sending, lastSent);
-      this.deps.metrics?.observeScreening('screened', (performance.now() - started) / 1000);
-      return followup;
-    } catch (error) {
-      // The values still go to DHIS2. Aggregate coordinates only in the log: no patient data is at hand here.
-      this.deps.logger.error({ dataSet: group.dataSet, orgUnit: group.orgUnit, period: group.period, err: { name: (error as Error).name, message: (error as Error).message } }, 'data-quality screening failed; the values are pushed unscreened');
-      this.deps.metrics?.observeScreening('failed', (performance.now() - started) / 1000);
-      return NONE;
+  async screen(groups: readonly ScreenedGroup[]): Promise<ReadonlySet<string>[]> {
+    const followups: ReadonlySet<string>[] = groups.map(() => NONE);
+    // One screening per facility: its keys share one slot (redis/keys.ts), so its reads are one round trip.
+    const byFacility = new Map<string, number[]>();
+    groups.forEach(({ group }, i) => {
+      if (!isMonthlyPeriod(group.period)) return;
+      const list = byFacility.get(group.orgUnit) ?? [];
+      list.push(i);
+      byFacility.set(group.orgUnit, list);
+    });
+    for (const [orgUnit, indexes] of byFacility) {
+      const started = performance.now();
+      try {
+        const found = await this.screenFacility(indexes.map((i) => groups[i]!));
+        indexes.forEach((i, k) => (followups[i] = found[k]!));
+        this.deps.metrics?.observeScreening('screened', (performance.now() - started) / 1000);
+      } catch (error) {
+        // The values still go to DHIS2. Aggregate coordinates only in the log: no patient data is at hand here.
+        const screened = indexes.map((i) => groups[i]!.group);
+        this.deps.logger.error(
+          { orgUnit, groups: screened.map(({ dataSet, period }) => `${dataSet} ${period}`), err: { name: (error as Error).name, message: (error as Error).message } },
+          'data-quality screening failed; the values are pushed unscreened',
+        );
+        this.deps.metrics?.observeScreening('failed', (performance.now() - started) / 1000);
+      }
     }
+    return followups;
   }
 
-  private async screenMonth(group: CellGroup, sending: readonly CellValue[], lastSent: readonly CellValue[]): Promise<ReadonlySet<string>> {
-    const before = new Map(lastSent.map((cell) => [cellInGroupKeyOf(cell), cell.value]));
-    const changed = new Set<string>();
-    const changedElements = new Set<string>();
-    for (const cell of sending) {
-      const key = cellInGroupKeyOf(cell);
-      if (before.get(key) === cell.value) continue;
-      changed.add(key);
-      changedElements.add(cell.dataElement);
-    }
-    const marksFollowup = this.followupDataSets.has(group.dataSet);
-    if (changed.size === 0 && !marksFollowup) return NONE;
+  /**
+   * The groups of one facility that one post sends. Each month is judged against the months before it as
+   * DHIS2 will hold them after this post: a month the post also sends counts with the values it sends.
+   */
+  private async screenFacility(parts: readonly ScreenedGroup[]): Promise<ReadonlySet<string>[]> {
+    const { keys, config } = this.deps;
+    const orgUnit = parts[0]!.group.orgUnit;
+    const judged = parts.map((part) => ({ ...part, ...changesOf(part), series: seriesOf(part.group), marksFollowup: this.followupDataSets.has(part.group.dataSet) }));
+    const active = judged.filter((part) => part.changed.size > 0 || part.marksFollowup);
+    if (active.length === 0) return parts.map(() => NONE);
+    const changedParts = judged.filter((part) => part.changed.size > 0);
 
-    // One round trip: the months the screening reads (only when something changed, and only those this
-    // process has not read in the last HISTORY_CACHE_MS) and the standing flags.
-    const months = changed.size > 0 ? monthsScreeningReads(group.period, this.deps.config.screening.seasonalYears) : [];
+    // Months by series (data set and attribute option combo); what this post sends is history for its later
+    // months (DHIS2 holds no zero of ours), and is what this process remembers of them.
     const now = Date.now();
-    const history = new Map<string, MonthValues>();
-    const unread: { period: string; key: string }[] = [];
-    for (const period of months) {
-      const key = this.deps.keys.ledgerPushed({ ...group, period });
-      const cached = this.history.get(key);
-      if (cached && cached.until > now) history.set(period, cached.values);
-      else unread.push({ period, key });
+    const months = new Map<string, Map<string, MonthValues>>();
+    const monthsOf = (series: string) => {
+      let found = months.get(series);
+      if (!found) months.set(series, (found = new Map()));
+      return found;
+    };
+    for (const part of judged) {
+      monthsOf(part.series).set(part.group.period, monthValuesOfCells(part.sending));
+      if (part.changed.size === 0) continue;
+      const held = monthValuesOfCells(part.sending.filter((cell) => cell.value !== 0));
+      this.remember(keys.ledgerPushed(part.group), held.size > 0 ? held : undefined, now);
     }
-    const flagsKey = this.deps.keys.qualityFlags(group.orgUnit, group.period);
-    // A month sent before whose values change is a correction: the later months that read it are judged again.
-    const corrected = changed.size > 0 && lastSent.length > 0;
-    const flaggedPeriodsKey = corrected ? this.deps.keys.qualityFlaggedPeriods(group.orgUnit) : undefined;
-    const replies = unread.length === 0 && !flaggedPeriodsKey ? [await this.deps.redis.hgetall(flagsKey)] : await this.hashes([...unread.map(({ key }) => key), flagsKey], flaggedPeriodsKey);
-    const flaggedPeriods = flaggedPeriodsKey ? new Set(replies.pop() as unknown as string[]) : undefined;
-    const standing = QualityFlags.parse(replies.pop() ?? {}).filter((flag) => isFlagOfGroup(flag, group));
-    unread.forEach(({ period, key }, i) => {
+
+    // One round trip: the months the changed groups' screening reads that neither this post sends nor this
+    // process has read in the last HISTORY_CACHE_MS, the standing flags of each period screened, and after a
+    // correction (a month sent before whose values change) the facility's flagged periods.
+    const unread: { series: string; period: string; key: string }[] = [];
+    for (const part of changedParts) {
+      const seriesMonths = monthsOf(part.series);
+      for (const period of monthsScreeningReads(part.group.period, config.screening.seasonalYears)) {
+        if (seriesMonths.has(period)) continue;
+        const key = keys.ledgerPushed({ ...part.group, period });
+        const cached = this.history.get(key);
+        if (cached && cached.until > now) seriesMonths.set(period, cached.values);
+        else {
+          seriesMonths.set(period, undefined);
+          unread.push({ series: part.series, period, key });
+        }
+      }
+    }
+    const periods = [...new Set(active.map((part) => part.group.period))];
+    const corrected = changedParts.some((part) => part.lastSent.length > 0);
+    const replies = await this.hashes([...unread.map(({ key }) => key), ...periods.map((period) => keys.qualityFlags(orgUnit, period))], corrected ? keys.qualityFlaggedPeriods(orgUnit) : undefined);
+    const flaggedPeriods = corrected ? new Set(replies.pop() as unknown as string[]) : undefined;
+    unread.forEach(({ series, period, key }, i) => {
       const values = monthValuesOf(replies[i]!);
-      history.set(period, values);
+      monthsOf(series).set(period, values);
       this.remember(key, values, now);
     });
+    const standingIn = new Map(periods.map((period, i) => [period, QualityFlags.parse(replies[unread.length + i] ?? {})]));
 
-    let kept = standing;
-    if (changed.size > 0) {
-      history.set(group.period, monthValuesOfCells(sending));
-      // What is sent now is this month's history for the months after it (DHIS2 holds no zero of ours).
-      const held = monthValuesOfCells(sending.filter((cell) => cell.value !== 0));
-      this.remember(this.deps.keys.ledgerPushed(group), held.size > 0 ? held : undefined, now);
-      const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
-      const elements = this.elementsToRead(changedElements);
-      const flags = screenPeriod(facilityHistory(group.orgUnit, group.period, history, elements), group.period, this.deps.config, { knownEvents: this.knownEventsAt(group.orgUnit) }).filter((flag) => touchesChange(flag.cells));
-      const replaced = standing.filter((flag) => touchesChange(flag.cells));
-      const raised = await this.recorded(group, flags);
-      await this.deps.flags.replace(group.orgUnit, group.period, replaced, raised);
-      const replacedFields = new Set(replaced.map(flagFieldOf));
-      kept = [...standing.filter((flag) => !replacedFields.has(flagFieldOf(flag))), ...raised];
-      this.deps.metrics?.countFlagsRaised(raised.filter((flag) => !replacedFields.has(flagFieldOf(flag))));
-      if (flaggedPeriods) await this.rejudgeLaterMonths(group, changed, elements, flaggedPeriods);
+    // Each series' history built and indexed once, every changed month of it judged in one call.
+    const found = new Map<(typeof judged)[number], Flag[]>();
+    for (const [series, seriesMonths] of months) {
+      const inSeries = changedParts.filter((part) => part.series === series);
+      if (inSeries.length === 0) continue;
+      const elements = this.elementsToRead(new Set(inSeries.flatMap((part) => [...part.changedElements])));
+      const screened = inSeries.map((part) => part.group.period).sort();
+      const history = facilityHistory(orgUnit, screened[screened.length - 1]!, seriesMonths, elements);
+      const flags = screenPeriods(history, screened, config, { knownEvents: this.knownEventsAt(orgUnit) });
+      for (const part of inSeries) found.set(part, flags.filter((flag) => flag.period === part.group.period && touches(flag.cells, part.changed)));
     }
-    if (!marksFollowup) return NONE;
-    return new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf));
+
+    const followups: ReadonlySet<string>[] = [];
+    const rejudged: (typeof judged)[number][] = [];
+    for (const part of judged) {
+      const standing = (standingIn.get(part.group.period) ?? []).filter((flag) => isFlagOfGroup(flag, part.group));
+      let kept = standing;
+      const flags = found.get(part);
+      if (flags) {
+        const replaced = standing.filter((flag) => touches(flag.cells, part.changed));
+        const raised = await this.recorded(part.group, flags);
+        await this.deps.flags.replace(orgUnit, part.group.period, replaced, raised);
+        const replacedFields = new Set(replaced.map(flagFieldOf));
+        kept = [...standing.filter((flag) => !replacedFields.has(flagFieldOf(flag))), ...raised];
+        this.deps.metrics?.countFlagsRaised(raised.filter((flag) => !replacedFields.has(flagFieldOf(flag))));
+        if (part.lastSent.length > 0) rejudged.push(part);
+      }
+      followups.push(part.marksFollowup ? new Set(kept.filter((flag) => flag.kind === 'error').map(cellInGroupKeyOf)) : NONE);
+    }
+    // After every month of the post has its own flags: each correction's later months, their flags read afresh.
+    for (const part of rejudged) await this.rejudgeLaterMonths(part.group, part.changed, this.elementsToRead(part.changedElements), flaggedPeriods ?? new Set());
+    return followups;
   }
 
   /** The campaigns covering a facility, as the package's known events (a short list: not cached, so a district map loaded later applies at once). */
@@ -217,9 +276,19 @@ export class CellGroupScreening implements PushScreening {
     return [replies.slice(unread.length)];
   }
 
-  /** HGETALL of each key (and SMEMBERS of a set key last), in one pipelined round trip (keys of one facility: one slot, redis/keys.ts). */
+  /**
+   * HGETALL of each key (and SMEMBERS of a set key last) in one round trip (keys of one facility: one slot,
+   * redis/keys.ts). A few are sent as plain commands, which ioredis writes back to back: a pipeline object
+   * costs more to build than they do (it copies every script the client defines).
+   */
   private async hashes(keys: readonly string[], setKey?: string): Promise<Record<string, string>[]> {
-    const pipeline = this.deps.redis.pipeline();
+    const { redis } = this.deps;
+    if (keys.length + (setKey === undefined ? 0 : 1) <= FEW_COMMANDS) {
+      const replies: Promise<unknown>[] = keys.map((key) => redis.hgetall(key));
+      if (setKey !== undefined) replies.push(redis.smembers(setKey));
+      return (await Promise.all(replies)) as Record<string, string>[];
+    }
+    const pipeline = redis.pipeline();
     for (const key of keys) pipeline.hgetall(key);
     if (setKey !== undefined) pipeline.smembers(setKey);
     return ((await pipeline.exec()) ?? []).map(([error, reply]) => {
@@ -294,4 +363,27 @@ export class CellGroupScreening implements PushScreening {
     this.companions.set(dataElement, companions);
     return companions;
   }
+}
+
+/** The cells of a group whose value differs from what DHIS2 was last sent, and their data elements. */
+function changesOf(part: ScreenedGroup): { changed: Set<string>; changedElements: Set<string> } {
+  const before = new Map(part.lastSent.map((cell) => [cellInGroupKeyOf(cell), cell.value]));
+  const changed = new Set<string>();
+  const changedElements = new Set<string>();
+  for (const cell of part.sending) {
+    const key = cellInGroupKeyOf(cell);
+    if (before.get(key) === cell.value) continue;
+    changed.add(key);
+    changedElements.add(cell.dataElement);
+  }
+  return { changed, changedElements };
+}
+
+/** A facility's months of one data set and attribute option combo: what a group's history runs along. */
+function seriesOf(group: CellGroup): string {
+  return `${group.dataSet}\u0000${group.attributeOptionCombo}`;
+}
+
+function touches(cells: readonly { dataElement: string; categoryOptionCombo: string }[], changed: ReadonlySet<string>): boolean {
+  return cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
 }

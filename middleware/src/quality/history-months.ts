@@ -74,8 +74,9 @@ export function cellOfKey(key: string): { dataElement: string; categoryOptionCom
 
 /**
  * The history the package judges: one series per cell of the given data elements (every combo seen), from
- * the oldest month given to `period`. A month whose group DHIS2 was never sent is not reported (null); in
- * a month that was, a cell without a value counted nothing (0): the bridge reports every cell of a group.
+ * the oldest month given to `period` (months after it are left out). A month whose group DHIS2 was never
+ * sent is not reported (null); in a month that was, a cell without a value counted nothing (0): the bridge
+ * reports every cell of a group.
  */
 export function facilityHistory(orgUnit: string, period: string, months: ReadonlyMap<string, MonthValues>, dataElements: ReadonlySet<string> | undefined): FacilityHistory {
   // From the oldest month with values: months before a facility's first report change nothing the rules see.
@@ -102,7 +103,7 @@ export function facilityHistory(orgUnit: string, period: string, months: Readonl
   for (const [monthPeriod, values] of months) {
     if (values === undefined) continue;
     const index = monthNumber(monthPeriod) - first;
-    if (index < 0) continue;
+    if (index < 0 || index >= length) continue;
     for (const column of columns) column[index] = 0;
     for (const [key, value] of values) {
       const column = series.get(key);

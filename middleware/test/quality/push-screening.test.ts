@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { Encounter } from '@smc-bridge/contract';
 import { execPushJob, type PushDeps } from '../../src/delivery/dhis2/push-queue.js';
+import { PendingPushes } from '../../src/delivery/dhis2/pending-pushes.js';
 import type { DataValue } from '../../src/dhis2/dhis2-client.js';
 import type { CellGroup } from '../../src/domain/cells.js';
 import { EncounterStore } from '../../src/ingest/encounter-store.js';
@@ -73,12 +74,17 @@ const screeningOf = (options: { followupDataSets?: string[]; flags?: QualityFlag
 
 /** Accepts and maps encounter versions as the ingest worker does; returns the monthly groups they changed. */
 async function map(encounters: readonly Encounter[]): Promise<CellGroup[]> {
+  return (await mapAll(encounters)).filter((group) => group.dataSet === 'SMC_MONTHLY');
+}
+
+/** The same, returning every group they changed (weekly ones too). */
+async function mapAll(encounters: readonly Encounter[]): Promise<CellGroup[]> {
   const dirty: CellGroup[] = [];
   await store.accept(encounters.map((encounter) => ({ encounter, contentHash: `${encounter.id}${encounter.version}`.padEnd(64, '0') })), new Date());
   const step = mapToLedger({ mappings, ledger, store, onDirty: async (groups) => void dirty.push(...groups) });
   const stored = await store.readMany(encounters);
   await step(stored.map((record, i) => ({ ...record!, ref: { source: encounters[i]!.source, id: encounters[i]!.id, version: encounters[i]!.version } })));
-  return dirty.filter((group) => group.dataSet === 'SMC_MONTHLY');
+  return dirty;
 }
 
 async function mapAndPush(encounters: readonly Encounter[], screening: CellGroupScreening): Promise<CellGroup> {
@@ -193,7 +199,7 @@ test('weekly groups are not screened', async () => {
   const weekly = groups.find((group) => group.dataSet === 'SMC_WEEKLY')!;
   expect(weekly).toBeDefined();
   const screening = screeningOf({ followupDataSets: ['SMC_WEEKLY'] });
-  expect(await screening.screen(weekly, [{ dataElement: 'X', categoryOptionCombo: 'default', value: 1 }], [])).toEqual(new Set());
+  expect(await screening.screen([{ group: weekly, sending: [{ dataElement: 'X', categoryOptionCombo: 'default', value: 1 }], lastSent: [] }])).toEqual([new Set()]);
 });
 
 test("a declared campaign month's surge is a signal, not an error; the same surge undeclared is flagged", async () => {
@@ -241,4 +247,38 @@ test("a correction to a past month re-judges the later months that read it: a fl
   await mapAndPush(visits(facility, 'rejudge-late', '2026-07', 1), screeningOf());
   expect(await repeatedOn('202609')).toEqual([]);
   expect(await redis.sismember(keys.qualityFlaggedPeriods(facility), '202609')).toBe((await flags.list(facility, '202609')).length > 0 ? 1 : 0);
+});
+
+test("a post that carries a facility's backlog of months raises the flags, and marks the cells, that pushing the months one at a time does", async () => {
+  // Thirty months that reach the bridge at once after weeks offline: two steady years, then slips (×10, a
+  // zero, another ×10) among ordinary months. One facility sends them in one post (riders), the other one
+  // month after the other; each month is judged against the months before it either way.
+  const counts = [...Array.from({ length: 24 }, (_, i) => STEADY[i % STEADY.length]!), 3, 30, 4, 0, 2, 40];
+  const months = monthsFrom('2024-10', counts.length);
+  const pending = new PendingPushes(redis, keys);
+  const riders = { max: 60, pending, handBack: (groups: readonly CellGroup[]) => pending.add(groups) };
+  const screened = () => screeningOf({ followupDataSets: ['SMC_MONTHLY'] });
+
+  const together = 'CM_NW_BAM_CSI109';
+  const groups = await mapAll(months.flatMap((month, i) => visits(together, 'backlog', month, counts[i]!)));
+  await pending.add(groups);
+  posts = [];
+  const first = groups.find((group) => group.dataSet === 'SMC_MONTHLY' && group.period === '202410')!;
+  expect(await execPushJob({ group: first }, { ledger, client, store, screening: screened(), riders })).toMatchObject({ groups: groups.length });
+  expect(posts).toHaveLength(1);
+  const markedTogether = posts[0]!.filter((value) => value.followup === true).map((value) => `${value.period} ${value.dataElement}`).sort();
+
+  const alone = 'CM_NW_BAM_CSI110';
+  posts = [];
+  const screening = screened();
+  for (const [i, month] of months.entries()) await mapAndPush(visits(alone, 'backlog-alone', month, counts[i]!), screening);
+  const markedAlone = posts.flat().filter((value) => value.followup === true).map((value) => `${value.period} ${value.dataElement}`).sort();
+
+  const flagsOf = async (facility: string) =>
+    (await flags.list(facility)).map(({ period, dataElement, categoryOptionCombo, ruleId, kind, value, score, expected }) => ({ period, dataElement, categoryOptionCombo, ruleId, kind, value, score, expected }));
+  const standing = await flagsOf(together);
+  expect(standing).toEqual(await flagsOf(alone));
+  expect(markedTogether).toEqual(markedAlone);
+  // The slips are found, and marked for follow-up: both ×10 months of the family-planning cell.
+  expect(markedTogether).toEqual(expect.arrayContaining([`${months[25]!.replace('-', '')} ${FP_ELEMENT}`, `${months[29]!.replace('-', '')} ${FP_ELEMENT}`]));
 });

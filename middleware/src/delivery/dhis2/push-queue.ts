@@ -231,14 +231,11 @@ async function handBack(riders: readonly CarriedGroup[], deps: PushDeps): Promis
 
 /** The data values of every carried group, each screened first, and for each value the group and cell it is. */
 async function valuesToSend(carried: readonly CarriedGroup[], deps: PushDeps): Promise<{ dataValues: DataValue[]; partOf: { part: number; cell: CellValue }[] }> {
-  // Data-quality screening (quality/) records its flags and never holds the values back. One group after
-  // the other, earliest period first: a month is judged against the months before it, and when those ride in
-  // the same post, what the screening learns of them as it sends them must come first.
-  const followups: (ReadonlySet<string> | undefined)[] = carried.map(() => undefined);
-  if (deps.screening) {
-    const order = carried.map((_, i) => i).sort((a, b) => carried[a]!.group.period.localeCompare(carried[b]!.group.period));
-    for (const i of order) followups[i] = await deps.screening.screen(carried[i]!.group, carried[i]!.cells, carried[i]!.snapshot.pushed);
-  }
+  // Data-quality screening (quality/) records its flags and never holds the values back. The post's groups
+  // are screened together: a month is judged against the months before it, those this post sends included.
+  const followups: (ReadonlySet<string> | undefined)[] = deps.screening
+    ? await deps.screening.screen(carried.map(({ group, cells, snapshot }) => ({ group, sending: cells, lastSent: snapshot.pushed })))
+    : carried.map(() => undefined);
   const dataValues: DataValue[] = [];
   const partOf: { part: number; cell: CellValue }[] = [];
   carried.forEach(({ group, cells }, part) => {
