@@ -235,12 +235,11 @@ export class CellGroupScreening implements PushScreening {
     for (const period of judged) for (const read of monthsScreeningReads(period, years)) if (!months.has(read)) history.add(read);
     await this.readMonths(group, [...history], months, []);
 
-    const touchesChange = (cells: readonly { dataElement: string; categoryOptionCombo: string }[]) => cells.some((cell) => changed.has(cellInGroupKeyOf(cell)));
     for (const period of later) {
-      const standing = (standingOf.get(period) ?? []).filter((flag) => touchesChange(flag.cells));
+      const standing = (standingOf.get(period) ?? []).filter((flag) => touches(flag.cells, changed));
       if (months.get(period) === undefined && standing.length === 0) continue;
       const laterGroup = { ...group, period };
-      const flags = months.get(period) === undefined ? [] : screenPeriod(facilityHistory(group.orgUnit, period, months, elements), period, config, { knownEvents: this.knownEventsAt(group.orgUnit) }).filter((flag) => touchesChange(flag.cells));
+      const flags = months.get(period) === undefined ? [] : screenPeriod(facilityHistory(group.orgUnit, period, months, elements), period, config, { knownEvents: this.knownEventsAt(group.orgUnit) }).filter((flag) => touches(flag.cells, changed));
       const found = new Set(flags.map((flag) => flagFieldOf({ ...laterGroup, ...flag })));
       const same = new Set(standing.map(flagFieldOf));
       // A flag that still holds stays as it was recorded (its encounters, its time); the others go or come.
