@@ -15,7 +15,7 @@
 // (history-months.ts), on the corrected cells only: two more round trips (those months, then their history)
 // and one screening per later month that was pushed or is flagged.
 import type { RedisClient } from '../redis/connection.js';
-import { screenPeriod, screenPeriods, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
+import { screenPeriods, type Flag, type KnownEvent } from '@smc-bridge/data-quality';
 import type { DataQualityConfig } from '@smc-bridge/data-quality/config';
 import { cellInGroupKeyOf, type CellGroup, type CellValue } from '../domain/cells.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -234,12 +234,15 @@ export class CellGroupScreening implements PushScreening {
     const history = new Set<string>();
     for (const period of judged) for (const read of monthsScreeningReads(period, years)) if (!months.has(read)) history.add(read);
     await this.readMonths(group, [...history], months, []);
+    // The pushed later months judged in one call, on one history up to the last of them.
+    const judgedFlags =
+      judged.length === 0 ? [] : screenPeriods(facilityHistory(group.orgUnit, judged[judged.length - 1]!, months, elements), judged, config, { knownEvents: this.knownEventsAt(group.orgUnit) });
 
     for (const period of later) {
       const standing = (standingOf.get(period) ?? []).filter((flag) => touches(flag.cells, changed));
       if (months.get(period) === undefined && standing.length === 0) continue;
       const laterGroup = { ...group, period };
-      const flags = months.get(period) === undefined ? [] : screenPeriod(facilityHistory(group.orgUnit, period, months, elements), period, config, { knownEvents: this.knownEventsAt(group.orgUnit) }).filter((flag) => touches(flag.cells, changed));
+      const flags = judgedFlags.filter((flag) => flag.period === period && touches(flag.cells, changed));
       const found = new Set(flags.map((flag) => flagFieldOf({ ...laterGroup, ...flag })));
       const same = new Set(standing.map(flagFieldOf));
       // A flag that still holds stays as it was recorded (its encounters, its time); the others go or come.
