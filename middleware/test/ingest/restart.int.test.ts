@@ -28,6 +28,9 @@ test('encounters accepted before a SIGKILL are all there, and processed, after a
     REDIS_PREFIX: prefix,
     API_KEYS: entry,
     INBOX_SWEEP_AFTER_SECONDS: '10',
+    // A killed worker's job comes back when its lock runs out and the next stall check sees it: up to two
+    // lock periods. The default 30 s made that a minute, too close to the deadline on a loaded machine.
+    JOB_LOCK_SECONDS: '10',
   };
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const ids: string[] = [];
@@ -54,7 +57,7 @@ test('encounters accepted before a SIGKILL are all there, and processed, after a
   expect(statuses.filter((status) => status.version === 1)).toHaveLength(ids.length);
 
   // The killed processes' unfinished jobs are swept back into the queue and finished.
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   let unprocessed = ids;
   while (unprocessed.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
