@@ -12,8 +12,9 @@
 //
 //   npx tsx bench/fhir.ts [encounters=5000] [worker processes=2] [stand-in encounters=1000] [--sample 2000]
 //
-// FHIR_CONCURRENCY (default 16 here) sets the jobs each worker process runs at once, FHIR_COMBINE_UPLOADS
-// (default 20) how many of them one transaction may carry (1: each alone); 0 stand-in encounters skips run (b).
+// FHIR_CONCURRENCY (default 16 here) sets the uploads each worker process runs at once, FHIR_COMBINE_UPLOADS
+// (default 20) how many of them one transaction may carry (1: each alone), FHIR_JOB_ENCOUNTERS (default 8)
+// how many one queued job carries (1: a job each, as before 2026-12-03); 0 stand-in encounters skips run (b).
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
@@ -41,6 +42,7 @@ const workerProcesses = Number(process.argv[3] ?? 2);
 const standInTotal = Number(process.argv[4] ?? 1000);
 const concurrency = process.env['FHIR_CONCURRENCY'] ?? '16';
 const combine = process.env['FHIR_COMBINE_UPLOADS'] ?? '20';
+const perJob = process.env['FHIR_JOB_ENCOUNTERS'] ?? '8';
 const prefix = 'smc-bench-fhir';
 // A Redis of its own (bench/lib/private-redis.ts), so that its CPU is this benchmark's alone on a shared
 // machine; REDIS_URL runs against that Redis instead.
@@ -115,6 +117,7 @@ async function run(target: Run, encounters: Encounter[]): Promise<void> {
     FHIR_URL: target.baseUrl,
     FHIR_CONCURRENCY: concurrency,
     FHIR_COMBINE_UPLOADS: combine,
+    FHIR_JOB_ENCOUNTERS: perJob,
     METRICS_PORT: '0',
     INBOX_SWEEP_AFTER_SECONDS: '86400',
   };
@@ -128,7 +131,7 @@ async function run(target: Run, encounters: Encounter[]): Promise<void> {
   const cpu = () => ({ harness: cpuSecondsOf(process.pid), ...Object.fromEntries(workers.map((w) => [w.role, w.cpuSeconds()])), redis: redisProcess === undefined ? NaN : cpuSecondsOf(redisProcess) });
   const before: Record<string, number> = cpu();
   const started = performance.now();
-  for (let at = 0; at < refs.length; at += 1000) await addFhirJobs(queue, refs.slice(at, at + 1000));
+  for (let at = 0; at < refs.length; at += 1000) await addFhirJobs(queue, refs.slice(at, at + 1000), Number(perJob));
   while ((await unfinishedJobs(queue)) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1000;
   const after: Record<string, number> = cpu();
@@ -142,7 +145,7 @@ async function run(target: Run, encounters: Encounter[]): Promise<void> {
   }
   const usPer = (name: string) => Math.round(((after[name]! - before[name]!) * 1e6) / encounters.length);
   const workerUs = workers.reduce((sum, w) => sum + usPer(w.role), 0);
-  console.log(`\n${target.label}: ${encounters.length} encounters, ${workerProcesses} worker processes, FHIR_CONCURRENCY ${concurrency}, FHIR_COMBINE_UPLOADS ${combine}`);
+  console.log(`\n${target.label}: ${encounters.length} encounters, ${workerProcesses} worker processes, FHIR_CONCURRENCY ${concurrency}, FHIR_COMBINE_UPLOADS ${combine}, FHIR_JOB_ENCOUNTERS ${perJob}`);
   console.log(`  delivered:                  ${seconds.toFixed(2)} s, ${Math.round(encounters.length / seconds)} encounters/s; fhir states ${JSON.stringify(states)}`);
   console.log(`  the server saw:             ${target.requests()}`);
   console.log(`  CPU per encounter (µs):     ${[...workers.map((w) => `${w.role} ${usPer(w.role)}`), `Redis ${usPer('redis')}`, `this process (the server) ${usPer('harness')}`].join(', ')}`);

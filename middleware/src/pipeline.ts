@@ -88,7 +88,7 @@ export function ingestSteps(parts: Pick<PipelineParts, 'store' | 'ledger' | 'pat
     async (encounters) => patients.record(encounters),
     mapToLedger({ mappings, ledger, store, onDirty: async (groups) => (dhis2Push ? addPushJobs(dhis2Push, groups, config.dhis2PushDelayMs, pending) : undefined) }),
     fhir
-      ? async (encounters) => addFhirJobs(fhir, encounters.filter(({ encounter }) => !isPractice(encounter)).map(({ ref }) => ref))
+      ? async (encounters) => addFhirJobs(fhir, encounters.filter(({ encounter }) => !isPractice(encounter)).map(({ ref }) => ref), config.fhir?.jobEncounters)
       : skipTarget(store, 'fhir', 'no FHIR server is configured (FHIR_URL)'),
   ];
 }
@@ -226,6 +226,7 @@ export function startPipelineWorkers(parts: PipelineParts): () => Promise<void> 
     const fhir = initFhirWorker({
       connection: fhirConnection,
       keys,
+      queue: queues.fhir,
       deps: {
         store: new EncounterStore(records, keys),
         client,

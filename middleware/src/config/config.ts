@@ -86,6 +86,7 @@ const EnvSchema = z
     FHIR_TOKEN: z.string().min(1).optional(),
     FHIR_CONCURRENCY: integer(1, 64).default(16),
     FHIR_COMBINE_UPLOADS: integer(1, 100).default(20),
+    FHIR_JOB_ENCOUNTERS: integer(1, 100).default(8),
     FHIR_TIMEOUT_SECONDS: integer(1, 300).default(30),
     MADX_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     MAPPINGS_DIR: z.string().min(1).optional(),
@@ -161,7 +162,7 @@ export interface Config {
   dhis2?: Dhis2Connection;
   /** Where a worker process serves its /metrics (a `serve` process serves them on the API port). */
   metricsPort: number;
-  fhir?: { url: string; token?: string; concurrency: number; timeoutMs: number; madx: boolean; /** Uploads (of different patients) one transaction may carry; 1 sends each alone. */ combineUploads: number };
+  fhir?: { url: string; token?: string; concurrency: number; timeoutMs: number; madx: boolean; /** Uploads (of different patients) one transaction may carry; 1 sends each alone. */ combineUploads: number; /** Uploads one queued job carries at most. */ jobEncounters: number };
   /** Folder of the mapping files; the repository's mappings/ when unset. */
   mappingsDir: string;
   /** How long a changed cell group waits before its push, so that changes coalesce. */
@@ -246,7 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { dhis2: { url: e.DHIS2_URL, auth: dhis2Auth, apiVersion: e.DHIS2_API_VERSION, timeoutMs: e.DHIS2_TIMEOUT_SECONDS * 1000 } }
       : {}),
     ...(e.FHIR_URL !== undefined
-      ? { fhir: { url: e.FHIR_URL, concurrency: e.FHIR_CONCURRENCY, combineUploads: e.FHIR_COMBINE_UPLOADS, timeoutMs: e.FHIR_TIMEOUT_SECONDS * 1000, madx: e.MADX_ENABLED === 'true', ...(e.FHIR_TOKEN !== undefined ? { token: e.FHIR_TOKEN } : {}) } }
+      ? { fhir: { url: e.FHIR_URL, concurrency: e.FHIR_CONCURRENCY, combineUploads: e.FHIR_COMBINE_UPLOADS, jobEncounters: e.FHIR_JOB_ENCOUNTERS, timeoutMs: e.FHIR_TIMEOUT_SECONDS * 1000, madx: e.MADX_ENABLED === 'true', ...(e.FHIR_TOKEN !== undefined ? { token: e.FHIR_TOKEN } : {}) } }
       : {}),
   };
 }

@@ -35,6 +35,12 @@ export async function replayDeadLetters(queues: readonly Queue[], jobIds?: reado
   for (const queue of queues) {
     for (const job of await queue.getFailed(0, -1)) {
       if (jobIds && !jobIds.includes(String(job.id))) continue;
+      // A job that carries the refusal it was handed back with (fhir-queue.ts) fails with it at once: the
+      // replay drops it, so the work is done again.
+      if (typeof job.data === 'object' && job.data !== null && 'refused' in job.data) {
+        const { refused: _refused, ...data } = job.data as Record<string, unknown>;
+        await job.updateData(data);
+      }
       await job.retry('failed');
       replayed += 1;
     }

@@ -1,5 +1,9 @@
-// FHIR delivery (DESIGN.md §1, reference/fhir.md): one job per encounter version, which turns the stored
-// encounter into one transaction Bundle and sends it. Conditional create and conditional PUT on
+// FHIR delivery (DESIGN.md §1, reference/fhir.md): each encounter version's upload turns the stored
+// encounter into one transaction Bundle and sends it. A job carries up to FHIR_JOB_ENCOUNTERS uploads of one
+// ingest batch (one alone has a job of its own, id fhirJobId), because BullMQ's own cost per job (its
+// scripts in Redis, above all the one that finishes a job) outweighed an upload's; an upload of such a job
+// that fails or finds its patient busy is handed back as a job of its own (handBack), so retries, backoff
+// and the dead-letter list stay per encounter. Conditional create and conditional PUT on
 // deterministic identifiers make a resend change nothing, so at-least-once jobs give exactly-once records.
 // Shared data is never overwritten or deleted (shared-records.ts): the Patient is merged (only what this
 // source owns) and updated with If-Match; a record an encounter no longer carries, or a shared Coverage no
@@ -25,7 +29,7 @@ import { FhirRequestError, type FhirClient } from '../../fhir/fhir-client.js';
 import type { Terminology } from '../../fhir/terminology.js';
 import { describeIssues, validateFhirBundle } from '../../fhir/validate-resources.js';
 import type { ValidatedShapes } from '../../fhir/validated-shapes.js';
-import type { EncounterStore } from '../../ingest/encounter-store.js';
+import type { EncounterStore, StoredEncounter } from '../../ingest/encounter-store.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ServiceMetrics } from '../../metrics/service-metrics.js';
 import { watchWorker } from '../../queues/worker-events.js';
@@ -33,7 +37,8 @@ import type { RedisKeys } from '../../redis/keys.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { Mappings } from '../../mapping/load-mappings.js';
 import { cellGroupToMeasureReport, measureBundle, measureOf, MeasureReportError, reportedCellKey, sendMeasureReport } from '../../fhir/madx.js';
-import { nextAttemptOf } from '../../queues/retry-timing.js';
+import { nextAttemptOf, type NextAttempt } from '../../queues/retry-timing.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { stallRecovery } from '../../queues/stall-recovery.js';
 import { scrubUpstreamText } from '../../status/scrub.js';
 import { targetStates } from '../../status/target-states.js';
@@ -47,7 +52,18 @@ import { type CellGroup, groupKeyOf } from '../../domain/cells.js';
 
 export const FHIR_QUEUE = 'fhir';
 
-export type FhirJobData = { kind: 'encounter'; ref: EncounterRef } | { kind: 'measure-report'; group: CellGroup };
+export type FhirJobData =
+  /**
+   * One upload. Handed back by a job of several: `earlierAttempts` after an attempt that failed there, and
+   * `refused` when the server (or the validation) refused it for good there: the job then fails at once with
+   * that reason, into the dead-letter list, and a replay drops it (dead-letters.ts) and uploads again.
+   */
+  | { kind: 'encounter'; ref: EncounterRef; earlierAttempts?: number; refused?: { reason: string; status?: number } }
+  | { kind: 'encounters'; refs: EncounterRef[] }
+  | { kind: 'measure-report'; group: CellGroup };
+
+/** Uploads one job carries at most. */
+export const FHIR_JOB_ENCOUNTERS = 8;
 
 export const FHIR_JOB_OPTIONS = {
   attempts: 12,
@@ -64,10 +80,26 @@ export function createFhirQueue(connection: RedisClient, keys: RedisKeys): Queue
   return new Queue<FhirJobData>(FHIR_QUEUE, { connection, prefix: keys.bullPrefix(), defaultJobOptions: FHIR_JOB_OPTIONS });
 }
 
-/** Queues the FHIR upload of each encounter version (a version's job id is fixed: adding it twice is a no-op). */
-export async function addFhirJobs(queue: Queue<FhirJobData>, refs: readonly EncounterRef[]): Promise<void> {
-  if (refs.length === 0) return;
-  await queue.addBulk(refs.map((ref) => ({ name: 'bundle', data: { kind: 'encounter' as const, ref }, opts: { jobId: fhirJobId(ref) } })));
+/** The id of a job carrying several uploads: fixed by its versions, so queuing the same ones again is a no-op. */
+export function fhirJobsId(refs: readonly EncounterRef[]): string {
+  return `fhirs~${createHash('sha256').update(refs.map((ref) => `${ref.source}\n${ref.id}\n${ref.version}`).join('\n')).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Queues the FHIR upload of each encounter version, `perJob` to a job (a job's id is fixed by the versions it
+ * carries: adding the same ones twice is a no-op).
+ */
+export async function addFhirJobs(queue: Queue<FhirJobData>, refs: readonly EncounterRef[], perJob = FHIR_JOB_ENCOUNTERS): Promise<void> {
+  const jobs = [];
+  for (let at = 0; at < refs.length; at += perJob) {
+    const chunk = refs.slice(at, at + perJob);
+    jobs.push(
+      chunk.length === 1
+        ? { name: 'bundle', data: { kind: 'encounter' as const, ref: chunk[0]! }, opts: { jobId: fhirJobId(chunk[0]!) } }
+        : { name: 'bundles', data: { kind: 'encounters' as const, refs: chunk }, opts: { jobId: fhirJobsId(chunk) } },
+    );
+  }
+  if (jobs.length > 0) await queue.addBulk(jobs);
 }
 
 /** Which patient an encounter's upload belongs to: the source and the patient's first identifier, hashed. */
@@ -103,8 +135,41 @@ export interface FhirDeliveryDeps {
   shapes?: ValidatedShapes;
 }
 
-export async function execFhirJob(data: FhirJobData, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
-  return data.kind === 'encounter' ? execEncounterJob(data.ref, deps) : execMeasureReportJob(data.group, deps);
+export async function execFhirJob(data: Exclude<FhirJobData, { kind: 'encounters' }>, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
+  return data.kind === 'encounter' ? uploadEncounter(data.ref, await deps.store.read(data.ref.source, data.ref.id), deps) : execMeasureReportJob(data.group, deps);
+}
+
+/** What became of one upload of a job of several: its outcome, or the error it failed with. */
+export type UploadResult = { ref: EncounterRef; outcome: FhirJobOutcome } | { ref: EncounterRef; error: unknown };
+
+/**
+ * The uploads of a job of several, the stored encounters read in one round trip: those of one patient one
+ * after another in the order given, different patients' at once (so they can share round trips). Never
+ * throws for one upload: each result says what became of it. Only reading the store can fail the whole job.
+ * `slots` bounds the uploads running at once in the process.
+ */
+export async function execEncountersJob(refs: readonly EncounterRef[], deps: FhirDeliveryDeps, slots: LimitFunction = pLimit(refs.length || 1)): Promise<UploadResult[]> {
+  const stored = await deps.store.readMany(refs);
+  const byPatient = new Map<string, number[]>();
+  refs.forEach((ref, index) => {
+    const record = stored[index];
+    const key = record === undefined ? `~${index}` : patientKeyOf(record.encounter);
+    byPatient.set(key, [...(byPatient.get(key) ?? []), index]);
+  });
+  const results: UploadResult[] = [];
+  await Promise.all(
+    [...byPatient.values()].map(async (indexes) => {
+      for (const index of indexes) {
+        const ref = refs[index]!;
+        try {
+          results[index] = { ref, outcome: await slots(() => uploadEncounter(ref, stored[index], deps)) };
+        } catch (error) {
+          results[index] = { ref, error };
+        }
+      }
+    }),
+  );
+  return results;
 }
 
 async function execMeasureReportJob(group: CellGroup, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
@@ -147,8 +212,7 @@ async function publishMeasure(dataSet: string, mappings: Mappings, deps: FhirDel
   if (key && deps.redis) await deps.redis.set(key, new Date().toISOString());
 }
 
-async function execEncounterJob(ref: EncounterRef, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
-  const stored = await deps.store.read(ref.source, ref.id);
+async function uploadEncounter(ref: EncounterRef, stored: StoredEncounter | undefined, deps: FhirDeliveryDeps): Promise<FhirJobOutcome> {
   if (stored === undefined || stored.version !== ref.version) return 'superseded';
   const { encounter } = stored;
   if (isPractice(encounter)) {
@@ -283,46 +347,103 @@ function serverMessage(error: FhirRequestError): string {
 export function initFhirWorker(options: {
   connection: RedisClient;
   keys: RedisKeys;
+  /** Where a job of several uploads hands back those that failed or found their patient busy. */
+  queue: Queue<FhirJobData>;
   deps: FhirDeliveryDeps;
+  /** Uploads this process runs at once, whatever the jobs carrying them. */
   concurrency: number;
   jobLockMs: number;
   logger: Logger;
   metrics?: ServiceMetrics;
 }): Worker<FhirJobData> {
+  const { deps, metrics } = options;
+  const uploadSlots = pLimit(options.concurrency);
+
+  // A failure time may fix (network, timeout, 429, 5xx): the status says so from the first one on.
+  const recordRetry = async (ref: EncounterRef, error: unknown, next: NextAttempt | undefined, attempts: number): Promise<void> => {
+    const message = scrubUpstreamText((error as Error).message);
+    await deps.store.setTargetState(
+      ref,
+      'fhir',
+      next ? targetStates.retrying(`the FHIR server has not taken the bundle yet: ${message}`, next) : targetStates.failed(`not delivered after ${attempts} attempts: ${message}`),
+    );
+  };
+
+  const runOne = async (job: Job<FhirJobData>, data: Exclude<FhirJobData, { kind: 'encounters' }>, token?: string): Promise<FhirJobOutcome> => {
+    const target = data.kind === 'encounter' ? 'fhir' : 'madx';
+    // Counted, and its status set, when the job of several it came from was refused.
+    if (data.kind === 'encounter' && data.refused) throw Object.assign(new UnrecoverableError(data.refused.reason), data.refused.status === undefined ? {} : { status: data.refused.status });
+    let outcome: FhirJobOutcome;
+    try {
+      outcome = data.kind === 'encounter' ? await uploadSlots(() => execFhirJob(data, deps)) : await execFhirJob(data, deps);
+    } catch (error) {
+      const permanent = error instanceof UnrecoverableError;
+      metrics?.countDelivery(target, permanent ? 'refused' : 'retried', statusOf(error));
+      if (!permanent && data.kind === 'encounter') {
+        const earlier = data.earlierAttempts ?? 0;
+        const next = nextAttemptOf(job);
+        await recordRetry(data.ref, error, next && { ...next, attempt: next.attempt + earlier }, job.attemptsMade + 1 + earlier);
+      }
+      throw error;
+    }
+    if (outcome === 'patient-busy') {
+      // Another upload of the same patient is running: try again shortly, without spending an attempt.
+      await job.moveToDelayed(Date.now() + busyDelayMs(), token);
+      throw new DelayedError();
+    }
+    if (outcome === 'delivered' || outcome === 'skipped') metrics?.countDelivery(target, outcome);
+    return outcome;
+  };
+
+  // Each upload of a job of several is settled on its own: one that failed (after its first attempt) or found
+  // its patient busy goes back to the queue as a job of its own, which retries, backs off and dead-letters it
+  // exactly as if it had always had one. Its id names the job it came from, so a rerun of that job (its worker
+  // died after handing back) adds nothing twice.
+  const runSeveral = async (job: Job<FhirJobData>, refs: readonly EncounterRef[]): Promise<Record<string, number>> => {
+    const results = await execEncountersJob(refs, deps, uploadSlots);
+    const handedBack: { name: string; data: FhirJobData; opts: { jobId: string; delay: number; attempts: number } }[] = [];
+    const counts: Record<string, number> = {};
+    for (const result of results) {
+      const { ref } = result;
+      const jobId = `${fhirJobId(ref)}~${job.id ?? ''}`;
+      if (!('error' in result)) {
+        counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
+        if (result.outcome === 'delivered' || result.outcome === 'skipped') metrics?.countDelivery('fhir', result.outcome);
+        if (result.outcome === 'patient-busy') handedBack.push({ name: 'bundle', data: { kind: 'encounter', ref }, opts: { jobId, delay: busyDelayMs(), attempts: FHIR_JOB_OPTIONS.attempts } });
+        continue;
+      }
+      const { error } = result;
+      const permanent = error instanceof UnrecoverableError;
+      metrics?.countDelivery('fhir', permanent ? 'refused' : 'retried', statusOf(error));
+      counts[permanent ? 'refused' : 'retried'] = (counts[permanent ? 'refused' : 'retried'] ?? 0) + 1;
+      if (permanent) {
+        // Its status already says why; the dead-letter list gets it at once, with the same words.
+        const status = (error as { status?: number }).status;
+        const refused = { reason: error.message, ...(status === undefined ? {} : { status }) };
+        handedBack.push({ name: 'bundle', data: { kind: 'encounter', ref, refused }, opts: { jobId, delay: 0, attempts: 1 } });
+        continue;
+      }
+      const next = nextAttemptOf({ attemptsMade: 0, opts: FHIR_JOB_OPTIONS }, new Date());
+      await recordRetry(ref, error, next, 1);
+      const delay = next === undefined ? 0 : Math.max(0, Date.parse(next.nextAttemptAt) - Date.now());
+      handedBack.push({ name: 'bundle', data: { kind: 'encounter', ref, earlierAttempts: 1 }, opts: { jobId, delay, attempts: FHIR_JOB_OPTIONS.attempts - 1 } });
+    }
+    if (handedBack.length > 0) await options.queue.addBulk(handedBack);
+    return counts;
+  };
+
   const worker = new Worker<FhirJobData>(
     FHIR_QUEUE,
-    async (job: Job<FhirJobData>, token?: string) => {
-      const target = job.data.kind === 'encounter' ? 'fhir' : 'madx';
-      let outcome: FhirJobOutcome;
-      try {
-        outcome = await execFhirJob(job.data, options.deps);
-      } catch (error) {
-        const permanent = error instanceof UnrecoverableError;
-        options.metrics?.countDelivery(target, permanent ? 'refused' : 'retried', statusOf(error));
-        if (!permanent && job.data.kind === 'encounter') {
-          // A failure time may fix (network, timeout, 429, 5xx): the status says so from the first one on.
-          const message = scrubUpstreamText((error as Error).message);
-          const next = nextAttemptOf(job);
-          await options.deps.store.setTargetState(
-            job.data.ref,
-            'fhir',
-            next ? targetStates.retrying(`the FHIR server has not taken the bundle yet: ${message}`, next) : targetStates.failed(`not delivered after ${job.attemptsMade + 1} attempts: ${message}`),
-          );
-        }
-        throw error;
-      }
-      if (outcome === 'patient-busy') {
-        // Another upload of the same patient is running: try again shortly, without spending an attempt.
-        await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
-        throw new DelayedError();
-      }
-      if (outcome === 'delivered' || outcome === 'skipped') options.metrics?.countDelivery(target, outcome);
-      return outcome;
-    },
+    async (job: Job<FhirJobData>, token?: string) => (job.data.kind === 'encounters' ? runSeveral(job, job.data.refs) : runOne(job, job.data, token)),
     { connection: options.connection, prefix: options.keys.bullPrefix(), concurrency: options.concurrency, ...stallRecovery(options.jobLockMs) },
   );
   // The message may quote the server's diagnostics, which can carry identifiers: only the status is logged.
   return watchWorker(worker, { ...options, describeFailure: (error) => ({ status: statusOf(error), permanent: error instanceof UnrecoverableError }) });
+}
+
+/** How long an upload that found its patient busy waits before it tries again. */
+function busyDelayMs(): number {
+  return 200 + Math.floor(Math.random() * 300);
 }
 
 /** The HTTP status a FHIR failure came with ('' for no answer). */
