@@ -13,7 +13,7 @@
 //   npx tsx bench/fhir.ts [encounters=5000] [worker processes=2] [stand-in encounters=1000] [--sample 2000]
 //
 // FHIR_CONCURRENCY (default 16 here) sets the uploads each worker process runs at once, FHIR_COMBINE_UPLOADS
-// (default 20) how many of them one transaction may carry (1: each alone), FHIR_JOB_ENCOUNTERS (default 8)
+// (default 20) how many of them one transaction may carry (1: each alone), FHIR_JOB_ENCOUNTERS (default 16)
 // how many one queued job carries (1: a job each, as before 2026-12-03); 0 stand-in encounters skips run (b).
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ const workerProcesses = Number(process.argv[3] ?? 2);
 const standInTotal = Number(process.argv[4] ?? 1000);
 const concurrency = process.env['FHIR_CONCURRENCY'] ?? '16';
 const combine = process.env['FHIR_COMBINE_UPLOADS'] ?? '20';
-const perJob = process.env['FHIR_JOB_ENCOUNTERS'] ?? '8';
+const perJob = process.env['FHIR_JOB_ENCOUNTERS'] ?? '16';
 const prefix = 'smc-bench-fhir';
 // A Redis of its own (bench/lib/private-redis.ts), so that its CPU is this benchmark's alone on a shared
 // machine; REDIS_URL runs against that Redis instead.

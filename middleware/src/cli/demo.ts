@@ -130,7 +130,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   // Likewise FHIR: the built-in FHIR server (Medplum's router over HTTP) unless FHIR_URL names a real one.
   const fhirStandIn = config.fhir === undefined ? await startFhirStandInServer() : undefined;
-  const fhir = config.fhir ?? { url: fhirStandIn!.baseUrl, concurrency: 4, combineUploads: 20, jobEncounters: 8, timeoutMs: 30_000, madx: false };
+  const fhir = config.fhir ?? { url: fhirStandIn!.baseUrl, concurrency: 4, combineUploads: 20, jobEncounters: 16, timeoutMs: 30_000, madx: false };
   console.log(`  FHIR: ${fhirStandIn ? `the built-in FHIR R4 server at ${fhir.url}` : fhir.url}`);
 
   const service = await startOnFreePort({ ...config, dhis2, fhir, dhis2PushDelayMs: 200 }, createLogger('warn', warningsToConsole()));

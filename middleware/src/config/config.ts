@@ -86,7 +86,7 @@ const EnvSchema = z
     FHIR_TOKEN: z.string().min(1).optional(),
     FHIR_CONCURRENCY: integer(1, 64).default(16),
     FHIR_COMBINE_UPLOADS: integer(1, 100).default(20),
-    FHIR_JOB_ENCOUNTERS: integer(1, 100).default(8),
+    FHIR_JOB_ENCOUNTERS: integer(1, 100).default(16),
     FHIR_TIMEOUT_SECONDS: integer(1, 300).default(30),
     MADX_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     MAPPINGS_DIR: z.string().min(1).optional(),

@@ -63,7 +63,7 @@ export type FhirJobData =
   | { kind: 'measure-report'; group: CellGroup };
 
 /** Uploads one job carries at most. */
-export const FHIR_JOB_ENCOUNTERS = 8;
+export const FHIR_JOB_ENCOUNTERS = 16;
 
 export const FHIR_JOB_OPTIONS = {
   attempts: 12,
