@@ -7,8 +7,8 @@ import type { Encounter } from '@smc-bridge/contract';
 import { generateEncounters } from '@smc-bridge/generator';
 import { FhirStandIn, startFhirStandInServer, type FhirStandInRequest, type FhirStandInResponse, type FhirStandInServer } from '@smc-bridge/stand-ins';
 import { createApiKey } from '../../src/config/api-keys.js';
-import { freePort, startChild, type ChildService } from '../support/child-service.js';
-import { deleteKeysOf, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { freePort, restartableServiceEnv, startChild, type ChildService } from '../support/child-service.js';
+import { deleteKeysOf, uniquePrefix } from '../support/redis.js';
 
 jest.setTimeout(180_000);
 
@@ -38,18 +38,7 @@ afterAll(async () => {
 test('uploads a SIGKILL interrupts are finished by the restarted process, each encounter once on the server', async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    API_KEYS: entry,
-    FHIR_URL: fhir.baseUrl,
-    FHIR_JOB_ENCOUNTERS: '16',
-    FHIR_CONCURRENCY: '4',
-    // The killed process's jobs come back when their lock runs out (see restart.int.test.ts).
-    JOB_LOCK_SECONDS: '10',
-  };
+  const env = restartableServiceEnv(port, prefix, entry, { FHIR_URL: fhir.baseUrl, FHIR_JOB_ENCOUNTERS: '16', FHIR_CONCURRENCY: '4' });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const encounters: Encounter[] = generateEncounters({ seed: 41, facilityCount: 3, encounterCount: 90, endDate: '2026-10-31', days: 60, updateRate: 0, enteredInErrorRate: 0 }).filter(
     (e) => e.training !== true && e.source === 'smc-platform',

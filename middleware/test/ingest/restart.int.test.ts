@@ -3,8 +3,8 @@
 import { jest } from '@jest/globals';
 import { createApiKey } from '../../src/config/api-keys.js';
 import { ancEncounter } from '../support/fixtures.js';
-import { freePort, startChild, type ChildService } from '../support/child-service.js';
-import { deleteKeysOf, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { freePort, restartableServiceEnv, startChild, type ChildService } from '../support/child-service.js';
+import { deleteKeysOf, uniquePrefix } from '../support/redis.js';
 
 // Four service start-ups and a sweep: well over a minute on a loaded 2-core machine.
 jest.setTimeout(180_000);
@@ -21,17 +21,7 @@ afterAll(async () => {
 test('encounters accepted before a SIGKILL are all there, and processed, after a restart', async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    API_KEYS: entry,
-    INBOX_SWEEP_AFTER_SECONDS: '10',
-    // A killed worker's job comes back when its lock runs out and the next stall check sees it: up to two
-    // lock periods. The default 30 s made that a minute, too close to the deadline on a loaded machine.
-    JOB_LOCK_SECONDS: '10',
-  };
+  const env = restartableServiceEnv(port, prefix, entry, { INBOX_SWEEP_AFTER_SECONDS: '10' });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const ids: string[] = [];
 

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { TEST_REDIS_URL } from './redis.js';
 
 const BIN = fileURLToPath(new URL('../../bin/smc-bridge.js', import.meta.url));
 
@@ -14,6 +15,16 @@ export async function freePort(): Promise<number> {
     });
     server.once('error', reject);
   });
+}
+
+/**
+ * The settings of a `serve` child on loopback that a test kills and starts again: its port, the test Redis
+ * under `prefix`, one API key entry, and a 10 s job lock. A killed worker's job comes back when its lock runs
+ * out and the next stall check sees it, up to two lock periods: the default 30 s made that a minute, too close
+ * to the tests' deadlines on a loaded machine.
+ */
+export function restartableServiceEnv(port: number, prefix: string, apiKeys: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PORT: String(port), HOST: '127.0.0.1', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, API_KEYS: apiKeys, JOB_LOCK_SECONDS: '10', ...extra };
 }
 
 export interface ChildService {
