@@ -28,22 +28,36 @@ export interface StoredEncounter {
   targets: Partial<Record<TargetName, TargetState>>;
 }
 
+// Accepts the items of one encounter bucket in one call: KEYS[1] is the bucket's inbox, KEYS[1 + i] the hash
+// of item i. ARGV: the acceptance time (ISO and ms), the number of target fields and their names, then per
+// item its version, content hash, body, inbox member, enteredBy and initial target state. Items are decided
+// in order, so the same encounter twice in one request behaves as two requests would.
 const ACCEPT_SCRIPT = `
-local held = redis.call('HMGET', KEYS[1], 'version', 'hash')
-local version = tonumber(ARGV[1])
-if held[1] then
-  local heldVersion = tonumber(held[1])
-  if version < heldVersion then return {'stale', held[1]} end
-  if version == heldVersion then
-    if held[2] ~= ARGV[2] then return {'conflict', held[1]} end
-    return {'duplicate'}
+local at, atMs, targetCount = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local first = 4 + targetCount
+local replies = {}
+for i = 2, #KEYS do
+  local a = first + (i - 2) * ACCEPT_ITEM_ARGS
+  local version, hash = ARGV[a], ARGV[a + 1]
+  local held = redis.call('HMGET', KEYS[i], 'version', 'hash')
+  local reply = nil
+  if held[1] then
+    local heldVersion = tonumber(held[1])
+    if tonumber(version) < heldVersion then reply = {'stale', held[1]}
+    elseif tonumber(version) == heldVersion then
+      if held[2] ~= hash then reply = {'conflict', held[1]} else reply = {'duplicate'} end
+    end
   end
+  if reply == nil then
+    redis.call('HSET', KEYS[i], 'version', version, 'hash', hash, 'body', ARGV[a + 2], 'acceptedAt', at, 'enteredBy', ARGV[a + 4])
+    for t = 4, 3 + targetCount do redis.call('HSET', KEYS[i], ARGV[t], ARGV[a + 5]) end
+    redis.call('ZADD', KEYS[1], atMs, ARGV[a + 3])
+    reply = {'accepted'}
+  end
+  replies[i - 1] = reply
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'acceptedAt', ARGV[4])
-for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
-return {'accepted'}
-`;
+return replies
+`.replaceAll('ACCEPT_ITEM_ARGS', '6');
 
 const MARK_PROCESSED_SCRIPT = `
 local processed = tonumber(redis.call('HGET', KEYS[1], 'processedVersion') or '0')
@@ -86,7 +100,7 @@ export class EncounterStore {
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    redis.defineCommand('smcAcceptEncounter', { numberOfKeys: 2, lua: ACCEPT_SCRIPT });
+    redis.defineCommand('smcAcceptEncounters', { lua: ACCEPT_SCRIPT });
     redis.defineCommand('smcMarkProcessed', { numberOfKeys: 2, lua: MARK_PROCESSED_SCRIPT });
     redis.defineCommand('smcSetTarget', { numberOfKeys: 1, lua: SET_TARGET_SCRIPT });
   }
@@ -98,31 +112,41 @@ export class EncounterStore {
    */
   async accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
     if (items.length === 0) return [];
-    const batch = new Batch(this.redis);
     const at = now.toISOString();
-    for (const item of items) {
+    // One script call per encounter bucket: its keys share a slot, and a call per encounter costs the
+    // client more than the script's work.
+    const byInbox = new Map<string, { keys: string[]; args: string[]; positions: number[] }>();
+    const targetStateOf = new Map<number, string>();
+    items.forEach((item, position) => {
       const { encounter, contentHash, enteredBy } = item;
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-      const initialTargets = TARGETS.flatMap((target) => [
-        `target:${target}`,
-        JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState),
-      ]);
-      const key = this.keys.encounter(ref.source, ref.id);
-      batch.add(key, (pipeline) => (pipeline as unknown as ScriptPipeline).smcAcceptEncounter(
-        key,
-        this.keys.inboxOf(ref.source, ref.id),
-        String(ref.version),
-        contentHash,
-        item.body ?? JSON.stringify(item.encounter),
-        at,
-        String(now.getTime()),
-        inboxMember(ref),
-        ...initialTargets,
-        'enteredBy',
-        enteredBy ?? '',
-      ));
+      const inbox = this.keys.inboxOf(ref.source, ref.id);
+      let call = byInbox.get(inbox);
+      if (call === undefined) {
+        call = { keys: [inbox], args: [], positions: [] };
+        byInbox.set(inbox, call);
+      }
+      let initialTarget = targetStateOf.get(ref.version);
+      if (initialTarget === undefined) {
+        initialTarget = JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState);
+        targetStateOf.set(ref.version, initialTarget);
+      }
+      call.keys.push(this.keys.encounter(ref.source, ref.id));
+      call.args.push(String(ref.version), contentHash, item.body ?? JSON.stringify(item.encounter), inboxMember(ref), enteredBy ?? '', initialTarget);
+      call.positions.push(position);
+    });
+    const targetFields = TARGETS.map((target) => `target:${target}`);
+    const batch = new Batch(this.redis);
+    const calls = [...byInbox.values()];
+    for (const { keys, args } of calls) {
+      batch.add(keys[0]!, (pipeline) => (pipeline as unknown as ScriptPipeline).smcAcceptEncounters(keys.length, ...keys, at, String(now.getTime()), String(targetFields.length), ...targetFields, ...args));
     }
-    return (await batch.exec()).map((reply) => toOutcome(reply as AcceptReply));
+    const outcomes = new Array<AcceptOutcome>(items.length);
+    (await batch.exec()).forEach((replies, c) => {
+      const { positions } = calls[c]!;
+      (replies as AcceptReply[]).forEach((reply, i) => (outcomes[positions[i]!] = toOutcome(reply)));
+    });
+    return outcomes;
   }
 
   async read(source: string, id: string): Promise<StoredEncounter | undefined> {
@@ -200,7 +224,7 @@ interface ScriptClient {
 }
 
 interface ScriptPipeline {
-  smcAcceptEncounter(...args: string[]): void;
+  smcAcceptEncounters(numberOfKeys: number, ...args: string[]): void;
   smcMarkProcessed(...args: string[]): void;
   smcSetTarget(...args: string[]): void;
 }

@@ -109,6 +109,7 @@ test('a batch accepts its good items and rejects the bad ones, in one queue job'
   expect(batchJob?.data.refs.map((ref: { id: string }) => ref.id)).toEqual(['batch-good-1', 'batch-good-2', 'batch-good-3']);
 });
 
+
 test('an API key may only post for its own source', async () => {
   const response = await api.post(ancEncounter({ id: 'wrong-source' }), { key: api.otherSourceKey });
   expect(response.status).toBe(422);
@@ -145,3 +146,34 @@ test('metrics count each outcome', async () => {
   expect(text).toContain('smc_http_request_duration_seconds_bucket');
 });
 
+test('a large batch over many encounter buckets: every answer at its own index, versions of one encounter decided in order', async () => {
+  // Held before the batch: a version 2 (so an item at version 1 is stale) and a version 1 (an item with other content conflicts).
+  await postJson({ encounters: [ancEncounter({ id: 'many-held-2', version: 2 }), ancEncounter({ id: 'many-held-1' })] });
+  const fresh = Array.from({ length: 400 }, (_, n) => ancEncounter({ id: `many-${n}` }));
+  const items: unknown[] = [];
+  const expected: string[] = [];
+  fresh.forEach((encounter, n) => {
+    items.push(encounter);
+    expected.push('accepted');
+    if (n % 97 === 0) {
+      items.push(ancEncounter({ id: 'many-held-2', version: 1 }), ancEncounter({ id: 'many-held-1', vitals: { temperatureC: 38.2 } }));
+      expected.push('stale', 'rejected');
+    }
+  });
+  // One encounter three times in the same request: 1 then 2 are accepted in order, 1 again is then stale, 2 again a duplicate.
+  items.push(ancEncounter({ id: 'many-again' }), ancEncounter({ id: 'many-again', version: 2 }), ancEncounter({ id: 'many-again' }), ancEncounter({ id: 'many-again', version: 2 }));
+  expected.push('accepted', 'accepted', 'stale', 'duplicate');
+  const { status, answer } = await postJson({ encounters: items });
+  expect(status).toBe(202);
+  expect(answer.results.map((result) => result.status)).toEqual(expected);
+  answer.results.forEach((result, index) => {
+    expect(result.index).toBe(index);
+    expect(result.id).toBe((items[index] as { id: string }).id);
+  });
+  expect(answer.results.at(-2)).toMatchObject({ status: 'stale', version: 1, currentVersion: 2 });
+  const keys = new RedisKeys(api.prefix);
+  const stored = await Promise.all(fresh.map((encounter) => redis.hget(keys.encounter('smc-platform', encounter.id), 'body')));
+  expect(stored.map((body) => JSON.parse(body as string))).toEqual(fresh);
+  expect(await statusOf('many-again')).toMatchObject({ version: 2 });
+  expect(await statusOf('many-held-1')).not.toHaveProperty('vitals');
+});
