@@ -5,6 +5,7 @@
 // duplicate never queues anything, even when its original is still waiting in the inbox. The inbox is one
 // sorted set per encounter bucket, in the slot of the encounters it holds (redis/keys.ts).
 import { Batch } from '../redis/batch.js';
+import { SlotScript } from '../redis/slot-script.js';
 import type { RedisClient } from '../redis/connection.js';
 import type { Encounter } from '@smc-bridge/contract';
 import type { EncounterRef } from '../domain/encounter-ref.js';
@@ -28,46 +29,35 @@ export interface StoredEncounter {
   targets: Partial<Record<TargetName, TargetState>>;
 }
 
-// Accepts the items of one encounter bucket in one call: KEYS[1] is the bucket's inbox, KEYS[1 + i] the hash
-// of item i. ARGV: the acceptance time (ISO and ms), the number of target fields and their names, then per
-// item its version, content hash, body, inbox member, enteredBy and initial target state. Items are decided
-// in order, so the same encounter twice in one request behaves as two requests would.
-const ACCEPT_SCRIPT = `
-local at, atMs, targetCount = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local first = 4 + targetCount
-local replies = {}
-for i = 2, #KEYS do
-  local a = first + (i - 2) * ACCEPT_ITEM_ARGS
-  local version, hash = ARGV[a], ARGV[a + 1]
-  local held = redis.call('HMGET', KEYS[i], 'version', 'hash')
-  local reply = nil
-  if held[1] then
-    local heldVersion = tonumber(held[1])
-    if tonumber(version) < heldVersion then reply = {'stale', held[1]}
-    elseif tonumber(version) == heldVersion then
-      if held[2] ~= hash then reply = {'conflict', held[1]} else reply = {'duplicate'} end
-    end
+// KEYS: the encounter's hash, its inbox bucket. ARGV: version, content hash, body, acceptance time (ISO and
+// ms), inbox member, then field/value pairs to set with an accepted version (the initial target states,
+// enteredBy).
+const ACCEPT = new SlotScript('AcceptEncounter', `
+local held = redis.call('HMGET', KEYS[1], 'version', 'hash')
+local version = tonumber(ARGV[1])
+if held[1] then
+  local heldVersion = tonumber(held[1])
+  if version < heldVersion then return {'stale', held[1]} end
+  if version == heldVersion then
+    if held[2] ~= ARGV[2] then return {'conflict', held[1]} end
+    return {'duplicate'}
   end
-  if reply == nil then
-    redis.call('HSET', KEYS[i], 'version', version, 'hash', hash, 'body', ARGV[a + 2], 'acceptedAt', at, 'enteredBy', ARGV[a + 4])
-    for t = 4, 3 + targetCount do redis.call('HSET', KEYS[i], ARGV[t], ARGV[a + 5]) end
-    redis.call('ZADD', KEYS[1], atMs, ARGV[a + 3])
-    reply = {'accepted'}
-  end
-  replies[i - 1] = reply
 end
-return replies
-`.replaceAll('ACCEPT_ITEM_ARGS', '6');
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'acceptedAt', ARGV[4])
+for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+return {'accepted'}
+`);
 
-const MARK_PROCESSED_SCRIPT = `
+const MARK_PROCESSED = new SlotScript('MarkProcessed', `
 local processed = tonumber(redis.call('HGET', KEYS[1], 'processedVersion') or '0')
 if processed < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'processedVersion', ARGV[1]) end
 redis.call('ZREM', KEYS[2], ARGV[2])
 return 1
-`;
+`);
 
 // A target state never goes back to an older version of the encounter.
-const SET_TARGET_SCRIPT = `
+const SET_TARGET = new SlotScript('SetTarget', `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current then
   local held = cjson.decode(current)
@@ -75,7 +65,7 @@ if current then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
-`;
+`);
 
 type AcceptReply = [string, string?];
 
@@ -100,9 +90,7 @@ export class EncounterStore {
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    redis.defineCommand('smcAcceptEncounters', { lua: ACCEPT_SCRIPT });
-    redis.defineCommand('smcMarkProcessed', { numberOfKeys: 2, lua: MARK_PROCESSED_SCRIPT });
-    redis.defineCommand('smcSetTarget', { numberOfKeys: 1, lua: SET_TARGET_SCRIPT });
+    for (const script of [ACCEPT, MARK_PROCESSED, SET_TARGET]) script.defineOn(redis);
   }
 
   /**
@@ -112,41 +100,25 @@ export class EncounterStore {
    */
   async accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
     if (items.length === 0) return [];
+    const batch = new Batch(this.redis);
     const at = now.toISOString();
-    // One script call per encounter bucket: its keys share a slot, and a call per encounter costs the
-    // client more than the script's work.
-    const byInbox = new Map<string, { keys: string[]; args: string[]; positions: number[] }>();
-    const targetStateOf = new Map<number, string>();
-    items.forEach((item, position) => {
+    const atMs = String(now.getTime());
+    const initialTargetsOf = new Map<number, string[]>();
+    for (const item of items) {
       const { encounter, contentHash, enteredBy } = item;
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-      const inbox = this.keys.inboxOf(ref.source, ref.id);
-      let call = byInbox.get(inbox);
-      if (call === undefined) {
-        call = { keys: [inbox], args: [], positions: [] };
-        byInbox.set(inbox, call);
+      let initialTargets = initialTargetsOf.get(ref.version);
+      if (initialTargets === undefined) {
+        const state = JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState);
+        initialTargets = TARGETS.flatMap((target) => [`target:${target}`, state]);
+        initialTargetsOf.set(ref.version, initialTargets);
       }
-      let initialTarget = targetStateOf.get(ref.version);
-      if (initialTarget === undefined) {
-        initialTarget = JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState);
-        targetStateOf.set(ref.version, initialTarget);
-      }
-      call.keys.push(this.keys.encounter(ref.source, ref.id));
-      call.args.push(String(ref.version), contentHash, item.body ?? JSON.stringify(item.encounter), inboxMember(ref), enteredBy ?? '', initialTarget);
-      call.positions.push(position);
-    });
-    const targetFields = TARGETS.map((target) => `target:${target}`);
-    const batch = new Batch(this.redis);
-    const calls = [...byInbox.values()];
-    for (const { keys, args } of calls) {
-      batch.add(keys[0]!, (pipeline) => (pipeline as unknown as ScriptPipeline).smcAcceptEncounters(keys.length, ...keys, at, String(now.getTime()), String(targetFields.length), ...targetFields, ...args));
+      batch.script(ACCEPT, {
+        keys: [this.keys.encounter(ref.source, ref.id), this.keys.inboxOf(ref.source, ref.id)],
+        args: [String(ref.version), contentHash, item.body ?? JSON.stringify(item.encounter), at, atMs, inboxMember(ref), ...initialTargets, 'enteredBy', enteredBy ?? ''],
+      });
     }
-    const outcomes = new Array<AcceptOutcome>(items.length);
-    (await batch.exec()).forEach((replies, c) => {
-      const { positions } = calls[c]!;
-      (replies as AcceptReply[]).forEach((reply, i) => (outcomes[positions[i]!] = toOutcome(reply)));
-    });
-    return outcomes;
+    return (await batch.exec()).map((reply) => toOutcome(reply as AcceptReply));
   }
 
   async read(source: string, id: string): Promise<StoredEncounter | undefined> {
@@ -168,7 +140,7 @@ export class EncounterStore {
     const batch = new Batch(this.redis);
     for (const ref of refs) {
       const key = this.keys.encounter(ref.source, ref.id);
-      batch.add(key, (pipeline) => (pipeline as unknown as ScriptPipeline).smcMarkProcessed(key, this.keys.inboxOf(ref.source, ref.id), String(ref.version), inboxMember(ref)));
+      batch.script(MARK_PROCESSED, { keys: [key, this.keys.inboxOf(ref.source, ref.id)], args: [String(ref.version), inboxMember(ref)] });
     }
     await batch.exec();
   }
@@ -176,7 +148,7 @@ export class EncounterStore {
   /** One target state, as one command (on an auto-pipelined connection it shares the round trip of others). */
   async setTargetState(ref: EncounterRef, target: TargetName, state: StateUpdate['state']): Promise<void> {
     const record: TargetState = { ...state, version: ref.version };
-    await (this.redis as unknown as ScriptClient).smcSetTarget(this.keys.encounter(ref.source, ref.id), `target:${target}`, String(ref.version), JSON.stringify(record));
+    await SET_TARGET.run(this.redis, { keys: [this.keys.encounter(ref.source, ref.id)], args: [`target:${target}`, String(ref.version), JSON.stringify(record)] });
   }
 
   /** Sets many target states in one pipelined round trip; none goes back to an older version. */
@@ -186,7 +158,7 @@ export class EncounterStore {
     for (const { ref, target, state } of updates) {
       const record: TargetState = { ...state, version: ref.version };
       const key = this.keys.encounter(ref.source, ref.id);
-      batch.add(key, (pipeline) => (pipeline as unknown as ScriptPipeline).smcSetTarget(key, `target:${target}`, String(ref.version), JSON.stringify(record)));
+      batch.script(SET_TARGET, { keys: [key], args: [`target:${target}`, String(ref.version), JSON.stringify(record)] });
     }
     await batch.exec();
   }
@@ -218,17 +190,6 @@ export class EncounterStore {
     return ((await batch.exec()) as number[]).reduce((sum, n) => sum + n, 0);
   }
 }
-
-interface ScriptClient {
-  smcSetTarget(...args: string[]): Promise<unknown>;
-}
-
-interface ScriptPipeline {
-  smcAcceptEncounters(numberOfKeys: number, ...args: string[]): void;
-  smcMarkProcessed(...args: string[]): void;
-  smcSetTarget(...args: string[]): void;
-}
-
 
 function toStoredEncounter(fields: Record<string, string>): StoredEncounter | undefined {
   if (fields['body'] === undefined) return undefined;

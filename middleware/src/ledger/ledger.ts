@@ -35,6 +35,7 @@
 // stays awaiting and marks the group dirty again. The push's cost follows its group, never the whole ledger,
 // and an encounter is confirmed once per change, not at every later push of the group.
 import { Batch } from '../redis/batch.js';
+import { SlotScript } from '../redis/slot-script.js';
 import type { RedisClient } from '../redis/connection.js';
 import { allBuckets, FACILITY_BUCKETS, facilityBucketOf, type RedisKeys } from '../redis/keys.js';
 import { cellInGroupKeyOf, groupKeyOf, groupOfKey, type CellGroup, type CellValue, type Contribution, type EncounterShare } from '../domain/cells.js';
@@ -42,7 +43,7 @@ import { cellInGroupKeyOf, groupKeyOf, groupOfKey, type CellGroup, type CellValu
 // Step 1. KEYS: the encounter's ledger record, its unconfirmed groups. ARGV: version, its groups (JSON list).
 // Returns {'stale', '0'}, or {'go' | 'again', withdrew, mayHold (JSON), the groups it changes...}: 'again'
 // when this version was decided before (a job run again), with what was decided then.
-const DECIDE_SCRIPT = `
+const DECIDE = new SlotScript('LedgerDecide', `
 local version = tonumber(ARGV[1])
 local held = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version < held then return {'stale', '0'} end
@@ -76,13 +77,13 @@ if #changes > 0 then redis.call('SADD', KEYS[2], unpack(changes)) end
 local reply = {'go', withdrew, holdJson}
 for _, group in ipairs(changes) do reply[#reply + 1] = group end
 return reply
-`;
+`);
 
 // Step 2, in one facility bucket. KEYS: the bucket's held record of the encounter, the bucket's dirty set, then
 // per group of the bucket the version changes: its contributions, its awaiting hash. ARGV: version, the
 // encounter as an awaiting-hash field, its cells in the bucket by group (JSON), then the group keys in the
 // order of KEYS. Every group whose contributions it touches is a declared key (checked before any write).
-const APPLY_SCRIPT = `
+const APPLY = new SlotScript('LedgerApply', `
 local version = tonumber(ARGV[1])
 local held = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version < held then return 'stale' end
@@ -111,43 +112,43 @@ for i = 4, #ARGV do
   redis.call('HSET', KEYS[at[ARGV[i]] + 1], ARGV[2], ARGV[1])
 end
 return 'applied'
-`;
+`);
 
 // Step 3. KEYS: the encounter's ledger record. ARGV: version, its groups (JSON list).
-const SETTLE_HOLD_SCRIPT = `
+const SETTLE_HOLD = new SlotScript('LedgerSettleHold', `
 if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then redis.call('HSET', KEYS[1], 'mayHold', ARGV[2]) end
 return 0
-`;
+`);
 
 // The start of a push. KEYS: the group's bucket's dirty set, the group's contributions, what DHIS2 may hold of
 // it, its awaiting versions, its push lease. ARGV: the group key, the lease's token and length (ms). Takes the
 // lease (or returns {-1} when another push holds it), claims the dirty mark and reads the rest in the same instant.
-const SNAPSHOT_SCRIPT = `
+const SNAPSHOT = new SlotScript('PushSnapshot', `
 if not redis.call('SET', KEYS[5], ARGV[2], 'NX', 'PX', ARGV[3]) then return {-1} end
 local claimed = redis.call('SREM', KEYS[1], ARGV[1])
 return {claimed, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
-`;
+`);
 
 // The end of a push: gives its lease back (KEYS[1]) unless the lease ran out and another push holds it now.
-const RELEASE_SCRIPT = `
+const RELEASE = new SlotScript('ReleasePushLease', `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`;
+`);
 
 // DHIS2 took a push, for one encounter it carried (its slot). KEYS: its ledger record, its unconfirmed groups.
 // ARGV: the version sent, the group key. If that version is still the latest, the group is crossed off;
 // returns how many groups it still waits for (-1: a newer version came since) and whether it withdrew all.
-const CONFIRM_SCRIPT = `
+const CONFIRM = new SlotScript('ConfirmPush', `
 local held = redis.call('HMGET', KEYS[1], 'version', 'withdrew')
 if held[1] ~= ARGV[1] then return {-1, held[2] or '0'} end
 redis.call('SREM', KEYS[2], ARGV[2])
 return {redis.call('SCARD', KEYS[2]), held[2] or '0'}
-`;
+`);
 
 // DHIS2 took a push, for the group (its slot). KEYS: its awaiting hash, what DHIS2 may hold of it. ARGV: the
 // number of pushed cells, the cells as field/value pairs (value "0": DHIS2 holds nothing there), then per
 // confirmed encounter its awaiting-hash field and the version sent, crossed off unless a newer one is awaiting.
-const SETTLE_SCRIPT = `
+const SETTLE = new SlotScript('SettlePush', `
 local cells = tonumber(ARGV[1])
 for i = 0, cells - 1 do
   local field, value = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
@@ -157,7 +158,7 @@ for i = 2 + 2 * cells, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
 end
 return 0
-`;
+`);
 
 /** What replacing an encounter's contributions did. */
 export interface ReplaceOutcome {
@@ -176,15 +177,6 @@ export interface EncounterContributions {
   contributions: readonly Contribution[];
 }
 
-interface LedgerScripts {
-  smcLedgerDecide(encounterKey: string, unconfirmedKey: string, version: string, groups: string): void;
-  smcLedgerApply(numberOfKeys: number, ...keysThenArgs: string[]): void;
-  smcLedgerSettleHold(encounterKey: string, version: string, groups: string): void;
-  smcPushSnapshot(dirtyKey: string, groupKey: string, pushedKey: string, awaitingKey: string, leaseKey: string, group: string, token: string, leaseMs: string): void;
-  smcReleasePushLease(leaseKey: string, token: string): void;
-  smcConfirmPush(encounterKey: string, unconfirmedKey: string, version: string, group: string): void;
-  smcSettlePush(numberOfKeys: number, ...keysThenArgs: string[]): Promise<number>;
-}
 
 export interface EncounterVersion {
   source: string;
@@ -228,21 +220,13 @@ const memberOf = (e: Pick<EncounterVersion, 'source' | 'id'>) => JSON.stringify(
 
 type Decision = ['stale', string] | ['go' | 'again', string, string, ...string[]];
 
-/** Slot work runs through a Batch: one pipeline on one Redis, one per node on a Cluster. */
-const scripts = (pipeline: unknown) => pipeline as LedgerScripts;
 
 export class Ledger {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    redis.defineCommand('smcLedgerDecide', { numberOfKeys: 2, lua: DECIDE_SCRIPT });
-    redis.defineCommand('smcLedgerApply', { lua: APPLY_SCRIPT });
-    redis.defineCommand('smcLedgerSettleHold', { numberOfKeys: 1, lua: SETTLE_HOLD_SCRIPT });
-    redis.defineCommand('smcPushSnapshot', { numberOfKeys: 5, lua: SNAPSHOT_SCRIPT });
-    redis.defineCommand('smcReleasePushLease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
-    redis.defineCommand('smcConfirmPush', { numberOfKeys: 2, lua: CONFIRM_SCRIPT });
-    redis.defineCommand('smcSettlePush', { lua: SETTLE_SCRIPT });
+    for (const script of [DECIDE, APPLY, SETTLE_HOLD, SNAPSHOT, RELEASE, CONFIRM, SETTLE]) script.defineOn(redis);
   }
 
   /**
@@ -266,7 +250,7 @@ export class Ledger {
     const decide = new Batch(this.redis);
     items.forEach((item, i) => {
       const key = this.keys.ledgerEncounter(item.source, item.id);
-      decide.add(key, (p) => scripts(p).smcLedgerDecide(key, this.keys.ledgerUnconfirmed(item.source, item.id), String(item.version), JSON.stringify(Object.keys(cellsOf[i]!))));
+      decide.script(DECIDE, { keys: [key, this.keys.ledgerUnconfirmed(item.source, item.id)], args: [String(item.version), JSON.stringify(Object.keys(cellsOf[i]!))] });
     });
     const decisions = (await decide.exec()) as Decision[];
 
@@ -288,7 +272,7 @@ export class Ledger {
         const keys = [held, this.keys.ledgerDirty(bucket), ...groupKeys.flatMap((g) => [this.keys.ledgerGroup(groupOfKey(g)), this.keys.ledgerAwaiting(groupOfKey(g))])];
         appliesOf[i]!.push(apply.length);
         // cjson turns an empty object into an empty array; both decode to an empty table in Lua.
-        apply.add(held, (p) => scripts(p).smcLedgerApply(keys.length, ...keys, String(item.version), memberOf(item), JSON.stringify(cells), ...groupKeys));
+        apply.script(APPLY, { keys, args: [String(item.version), memberOf(item), JSON.stringify(cells), ...groupKeys] });
       }
     });
     const applied = (await apply.exec()) as ('applied' | 'held' | 'stale')[];
@@ -311,7 +295,7 @@ export class Ledger {
       const mayHold = JSON.parse(decision[2]) as string[];
       if (mayHold.length === groups.length && mayHold.every((g) => cellsOf[i]![g] !== undefined)) return;
       const key = this.keys.ledgerEncounter(item.source, item.id);
-      settle.add(key, (p) => scripts(p).smcLedgerSettleHold(key, String(item.version), groups.length > 0 ? JSON.stringify(groups) : '[]'));
+      settle.script(SETTLE_HOLD, { keys: [key], args: [String(item.version), groups.length > 0 ? JSON.stringify(groups) : '[]'] });
     });
     await settle.exec();
     return outcomes;
@@ -339,9 +323,10 @@ export class Ledger {
     const batch = new Batch(this.redis);
     for (const group of groups) {
       const dirty = this.keys.ledgerDirtyOf(group);
-      batch.add(dirty, (p) =>
-        scripts(p).smcPushSnapshot(dirty, this.keys.ledgerGroup(group), this.keys.ledgerPushed(group), this.keys.ledgerAwaiting(group), this.keys.ledgerPushLease(group), groupKeyOf(group), lease.token, String(lease.ms)),
-      );
+      batch.script(SNAPSHOT, {
+        keys: [dirty, this.keys.ledgerGroup(group), this.keys.ledgerPushed(group), this.keys.ledgerAwaiting(group), this.keys.ledgerPushLease(group)],
+        args: [groupKeyOf(group), lease.token, String(lease.ms)],
+      });
     }
     return (await batch.exec()).map((reply) => {
       const [claimed, shareFields, pushedFields, awaitingFields] = reply as [number, string[], string[], string[]];
@@ -355,7 +340,7 @@ export class Ledger {
     const batch = new Batch(this.redis);
     for (const group of groups) {
       const key = this.keys.ledgerPushLease(group);
-      batch.add(key, (p) => scripts(p).smcReleasePushLease(key, lease.token));
+      batch.script(RELEASE, { keys: [key], args: [lease.token] });
     }
     await batch.exec();
   }
@@ -366,19 +351,35 @@ export class Ledger {
    * each still waits for.
    */
   async settlePush(group: CellGroup, pushed: readonly CellValue[], confirmed: readonly EncounterVersion[]): Promise<Settled[]> {
-    if (pushed.length === 0 && confirmed.length === 0) return [];
-    const groupKey = groupKeyOf(group);
+    const [settled] = await this.settlePushes([{ group, pushed, confirmed }]);
+    return settled ?? [];
+  }
+
+  /** `settlePush` for the groups one post carried, in two round trips for all. */
+  async settlePushes(pushes: readonly { group: CellGroup; pushed: readonly CellValue[]; confirmed: readonly EncounterVersion[] }[]): Promise<Settled[][]> {
     // Each encounter first (its slot), then the group (its own): a worker killed in between leaves the
     // versions awaiting in the group, so the push's next attempt confirms them again (a no-op for each).
     const confirm = new Batch(this.redis);
-    for (const e of confirmed) {
-      const key = this.keys.ledgerEncounter(e.source, e.id);
-      confirm.add(key, (p) => scripts(p).smcConfirmPush(key, this.keys.ledgerUnconfirmed(e.source, e.id), String(e.version), groupKey));
+    for (const { group, confirmed } of pushes) {
+      const groupKey = groupKeyOf(group);
+      for (const e of confirmed) {
+        const key = this.keys.ledgerEncounter(e.source, e.id);
+        confirm.script(CONFIRM, { keys: [key, this.keys.ledgerUnconfirmed(e.source, e.id)], args: [String(e.version), groupKey] });
+      }
     }
     const replies = (await confirm.exec()) as [number, string][];
-    const args = [String(pushed.length), ...pushed.flatMap((cell) => [cellInGroupKeyOf(cell), String(cell.value)]), ...confirmed.flatMap((e) => [memberOf(e), String(e.version)])];
-    await scripts(this.redis).smcSettlePush(2, this.keys.ledgerAwaiting(group), this.keys.ledgerPushed(group), ...args);
-    return replies.map(([waitingFor, withdrew]) => ({ waitingFor: Number(waitingFor), withdrew: withdrew === '1' }));
+    const settle = new Batch(this.redis);
+    for (const { group, pushed, confirmed } of pushes) {
+      if (pushed.length === 0 && confirmed.length === 0) continue;
+      const args = [String(pushed.length), ...pushed.flatMap((cell) => [cellInGroupKeyOf(cell), String(cell.value)]), ...confirmed.flatMap((e) => [memberOf(e), String(e.version)])];
+      settle.script(SETTLE, { keys: [this.keys.ledgerAwaiting(group), this.keys.ledgerPushed(group)], args });
+    }
+    await settle.exec();
+    let at = 0;
+    return pushes.map(({ confirmed }) => confirmed.map(() => {
+      const [waitingFor, withdrew] = replies[at++]!;
+      return { waitingFor: Number(waitingFor), withdrew: withdrew === '1' };
+    }));
   }
 
   /** The latest version the ledger decided for an encounter, whose contributions it holds once applied (0 when none). */

@@ -13,6 +13,7 @@ import type { Encounter } from '@smc-bridge/contract';
 import type { EncounterRef } from '../domain/encounter-ref.js';
 import { isPractice } from '../domain/practice.js';
 import { Batch } from '../redis/batch.js';
+import { SlotScript } from '../redis/slot-script.js';
 import type { RedisClient } from '../redis/connection.js';
 import type { RedisKeys } from '../redis/keys.js';
 
@@ -65,7 +66,7 @@ export function facilityKeyOf(facility: Encounter['facility']): string {
 // A worker killed between steps leaves the encounter listed under both filings until its job runs again.
 
 // KEYS[1] where the encounter is filed. ARGV: version, filing. Returns {'stale'} or {'go', filings it leaves...}.
-const FILE_SCRIPT = `
+const FILE = new SlotScript('FilePatientEncounter', `
 local version = tonumber(ARGV[1])
 if version < tonumber(redis.call('HGET', KEYS[1], 'version') or '0') then return {'stale'} end
 local filed = redis.call('HGET', KEYS[1], 'filing')
@@ -80,12 +81,12 @@ redis.call('HSET', KEYS[1], 'version', ARGV[1], 'filing', ARGV[2], 'leaving', js
 local reply = {'go'}
 for _, filing in ipairs(leaving) do reply[#reply + 1] = filing end
 return reply
-`;
+`);
 
 // KEYS[1] the facility's patients, KEYS[2] the patient's encounters (one slot). ARGV: patient key, summary
 // JSON ('' for a withdrawn version: it does not speak for the patient), the encounter's time (ms), the
 // encounter field, the encounter JSON, its version.
-const RECORD_SCRIPT = `
+const RECORD = new SlotScript('RecordPatient', `
 local held = redis.call('HGET', KEYS[2], ARGV[4])
 if held and cjson.decode(held).version >= tonumber(ARGV[6]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
@@ -96,29 +97,20 @@ if ARGV[2] ~= '' then
   end
 end
 return 1
-`;
+`);
 
 // KEYS[1] a patient's encounters. ARGV: the encounter field, a version: its listing goes if no newer.
-const UNLIST_SCRIPT = `
+const UNLIST = new SlotScript('UnlistPatientEncounter', `
 local held = redis.call('HGET', KEYS[1], ARGV[1])
 if held and cjson.decode(held).version <= tonumber(ARGV[2]) then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0
-`;
+`);
 
 // KEYS[1] where the encounter is filed. ARGV: version. Returns the filing now held.
-const SETTLE_SCRIPT = `
+const SETTLE = new SlotScript('SettlePatientFiling', `
 if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then redis.call('HSET', KEYS[1], 'leaving', '[]') end
 return redis.call('HGET', KEYS[1], 'filing')
-`;
-
-interface IndexScripts {
-  smcFilePatientEncounter(...args: string[]): void;
-  smcRecordPatient(...args: string[]): void;
-  smcUnlistPatientEncounter(...args: string[]): void;
-  smcSettlePatientFiling(...args: string[]): void;
-}
-
-const scripts = (pipeline: unknown) => pipeline as IndexScripts;
+`);
 
 /** Where an encounter is filed: facility key, practice or real, patient key. */
 type Filing = [string, boolean, string];
@@ -128,10 +120,7 @@ export class PatientIndex {
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    redis.defineCommand('smcFilePatientEncounter', { numberOfKeys: 1, lua: FILE_SCRIPT });
-    redis.defineCommand('smcRecordPatient', { numberOfKeys: 2, lua: RECORD_SCRIPT });
-    redis.defineCommand('smcUnlistPatientEncounter', { numberOfKeys: 1, lua: UNLIST_SCRIPT });
-    redis.defineCommand('smcSettlePatientFiling', { numberOfKeys: 1, lua: SETTLE_SCRIPT });
+    for (const script of [FILE, RECORD, UNLIST, SETTLE]) script.defineOn(redis);
   }
 
   /** Files each current version under its facility and patient, in three round trips for all. Safe to run twice. */
@@ -148,7 +137,7 @@ export class PatientIndex {
     };
 
     const file = new Batch(this.redis);
-    for (const item of items) file.add(item.filingKey, (p) => scripts(p).smcFilePatientEncounter(item.filingKey, String(item.ref.version), item.filing));
+    for (const item of items) file.script(FILE, { keys: [item.filingKey], args: [String(item.ref.version), item.filing] });
     const filed = (await file.exec()) as string[][];
 
     const record = new Batch(this.redis);
@@ -157,7 +146,7 @@ export class PatientIndex {
       if (outcome !== 'go') return;
       for (const old of leaving) {
         const list = listOf(old);
-        record.add(list, (p) => scripts(p).smcUnlistPatientEncounter(list, field, String(ref.version - 1)));
+        record.script(UNLIST, { keys: [list], args: [field, String(ref.version - 1)] });
       }
       const [facility, practice] = JSON.parse(filing) as Filing;
       const { patient } = encounter;
@@ -178,18 +167,10 @@ export class PatientIndex {
       };
       const entry: PatientEncounter = { source: ref.source, id: ref.id, version: ref.version, type: encounter.type, occurredAt: encounter.occurredAt, status: encounter.status };
       const patients = this.keys.patientsOf(facility, practice);
-      record.add(patients, (p) =>
-        scripts(p).smcRecordPatient(
-          patients,
-          listOf(filing),
-          key,
-          encounter.status === 'entered-in-error' ? '' : JSON.stringify(summary),
-          String(summary.lastEncounterMs),
-          field,
-          JSON.stringify(entry),
-          String(ref.version),
-        ),
-      );
+      record.script(RECORD, {
+        keys: [patients, listOf(filing)],
+        args: [key, encounter.status === 'entered-in-error' ? '' : JSON.stringify(summary), String(summary.lastEncounterMs), field, JSON.stringify(entry), String(ref.version)],
+      });
     });
     await record.exec();
 
@@ -198,7 +179,7 @@ export class PatientIndex {
     items.forEach((item, i) => {
       if (filed[i]![0] !== 'go') return;
       settled.push(i);
-      settle.add(item.filingKey, (p) => scripts(p).smcSettlePatientFiling(item.filingKey, String(item.ref.version)));
+      settle.script(SETTLE, { keys: [item.filingKey], args: [String(item.ref.version)] });
     });
     const now = (await settle.exec()) as string[];
     const unlist = new Batch(this.redis);
@@ -206,7 +187,7 @@ export class PatientIndex {
       const item = items[i]!;
       if (now[n] === item.filing) return;
       const list = listOf(item.filing);
-      unlist.add(list, (p) => scripts(p).smcUnlistPatientEncounter(list, item.field, String(item.ref.version)));
+      unlist.script(UNLIST, { keys: [list], args: [item.field, String(item.ref.version)] });
     });
     await unlist.exec();
   }

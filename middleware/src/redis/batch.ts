@@ -1,44 +1,90 @@
 // Commands sent together in as few round trips as the deployment allows. On one Redis: a single pipeline.
 // On a Redis Cluster a pipeline may only hold keys that one node serves, so the commands go in one pipeline
 // per node, all sent at once. Each command names the key it works on; a command's keys share that key's slot
-// (redis/keys.ts), so the node of that key is the node of the whole command.
+// (redis/keys.ts), so the node of that key is the node of the whole command. Calls of a SlotScript
+// (redis/slot-script.ts) on one slot are gathered into one command, in the order they were added.
 import type { ChainableCommander } from 'ioredis';
 import { isCluster, type RedisClient } from './connection.js';
+import type { ScriptCall, SlotScript } from './slot-script.js';
+
+/** Several calls of one script on one slot, sent as one command; `members` are their places in the batch. */
+interface Gathered {
+  script: SlotScript;
+  calls: ScriptCall[];
+  members: number[];
+}
+
+type Entry = { key: string; command: (pipeline: ChainableCommander) => unknown; member: number } | { key: string; gathered: Gathered };
 
 export class Batch {
-  private readonly pipelines = new Map<string, ChainableCommander>();
-  private readonly order: [ChainableCommander, number][] = [];
+  private readonly entries: Entry[] = [];
+  // Per hash tag, the gathered call still open to more calls: a plain command on the tag closes it, so the
+  // commands on any one slot run in the order they were added.
+  private readonly open = new Map<string, Gathered>();
+  private members = 0;
 
   constructor(private readonly redis: RedisClient) {}
 
   /** Adds one command (exactly one) working on `key`. */
   add(key: string, command: (pipeline: ChainableCommander) => unknown): this {
-    const group = this.nodeOf(key);
-    let pipeline = this.pipelines.get(group);
-    if (pipeline === undefined) {
-      pipeline = this.redis.pipeline();
-      this.pipelines.set(group, pipeline);
+    this.open.delete(tagOf(key));
+    this.entries.push({ key, command, member: this.members++ });
+    return this;
+  }
+
+  /** Adds one call of a script; its keys share the slot of the first. Calls of one script on one slot travel as one command. */
+  script(script: SlotScript, call: ScriptCall): this {
+    const key = call.keys[0]!;
+    const tag = tagOf(key);
+    let gathered = this.open.get(tag);
+    if (gathered === undefined || gathered.script !== script) {
+      gathered = { script, calls: [], members: [] };
+      this.open.set(tag, gathered);
+      this.entries.push({ key, gathered });
     }
-    this.order.push([pipeline, pipeline.length]);
-    command(pipeline);
+    gathered.calls.push(call);
+    gathered.members.push(this.members++);
     return this;
   }
 
   get length(): number {
-    return this.order.length;
+    return this.members;
   }
 
   /** The replies in the order the commands were added; the first command that failed fails the whole call. */
   async exec(): Promise<unknown[]> {
-    if (this.order.length === 0) return [];
-    const pipelines = [...this.pipelines.values()];
-    const results = await Promise.all(pipelines.map((pipeline) => pipeline.exec()));
-    const repliesOf = new Map(pipelines.map((pipeline, i) => [pipeline, results[i] ?? []]));
-    return this.order.map(([pipeline, index]) => {
+    if (this.entries.length === 0) return [];
+    const pipelines = new Map<string, ChainableCommander>();
+    const placed: [ChainableCommander, number, Entry][] = [];
+    for (const entry of this.entries) {
+      const group = this.nodeOf(entry.key);
+      let pipeline = pipelines.get(group);
+      if (pipeline === undefined) {
+        pipeline = this.redis.pipeline();
+        pipelines.set(group, pipeline);
+      }
+      placed.push([pipeline, pipeline.length, entry]);
+      if ('command' in entry) entry.command(pipeline);
+      else (pipeline as unknown as Record<string, (...args: unknown[]) => unknown>)[entry.gathered.script.command]!(...entry.gathered.script.argumentsOf(entry.gathered.calls));
+    }
+    const all = [...pipelines.values()];
+    const results = await Promise.all(all.map((pipeline) => pipeline.exec()));
+    const repliesOf = new Map(all.map((pipeline, i) => [pipeline, results[i] ?? []]));
+    const replies = new Array<unknown>(this.members);
+    for (const [pipeline, index, entry] of placed) {
       const [error, reply] = repliesOf.get(pipeline)![index] ?? [new Error('a pipelined command got no reply'), undefined];
       if (error) throw error;
-      return reply;
-    });
+      if ('command' in entry) {
+        replies[entry.member] = reply;
+        continue;
+      }
+      const each = reply as unknown[];
+      entry.gathered.members.forEach((member, i) => {
+        if (each[i] instanceof Error) throw each[i];
+        replies[member] = each[i] ?? null;
+      });
+    }
+    return replies;
   }
 
   private nodeOf(key: string): string {
@@ -47,6 +93,16 @@ export class Batch {
     // Before the slot map has loaded, one pipeline per slot (ioredis waits for the map to send it).
     return this.redis.slots[slot]?.join(',') ?? `slot ${slot}`;
   }
+}
+
+/** What decides a key's slot: the text inside its first {…} when there is some, else the whole key. */
+function tagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
 }
 
 /** The Cluster slot of a key: CRC16 (XMODEM) of its hash tag (the text inside the first {…}) or of the whole key, mod 16384. */

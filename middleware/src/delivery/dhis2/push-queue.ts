@@ -164,17 +164,18 @@ export async function execPushJob(data: PushJobData, deps: PushDeps, attempt: Pu
       // A carried group DHIS2 took whole is settled here; any other goes back to its own job, which owns its failures.
       const returned = riders.filter((_, i) => rejectedIn[i + 1]!.size > 0);
       await handBack(returned, deps);
-      for (const [i, rider] of riders.entries()) {
-        if (rejectedIn[i + 1]!.size > 0) continue;
-        await settle(deps, rider.group, rider.snapshot.awaiting, rider.cells, { kind: 'accepted', rejected: new Map() });
-        await deps.onDelivered?.(rider.group);
-      }
+      const delivered = riders.filter((_, i) => rejectedIn[i + 1]!.size === 0);
 
       const rejected = rejectedIn[0]!;
       const laterOk = [...rejected.values()].some(isRetryableConflict);
       if (laterOk) await deps.ledger.markDirty(group);
       const taken = own.cells.filter((cell) => !rejected.has(cellInGroupKeyOf(cell)));
-      await settle(deps, group, snapshot.awaiting, taken, { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) });
+      // The carried groups settled together, in as few round trips as one.
+      await settleAll(deps, [
+        ...delivered.map((rider): Settling => ({ group: rider.group, awaiting: rider.snapshot.awaiting, taken: rider.cells, result: { kind: 'accepted', rejected: new Map() } })),
+        { group, awaiting: snapshot.awaiting, taken, result: { kind: 'accepted', rejected, ...(laterOk ? attempt : {}) } },
+      ]);
+      for (const rider of delivered) await deps.onDelivered?.(rider.group);
       if (laterOk) {
         throw new Error(`DHIS2 will accept some values later: ${[...rejected.values()].map((c) => c.value).join('; ')}`);
       }
@@ -274,30 +275,46 @@ const conflictText = (conflict: ImportConflict) => `${conflict.errorCode ?? ''} 
  * that happened). Encounters confirmed by an earlier push are not touched again.
  */
 async function settle(deps: Pick<PushDeps, 'ledger' | 'store'>, group: CellGroup, awaiting: readonly AwaitingEncounter[], taken: readonly CellValue[], result: PushResult): Promise<void> {
-  const updates: StateUpdate[] = [];
+  await settleAll(deps, [{ group, awaiting, taken, result }]);
+}
+
+/** One group's part in `settleAll`: what the push carried of it, what DHIS2 took and made of it. */
+interface Settling {
+  group: CellGroup;
+  awaiting: readonly AwaitingEncounter[];
+  taken: readonly CellValue[];
+  result: PushResult;
+}
+
+/** `settle` for several groups at once; each encounter's states are set in the order of the groups. */
+async function settleAll(deps: Pick<PushDeps, 'ledger' | 'store'>, parts: readonly Settling[]): Promise<void> {
   const refOf = (e: EncounterVersion) => ({ source: e.source, id: e.id, version: e.version });
-
-  if (result.kind !== 'accepted') {
-    for (const encounter of awaiting) {
-      updates.push({ ref: refOf(encounter), target: 'dhis2', state: result.kind === 'retrying' ? targetStates.retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : targetStates.failed(result.reason) });
+  const updatesOf: StateUpdate[][] = parts.map(() => []);
+  const pushes: { part: number; group: CellGroup; pushed: readonly CellValue[]; confirmed: AwaitingEncounter[] }[] = [];
+  parts.forEach(({ group, awaiting, taken, result }, part) => {
+    if (result.kind !== 'accepted') {
+      for (const encounter of awaiting) {
+        updatesOf[part]!.push({ ref: refOf(encounter), target: 'dhis2', state: result.kind === 'retrying' ? targetStates.retrying(`DHIS2 has not taken the values yet: ${result.reason}`, result.next) : targetStates.failed(result.reason) });
+      }
+      return;
     }
-    await deps.store.setTargetStates(updates);
-    return;
-  }
-
-  const confirmed: AwaitingEncounter[] = [];
-  for (const encounter of awaiting) {
-    const conflict = encounter.cells.map((cell) => result.rejected.get(cell)).find((c) => c !== undefined);
-    if (conflict === undefined) confirmed.push(encounter);
-    else updates.push({ ref: refOf(encounter), target: 'dhis2', state: isRetryableConflict(conflict) ? targetStates.retrying(conflictText(conflict), result.next) : targetStates.failed(conflictText(conflict)) });
-  }
-  const settled = await deps.ledger.settlePush(group, taken, confirmed);
-  confirmed.forEach((encounter, i) => {
-    const { waitingFor, withdrew } = settled[i]!;
-    if (waitingFor !== 0) return; // other groups of its latest version are still on their way (or a newer version came)
-    updates.push({ ref: refOf(encounter), target: 'dhis2', state: targetStates.delivered(withdrew ? 'its counts were removed from DHIS2' : undefined) });
+    const confirmed: AwaitingEncounter[] = [];
+    for (const encounter of awaiting) {
+      const conflict = encounter.cells.map((cell) => result.rejected.get(cell)).find((c) => c !== undefined);
+      if (conflict === undefined) confirmed.push(encounter);
+      else updatesOf[part]!.push({ ref: refOf(encounter), target: 'dhis2', state: isRetryableConflict(conflict) ? targetStates.retrying(conflictText(conflict), result.next) : targetStates.failed(conflictText(conflict)) });
+    }
+    pushes.push({ part, group, pushed: taken, confirmed });
   });
-  await deps.store.setTargetStates(updates);
+  const settled = await deps.ledger.settlePushes(pushes);
+  pushes.forEach(({ part, confirmed }, n) => {
+    confirmed.forEach((encounter, i) => {
+      const { waitingFor, withdrew } = settled[n]![i]!;
+      if (waitingFor !== 0) return; // other groups of its latest version are still on their way (or a newer version came)
+      updatesOf[part]!.push({ ref: refOf(encounter), target: 'dhis2', state: targetStates.delivered(withdrew ? 'its counts were removed from DHIS2' : undefined) });
+    });
+  });
+  await deps.store.setTargetStates(updatesOf.flat());
 }
 
 /** How soon a push job whose group another post carries looks again. */
