@@ -30,8 +30,7 @@ export interface StoredEncounter {
 }
 
 // KEYS: the encounter's hash, its inbox bucket. ARGV: version, content hash, body, acceptance time (ISO and
-// ms), inbox member, then field/value pairs to set with an accepted version (the initial target states,
-// enteredBy).
+// ms), inbox member, the initial state of every target, enteredBy ('' when none).
 const ACCEPT = new SlotScript('AcceptEncounter', `
 local held = redis.call('HMGET', KEYS[1], 'version', 'hash')
 local version = tonumber(ARGV[1])
@@ -43,8 +42,7 @@ if held[1] then
     return {'duplicate'}
   end
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'acceptedAt', ARGV[4])
-for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'acceptedAt', ARGV[4], ${TARGETS.map((target) => `'target:${target}', ARGV[7], `).join('')}'enteredBy', ARGV[8])
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
 return {'accepted'}
 `);
@@ -103,19 +101,18 @@ export class EncounterStore {
     const batch = new Batch(this.redis);
     const at = now.toISOString();
     const atMs = String(now.getTime());
-    const initialTargetsOf = new Map<number, string[]>();
+    const initialStateOf = new Map<number, string>();
     for (const item of items) {
       const { encounter, contentHash, enteredBy } = item;
       const ref = { source: encounter.source, id: encounter.id, version: encounter.version };
-      let initialTargets = initialTargetsOf.get(ref.version);
-      if (initialTargets === undefined) {
-        const state = JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState);
-        initialTargets = TARGETS.flatMap((target) => [`target:${target}`, state]);
-        initialTargetsOf.set(ref.version, initialTargets);
+      let initialState = initialStateOf.get(ref.version);
+      if (initialState === undefined) {
+        initialState = JSON.stringify({ ...targetStates.accepted(at), version: ref.version } satisfies TargetState);
+        initialStateOf.set(ref.version, initialState);
       }
       batch.script(ACCEPT, {
         keys: [this.keys.encounter(ref.source, ref.id), this.keys.inboxOf(ref.source, ref.id)],
-        args: [String(ref.version), contentHash, item.body ?? JSON.stringify(item.encounter), at, atMs, inboxMember(ref), ...initialTargets, 'enteredBy', enteredBy ?? ''],
+        args: [String(ref.version), contentHash, item.body ?? JSON.stringify(item.encounter), at, atMs, inboxMember(ref), initialState, enteredBy ?? ''],
       });
     }
     return (await batch.exec()).map((reply) => toOutcome(reply as AcceptReply));

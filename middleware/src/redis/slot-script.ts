@@ -57,15 +57,14 @@ export class SlotScript {
 
   /** The command's arguments for several calls, gathered: KEYS of all, then counts, then ARGV of all. */
   argumentsOf(calls: readonly ScriptCall[]): [number, ...string[]] {
-    const keys: string[] = [];
-    const counts: string[] = [String(calls.length)];
-    const args: string[] = [];
-    for (const call of calls) {
-      keys.push(...call.keys);
-      counts.push(String(call.keys.length), String(call.args.length));
-      args.push(...call.args);
-    }
-    return [keys.length, ...keys, ...counts, ...args];
+    let keyCount = 0;
+    for (const call of calls) keyCount += call.keys.length;
+    const out: (number | string)[] = [keyCount];
+    for (const call of calls) for (const key of call.keys) out.push(key);
+    out.push(String(calls.length));
+    for (const call of calls) out.push(String(call.keys.length), String(call.args.length));
+    for (const call of calls) for (const arg of call.args) out.push(arg);
+    return out as [number, ...string[]];
   }
 
   /** One call, on its own (on an auto-pipelined connection it shares the round trip of others). */
