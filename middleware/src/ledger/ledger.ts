@@ -95,22 +95,22 @@ local new = cjson.decode(ARGV[3])
 for group in pairs(old) do if not at[group] then return redis.error_reply('ledger: held group not declared: ' .. group) end end
 for group in pairs(new) do if not at[group] then return redis.error_reply('ledger: new group not declared: ' .. group) end end
 for group, fields in pairs(old) do
-  for _, field in ipairs(fields) do redis.call('HDEL', KEYS[at[group]], field) end
+  if #fields > 0 then redis.call('HDEL', KEYS[at[group]], unpack(fields)) end
 end
 local written = {}
 for group, cells in pairs(new) do
-  local fields = {}
+  local fields, fieldValues = {}, {}
   for field, value in pairs(cells) do
-    redis.call('HSET', KEYS[at[group]], field, value)
     fields[#fields + 1] = field
+    fieldValues[#fieldValues + 1] = field
+    fieldValues[#fieldValues + 1] = value
   end
+  if #fieldValues > 0 then redis.call('HSET', KEYS[at[group]], unpack(fieldValues)) end
   written[group] = fields
 end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'fields', cjson.encode(written))
-for i = 4, #ARGV do
-  redis.call('SADD', KEYS[2], ARGV[i])
-  redis.call('HSET', KEYS[at[ARGV[i]] + 1], ARGV[2], ARGV[1])
-end
+if #ARGV >= 4 then redis.call('SADD', KEYS[2], unpack(ARGV, 4)) end
+for i = 4, #ARGV do redis.call('HSET', KEYS[at[ARGV[i]] + 1], ARGV[2], ARGV[1]) end
 return 'applied'
 `);
 
