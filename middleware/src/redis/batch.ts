@@ -105,15 +105,9 @@ function tagOf(key: string): string {
   return key;
 }
 
-/** The Cluster slot of a key: CRC16 (XMODEM) of its hash tag (the text inside the first {…}) or of the whole key, mod 16384. */
+/** The Cluster slot of a key: CRC16 (XMODEM) of its hash tag (`tagOf`), mod 16384. */
 export function slotOf(key: string): number {
-  const bytes = Buffer.from(key);
-  const open = bytes.indexOf(0x7b);
-  if (open >= 0) {
-    const close = bytes.indexOf(0x7d, open + 1);
-    if (close > open + 1) return crc16(bytes.subarray(open + 1, close)) % 16384;
-  }
-  return crc16(bytes) % 16384;
+  return crc16(Buffer.from(tagOf(key))) % 16384;
 }
 
 function crc16(bytes: Uint8Array): number {

@@ -1,0 +1,15 @@
+import { createRedis } from './src/redis/connection.js';
+import { RedisKeys, deleteKeysWithPrefix } from './src/redis/keys.js';
+import { EncounterStore } from './src/ingest/encounter-store.js';
+const redis = createRedis('redis://127.0.0.1:6379', 'try');
+const prefix = 'try-' + Date.now();
+const store = new EncounterStore(redis, new RedisKeys(prefix));
+const head = (version: number) => ({ encounter: { source: 'smc-platform', id: 'same', version, facility: { code: 'X' } }, contentHash: 'h' + version, body: '{}' });
+const items = Array.from({ length: 1000 }, (_, i) => head(1000 - i));
+items.push(head(1000), { ...head(1000), contentHash: 'other' });
+const t = performance.now();
+const out = await store.accept(items as never, new Date());
+const counts: Record<string, number> = {};
+for (const o of out) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;
+console.log(counts, out[0], out[1], out.at(-1), (performance.now() - t).toFixed(1), 'ms');
+await deleteKeysWithPrefix(redis, prefix); redis.disconnect();
