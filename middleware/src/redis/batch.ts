@@ -2,46 +2,55 @@
 // On a Redis Cluster a pipeline may only hold keys that one node serves, so the commands go in one pipeline
 // per node, all sent at once. Each command names the key it works on; a command's keys share that key's slot
 // (redis/keys.ts), so the node of that key is the node of the whole command. Calls of a SlotScript
-// (redis/slot-script.ts) on one slot are gathered into one command, in the order they were added.
+// (redis/slot-script.ts) are gathered into one command: on a Cluster those on one slot, on one Redis (where a
+// script may touch any key) all of them, as long as the order of the commands on every slot is kept.
 import type { ChainableCommander } from 'ioredis';
 import { isCluster, type RedisClient } from './connection.js';
 import type { ScriptCall, SlotScript } from './slot-script.js';
 
-/** Several calls of one script on one slot, sent as one command; `members` are their places in the batch. */
+/** Several calls of one script, sent as one command at `position` among the entries; `members` are their places in the batch. */
 interface Gathered {
   script: SlotScript;
   calls: ScriptCall[];
   members: number[];
+  position: number;
 }
 
 type Entry = { key: string; command: (pipeline: ChainableCommander) => unknown; member: number } | { key: string; gathered: Gathered };
 
 export class Batch {
   private readonly entries: Entry[] = [];
-  // Per hash tag, the gathered call still open to more calls: a plain command on the tag closes it, so the
-  // commands on any one slot run in the order they were added.
-  private readonly open = new Map<string, Gathered>();
+  // The latest gathered command of each script (on a Cluster: of each script and slot), which a call may join.
+  private readonly latest = new Map<string, Gathered>();
+  // Per hash tag, the position of the last entry working on it. A call joins a gathered command only when no
+  // entry after it works on the call's tag, so the commands on any one slot run in the order they were added.
+  private readonly lastOnTag = new Map<string, number>();
+  private readonly perSlot: boolean;
   private members = 0;
 
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    this.perSlot = isCluster(redis);
+  }
 
   /** Adds one command (exactly one) working on `key`. */
   add(key: string, command: (pipeline: ChainableCommander) => unknown): this {
-    this.open.delete(tagOf(key));
+    this.lastOnTag.set(tagOf(key), this.entries.length);
     this.entries.push({ key, command, member: this.members++ });
     return this;
   }
 
-  /** Adds one call of a script; its keys share the slot of the first. Calls of one script on one slot travel as one command. */
+  /** Adds one call of a script; its keys share the slot of the first. Calls of one script travel as one command where order allows. */
   script(script: SlotScript, call: ScriptCall): this {
     const key = call.keys[0]!;
     const tag = tagOf(key);
-    let gathered = this.open.get(tag);
-    if (gathered === undefined || gathered.script !== script) {
-      gathered = { script, calls: [], members: [] };
-      this.open.set(tag, gathered);
+    const joinable = this.perSlot ? `${script.command}\n${tag}` : script.command;
+    let gathered = this.latest.get(joinable);
+    if (gathered === undefined || (this.lastOnTag.get(tag) ?? -1) > gathered.position) {
+      gathered = { script, calls: [], members: [], position: this.entries.length };
+      this.latest.set(joinable, gathered);
       this.entries.push({ key, gathered });
     }
+    this.lastOnTag.set(tag, gathered.position);
     gathered.calls.push(call);
     gathered.members.push(this.members++);
     return this;

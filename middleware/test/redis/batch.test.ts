@@ -1,6 +1,7 @@
-// Batch against the real Redis: calls of a SlotScript on one slot travel as one command, yet each call sees
-// the effects of every command added before it on its slot, gets its own reply (nil included) at its own
-// place, and a call that fails fails the batch.
+// Batch against the real Redis: calls of a SlotScript travel as one command (on one Redis, whatever their
+// slots), yet each call sees the effects of every command added before it on its slot, gets its own reply
+// (nil included) at its own place, and a call that fails fails the batch. (On a Cluster, calls gather per
+// slot only: middleware/test/cluster/.)
 import { Batch } from '../../src/redis/batch.js';
 import { SlotScript } from '../../src/redis/slot-script.js';
 import { redisForTestFile } from '../support/redis.js';
@@ -38,7 +39,8 @@ test('calls gathered per slot keep the order of the batch and answer each at its
     .script(APPEND, { keys: [a], args: ['nil'] })
     .script(APPEND, { keys: [b], args: ['y'] });
   expect(batch.length).toBe(8);
-  const monitor = await redis.duplicate().monitor();
+  const watcher = redis.duplicate();
+  const monitor = await watcher.monitor();
   const sent: string[] = [];
   monitor.on('monitor', (_time: string, args: string[]) => {
     if (args[0] === 'evalsha' || args[0] === 'eval' || args[0] === 'rpush') sent.push(args[0] === 'rpush' ? 'rpush' : 'script');
@@ -46,12 +48,42 @@ test('calls gathered per slot keep the order of the batch and answer each at its
   const replies = await batch.exec();
   await new Promise((resolve) => setTimeout(resolve, 50));
   monitor.disconnect();
+  watcher.disconnect();
   expect(replies).toEqual([['1'], ['x'], ['1', '2'], 3, ['1', '2', '3', '4'], [4, 2, 3], null, ['x', 'y']]);
-  // {a}: [1, 2], then (after the RPUSH) [4], COUNT, [nil]: four script commands; {b}: [x, y], one.
+  // One Redis: [1 (a), x (b), 2 (a)]; after the RPUSH on {a} the next call on {a} cannot join that command:
+  // [4 (a)]; COUNT; [nil (a), y (b)]: four script commands.
   expect(sent.filter((name) => name === 'rpush')).toHaveLength(1);
-  expect(sent.filter((name) => name === 'script')).toHaveLength(5);
+  expect(sent.filter((name) => name === 'script')).toHaveLength(4);
   expect(await redis.lrange(a, 0, -1)).toEqual(['1', '2', '3', '4']);
   expect(await redis.get(`${base}:{a}:count`)).toBe('4');
+});
+
+test('on one Redis, calls on many slots gather into one command unless a later command on a slot needs them apart', async () => {
+  const redis = connection();
+  APPEND.defineOn(redis);
+  COUNT.defineOn(redis);
+  const list = (tag: number) => `${base}:{m${tag}}:list`;
+  const batch = new Batch(redis);
+  for (let tag = 0; tag < 50; tag++) batch.script(APPEND, { keys: [list(tag)], args: ['first'] });
+  // COUNT on {m7} reads its list: the next APPEND on {m7} must follow it, so it opens a command of its own
+  // (which the later calls on the other slots join); {m8} has no command in between and could have joined either.
+  batch.script(COUNT, { keys: [list(7), `${base}:{m7}:count`], args: [] });
+  batch.script(APPEND, { keys: [list(7)], args: ['second'] });
+  batch.script(APPEND, { keys: [list(8)], args: ['second'] });
+  const watcher = redis.duplicate();
+  const monitor = await watcher.monitor();
+  let scripts = 0;
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0] === 'evalsha' || args[0] === 'eval') scripts++;
+  });
+  const replies = await batch.exec();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  monitor.disconnect();
+  watcher.disconnect();
+  expect(scripts).toBe(3);
+  expect(replies.slice(0, 50)).toEqual(Array.from({ length: 50 }, () => ['first']));
+  expect(replies.slice(50)).toEqual([[1, 2, 0], ['first', 'second'], ['first', 'second']]);
+  expect(await redis.get(`${base}:{m7}:count`)).toBe('1');
 });
 
 test('a call answered with an error fails the batch with that error', async () => {
