@@ -30,6 +30,7 @@ import { identify, requireApiKey } from '../http/auth.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { HttpProblem, problem, sendProblem, type Problem } from '../http/problem.js';
+import { NOT_UTF8 } from '../http/utf8.js';
 
 export interface AppOptions {
   apiKeys: readonly ApiKeyEntry[];
@@ -57,10 +58,15 @@ export interface AppOptions {
 }
 
 /** body-parser reports its failures with a `type`; each maps to the 4xx a client can act on. */
-const BODY_ERRORS: Record<string, (error: Error) => Problem> = {
-  'entity.too.large': () => problem('payload-too-large', 'the body is larger than the configured limit (BODY_LIMIT)'),
+const BODY_ERRORS: Record<string, (error: Error, bodyLimitBytes: number) => Problem> = {
+  // The ingest routes' limit is BODY_LIMIT; the operators' forms and replays have small fixed limits of their own.
+  'entity.too.large': (error, bodyLimitBytes) => {
+    const limit = (error as Error & { limit?: number }).limit;
+    if (limit === undefined || limit === bodyLimitBytes) return problem('payload-too-large', `the body is larger than the configured limit (BODY_LIMIT, ${bodyLimitBytes} bytes)`);
+    return problem('payload-too-large', `the body is larger than this route accepts (${limit} bytes)`);
+  },
   'entity.parse.failed': () => problem('malformed-json', 'the body is not valid JSON'),
-  'entity.verify.failed': () => problem('invalid-request', 'the body could not be verified'),
+  'entity.verify.failed': (error) => (error.message === NOT_UTF8 ? problem('malformed-json', NOT_UTF8) : problem('invalid-request', 'the body could not be verified')),
   'encoding.unsupported': () => problem('unsupported-media-type', 'Content-Encoding must be gzip, deflate, br or identity'),
   'charset.unsupported': () => problem('unsupported-media-type', 'the JSON body must be UTF-8'),
   'request.aborted': () => problem('invalid-request', 'the request was aborted before its body arrived'),
@@ -153,9 +159,12 @@ export function createApp(options: AppOptions): express.Express {
   api.use(provenanceRouter(options.ledger, options.mappings, options.flags));
   api.use(deadLetterRouter(options.queues));
   api.use(dataQualityRouter(options.flags, options.scorecards));
-  api.all(['/encounters', '/app/encounters'], (req, res) => {
-    sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use POST`), { Allow: 'POST' });
-  });
+  // A route that exists answers any other method with 405 and the methods it takes, not with 404.
+  const allowOnly = (paths: string[], methods: string) =>
+    api.all(paths, (req, res) => sendProblem(res, problem('method-not-allowed', `${req.method} is not allowed here; use ${methods}`), { Allow: methods }));
+  allowOnly(['/encounters', '/dead-letters/replay'], 'POST');
+  allowOnly(['/app/encounters'], 'GET, HEAD, POST');
+  allowOnly(['/encounters/:source/:id', '/app/encounters/:id', '/app/patients', '/provenance', '/data-quality', '/data-quality/scorecard', '/dead-letters'], 'GET, HEAD');
   app.use('/api/v1', api);
 
   app.use((req, res) => {
@@ -167,7 +176,7 @@ export function createApp(options: AppOptions): express.Express {
     if (error instanceof HttpProblem) {
       sendProblem(res, error.problem, error.headers);
     } else if (error.type !== undefined && BODY_ERRORS[error.type] !== undefined) {
-      sendProblem(res, BODY_ERRORS[error.type]!(error));
+      sendProblem(res, BODY_ERRORS[error.type]!(error, options.bodyLimitBytes));
     } else if (isBadCompression(error)) {
       const encoding = req.get('content-encoding') ?? 'compressed';
       sendProblem(res, problem('invalid-request', `the body is not valid ${encoding} data (Content-Encoding: ${encoding}); it may be corrupt or cut short`));

@@ -24,7 +24,7 @@ export function dataQualityRouter(flags: QualityFlags, scorecards: ScorecardStor
     const scored = year !== undefined ? Number(year) : await scorecards.latestYear();
     const stored = scored === undefined ? undefined : await scorecards.load(scored, district);
     if (!stored) throw new HttpProblem(problem('not-found', `no scorecard has been computed${scored !== undefined ? ` for ${scored}` : ''} yet: the worker computes it nightly (DATA_QUALITY_SCORECARD_CRON)`));
-    if (district !== undefined && !(district in stored.byDistrict)) throw new HttpProblem(problem('not-found', `the ${stored.year} scorecard has no district ${district}`));
+    if (district !== undefined && !Object.hasOwn(stored.byDistrict, district)) throw new HttpProblem(problem('not-found', `the ${stored.year} scorecard has no district ${district}`));
     const { byDistrict, ...run } = stored;
     res.json({ ...run, scorecard: Object.entries(byDistrict).map(([name, scores]) => ({ district: name, ...scores })) });
   });

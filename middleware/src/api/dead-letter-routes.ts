@@ -5,6 +5,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Queue } from 'bullmq';
 import { requireScope } from '../http/auth.js';
 import { HttpProblem, problem, sendProblem } from '../http/problem.js';
+import { verifyUtf8 } from '../http/utf8.js';
 import { listDeadLetters, replayDeadLetters } from '../delivery/dead-letters.js';
 
 function requireJson(req: Request, res: Response, next: NextFunction): void {
@@ -36,7 +37,7 @@ export function deadLetterRouter(queuesOf: () => readonly Queue[]): Router {
   router.get('/dead-letters', requireScope('operator'), async (_req: Request, res: Response) => {
     res.json({ deadLetters: await listDeadLetters(queuesOf()) });
   });
-  router.post('/dead-letters/replay', requireScope('operator'), requireJson, express.json({ limit: '100kb' }), async (req: Request, res: Response) => {
+  router.post('/dead-letters/replay', requireScope('operator'), requireJson, express.json({ limit: '100kb', verify: verifyUtf8 }), async (req: Request, res: Response) => {
     const request = replayRequest(req.body);
     const replayed = await replayDeadLetters(queuesOf(), request === 'all' ? undefined : request);
     res.json({ replayed });

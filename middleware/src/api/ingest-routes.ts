@@ -77,7 +77,9 @@ export function ingestRouter(options: {
 function readJsonBytes(limit: number, options: { inflateUnlabelledGzip: boolean }) {
   const raw = express.raw({ type: 'application/json', limit });
   const check = (req: Request, _res: Response, next: NextFunction): void => {
-    const charset = /charset=([^;]+)/i.exec(req.get('content-type') ?? '')?.[1]?.trim().toLowerCase();
+    // The parameter's value may be quoted (RFC 9110 §5.6.6): charset="utf-8" is charset=utf-8.
+    const parameter = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(req.get('content-type') ?? '');
+    const charset = parameter ? (parameter[1] ?? parameter[2] ?? '').toLowerCase() : undefined;
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       next(new HttpProblem(problem('unsupported-media-type', 'the JSON body must be UTF-8')));
       return;

@@ -10,14 +10,21 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { ApiKeyEntry } from '../config/api-keys.js';
 import { identify } from '../http/auth.js';
 import { problem, sendProblem } from '../http/problem.js';
+import { verifyUtf8 } from '../http/utf8.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'smc_operator';
 
+/** The operator key the login cookie holds; a cookie that is not valid percent-encoding holds none. */
 function cookieKey(req: Request): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return decodeURIComponent(value.join('='));
+    if (name !== COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -57,7 +64,7 @@ export function queueBoardRouter(options: { apiKeys: readonly ApiKeyEntry[]; que
   router.get('/admin/login', (_req, res) => {
     res.type('html').send(LOGIN_PAGE());
   });
-  router.post('/admin/login', express.urlencoded({ extended: false, limit: '4kb' }), (req: Request, res: Response) => {
+  router.post('/admin/login', express.urlencoded({ extended: false, limit: '4kb', verify: verifyUtf8 }), (req: Request, res: Response) => {
     const key = typeof (req.body as { key?: unknown } | undefined)?.key === 'string' ? (req.body as { key: string }).key : '';
     const identification = identify(options.apiKeys, { authorization: `Bearer ${key}` });
     if (!('caller' in identification) || identification.caller.scope !== 'operator') {

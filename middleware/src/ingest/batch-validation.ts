@@ -7,6 +7,7 @@ import { jsonPointer, validateEncounter, type Encounter } from '@smc-bridge/cont
 import type { IngestResult } from '../http/api-schemas.js';
 import { HttpProblem, type Problem, problem } from '../http/problem.js';
 import { openEnvelope } from './envelope.js';
+import { isUtf8, NOT_UTF8 } from '../http/utf8.js';
 
 export interface BatchContext {
   /** The source the API key speaks for; an encounter may only be posted by its own source. */
@@ -44,9 +45,11 @@ export type TimeZoneOf = (facility: Encounter['facility']) => string;
 // string or number is "not valid JSON" whichever thread reads it.
 const FIRST_CHARACTER = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/;
 
-/** The body as JSON: UTF-8 (a byte order mark is dropped, as body-parser does), an object or an array. */
+/** The body as JSON: UTF-8, checked (a byte order mark is dropped, as body-parser does), an object or an array. */
 export function parseJsonBody(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; problem: Problem } {
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isUtf8(buffer)) return { ok: false, problem: problem('malformed-json', NOT_UTF8) };
+  let text = buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const first = FIRST_CHARACTER.exec(text)?.[1];
   if (first !== '{' && first !== '[') return { ok: false, problem: problem('malformed-json', 'the body is not valid JSON') };
@@ -65,14 +68,20 @@ function serialised(encounter: Encounter): { body: string; contentHash: string }
   return { body, contentHash: createHash('sha256').update(body).digest('hex') };
 }
 
+/** The longest source or id a rejection repeats (the contract allows 64 characters for an id). */
+const MAX_ECHOED_LENGTH = 200;
+
 /** Whatever identification a rejected item offers, so the client can match the answer to its record. */
 function identification(item: unknown): Pick<IngestResult, 'source' | 'id' | 'version'> {
   if (typeof item !== 'object' || item === null) return {};
   const { source, id, version } = item as Record<string, unknown>;
+  // Echoed only when it can be an identification at all: a 10,000-character id or a version of 1e400 (null
+  // in JSON) helps no client match its record.
+  const echoable = (text: unknown): text is string => typeof text === 'string' && text.length <= MAX_ECHOED_LENGTH;
   return {
-    ...(typeof source === 'string' ? { source } : {}),
-    ...(typeof id === 'string' ? { id } : {}),
-    ...(typeof version === 'number' ? { version } : {}),
+    ...(echoable(source) ? { source } : {}),
+    ...(echoable(id) ? { id } : {}),
+    ...(typeof version === 'number' && Number.isFinite(version) ? { version } : {}),
   };
 }
 

@@ -143,6 +143,19 @@ const cases: BadCase[] = [
   },
   { name: 'bad percent-encoding in a path', send: () => api.get('/api/v1/encounters/smc-platform/%ZZ'), status: 400, says: /percent-encoding/ },
   { name: 'bad item inside a batch, its path', send: post({ encounters: [{ ...valid, id: 'batch-bad-1', patient: { ...valid.patient, sex: 'X' } }] }), status: 422, path: '/encounters/0/patient/sex' },
+  // Found by outside probing: the first was stored with the bad bytes turned into U+FFFD, the others answered 404 or 415.
+  {
+    name: 'bytes that are not UTF-8 in a name',
+    send: () => {
+      const [before, after] = JSON.stringify(at(['patient', 'name', 'given'], 'JoXXhn')).split('XX') as [string, string];
+      const body = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]);
+      return fetch(`${api.url}/api/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, body });
+    },
+    status: 400,
+    says: /not valid UTF-8/,
+  },
+  { name: 'DELETE on an encounter status', send: () => fetch(`${api.url}/api/v1/encounters/smc-platform/x`, { method: 'DELETE', headers: { authorization: `Bearer ${api.key}` } }), status: 405, says: /GET/ },
+  { name: 'PUT on the provenance route', send: () => fetch(`${api.url}/api/v1/provenance`, { method: 'PUT', headers: { authorization: `Bearer ${api.key}` } }), status: 405, says: /GET/ },
 ];
 
 describe('bad input', () => {
@@ -167,6 +180,32 @@ describe('bad input', () => {
     if (status >= 400 && response.headers.get('content-type')?.includes('problem+json')) {
       expect(body.detail).toEqual(expect.any(String));
     }
+  });
+
+  test('a quoted charset parameter is the same UTF-8 (RFC 9110 §5.6.6)', async () => {
+    const encounter = ancEncounter({ id: 'quoted-charset' });
+    const response = await api.post(encounter, { contentType: 'application/json; charset="utf-8"' });
+    expect(response.status).toBe(202);
+  });
+
+  test('an item with thousands of problems lists 50 of them and says how many more there are', async () => {
+    const unknown = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, 1]));
+    const response = await api.post({ ...valid, id: 'many-problems', ...unknown });
+    expect(response.status).toBe(422);
+    const { results } = (await response.json()) as { results: { errors: { path: string; message: string }[] }[] };
+    const errors = results[0]!.errors;
+    expect(errors).toHaveLength(51);
+    expect(errors[0]).toEqual({ path: '/k0', message: 'is not a field of the contract' });
+    expect(errors[50]).toEqual({ path: '', message: expect.stringMatching(/^and 2950 more problems/) });
+  });
+
+  test('a rejection repeats only the identification a client can match: no null version, no overlong id', async () => {
+    const response = await api.post(undefined, { raw: `{"encounters": [${JSON.stringify({ ...valid, id: 'x'.repeat(5000) })}, ${JSON.stringify({ ...valid, id: 'big-version' }).replace('"version":1', '"version":1e400')}]}` });
+    expect(response.status).toBe(422);
+    const { results } = (await response.json()) as { results: Record<string, unknown>[] };
+    expect(results[0]).not.toHaveProperty('id');
+    expect(results[1]).toMatchObject({ id: 'big-version' });
+    expect(results[1]).not.toHaveProperty('version');
   });
 
   test('nothing accepted before the bad input is lost, and no request caused a 500', async () => {

@@ -41,3 +41,11 @@ test('the login form takes only an operator key, and its cookie opens the board'
   // The key never appears in the logs.
   expect(api.logs.join('')).not.toContain(api.operatorKey);
 });
+
+test('a login cookie that is not valid percent-encoding is no key: 401, not a 500', async () => {
+  for (const cookie of ['smc_operator=%E0%A4%A', 'smc_operator=%zz']) {
+    const answer = await board('/api/queues', { cookie, accept: 'application/json' });
+    expect([cookie, answer.status]).toEqual([cookie, 401]);
+  }
+  expect(api.logs.join('\n')).not.toMatch(/"statusCode":5\d\d/);
+});

@@ -26,18 +26,32 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/**
+ * At most this many errors are listed for one encounter: an item with thousands of unknown keys would
+ * otherwise get an answer several times the size of the request. The last entry says how many more there are.
+ */
+export const MAX_FIELD_ERRORS = 50;
+
 function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): FieldError[] {
   const errors: FieldError[] = [];
+  let total = 0;
+  const push = (path: readonly PropertyKey[], message: string) => {
+    if (total++ < MAX_FIELD_ERRORS) errors.push({ path: jsonPointer(path), message });
+  };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        errors.push({ path: jsonPointer([...prefix, ...issue.path, key]), message: 'is not a field of the contract' });
-      }
+      for (const key of issue.keys) push([...prefix, ...issue.path, key], 'is not a field of the contract');
     } else {
-      errors.push({ path: jsonPointer([...prefix, ...issue.path]), message: describeIssue(issue) });
+      push([...prefix, ...issue.path], describeIssue(issue));
     }
   }
-  return errors;
+  return capped(errors, total, prefix);
+}
+
+/** The errors as listed, with a last entry for those left out. */
+function capped(errors: FieldError[], total: number, prefix: readonly PropertyKey[]): FieldError[] {
+  if (total <= MAX_FIELD_ERRORS) return errors;
+  return [...errors, { path: jsonPointer(prefix), message: `and ${total - MAX_FIELD_ERRORS} more problems not listed; correct these and send it again` }];
 }
 
 /**
@@ -75,7 +89,11 @@ export function validateEncounter(input: unknown, now: Date, pathPrefix: readonl
     if (ruleIssues.length > 0) {
       return {
         ok: false,
-        errors: ruleIssues.map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
+        errors: capped(
+          ruleIssues.slice(0, MAX_FIELD_ERRORS).map((issue) => ({ path: jsonPointer([...pathPrefix, ...issue.path]), message: issue.message })),
+          ruleIssues.length,
+          pathPrefix,
+        ),
       };
     }
     return { ok: true, encounter: parsed.data };
