@@ -23,7 +23,7 @@ export function skipWhenDataAbsent(expression: string, compiled: CompiledExpress
   let onEmpty: unknown[] | undefined;
   return (encounter, environment) => {
     for (const key in encounter as object) if (names.has(key)) return compiled(encounter, environment);
-    onEmpty ??= compiled({}, {});
+    onEmpty ??= compiled({}, { deliveryWeeks: [] });
     return onEmpty;
   };
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_CATEGORY_OPTION_COMBO,
   type AggregateRule,
   type Category,
+  deliveryWeeksOf,
   type ExpressionEnvironment,
   type Mappings,
 } from './load-mappings.js';
@@ -80,6 +81,7 @@ export function aggregateContributions(encounter: Encounter, mappings: Mappings)
   const environment: ExpressionEnvironment = {
     ...(ageYears !== undefined ? { ageYears } : {}),
     ...(ageDays !== undefined ? { ageDays } : {}),
+    deliveryWeeks: deliveryWeeksOf(encounter),
   };
 
   // Many rules share a category (age, sex) and a period type: each is worked out once per encounter.

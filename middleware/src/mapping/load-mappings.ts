@@ -20,6 +20,18 @@ export interface ExpressionEnvironment {
   /** Completed years at the encounter; absent when the age is unknown. */
   ageYears?: number;
   ageDays?: number;
+  /**
+   * The delivery's gestational age in completed weeks: one number, or none (an empty collection) when the
+   * encounter is not a delivery or the age was not recorded. Always defined, so an expression about a baby
+   * (inside `delivery.outcomes.where(…)`) can weigh it with the gestation of its delivery.
+   */
+  deliveryWeeks: number[];
+}
+
+/** `%deliveryWeeks` of an encounter. */
+export function deliveryWeeksOf(encounter: { delivery?: { gestationalAgeWeeks?: number } }): number[] {
+  const weeks = encounter.delivery?.gestationalAgeWeeks;
+  return weeks === undefined ? [] : [weeks];
 }
 
 export type CompiledExpression = (encounter: unknown, environment: ExpressionEnvironment) => unknown[];
@@ -78,9 +90,9 @@ export const DEFAULT_CATEGORY_OPTION_COMBO = 'default';
 export function compileExpression(expression: string, onError: (message: string) => void): CompiledExpression {
   try {
     const compiled = fhirpath.compile(expression);
-    const general = (encounter: unknown, environment: ExpressionEnvironment) => compiled(encounter as object, environment as Record<string, unknown>) as unknown[];
-    const fast = compileSubset(expression, (encounter, environment) => general(encounter, environment as ExpressionEnvironment));
-    return skipWhenDataAbsent(expression, fast ? (encounter, environment) => fast(encounter, environment as Record<string, unknown>) : general);
+    const general = (encounter: unknown, environment: ExpressionEnvironment) => compiled(encounter as object, environment as unknown as Record<string, unknown>) as unknown[];
+    const fast = compileSubset(expression, (encounter, environment) => general(encounter, environment as unknown as ExpressionEnvironment));
+    return skipWhenDataAbsent(expression, fast ? (encounter, environment) => fast(encounter, environment as unknown as Record<string, unknown>) : general);
   } catch (error) {
     onError(`FHIRPath does not parse: ${(error as Error).message.split('\n')[0]}`);
     return () => [];

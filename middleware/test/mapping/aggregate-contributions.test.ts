@@ -214,6 +214,45 @@ describe('toolkit elements the contract carries directly', () => {
     expect(born(undefined, [{ outcome: 'live_birth' }])).toEqual([]);
   });
 
+  test("births count past the toolkit's threshold of viability: 28 weeks or more, or 1,000 g or more", () => {
+    const birthCells = (weeks: number | undefined, outcomes: NonNullable<Encounter['delivery']>['outcomes'], place: 'facility' | 'home' = 'facility') => {
+      const encounter = delivery({ mode: 'normal', place, ...(weeks !== undefined ? { gestationalAgeWeeks: weeks } : {}), outcomes });
+      return ['RMNCAH_LIVE_BIRTH_HF', 'RMNCAH_LIVE_HF_DBW', 'RMNCAH_BIRTH_PreTERM', 'RMNCAH_SBF', 'RMNCAH_SBM'].flatMap((element) => only(encounter, element));
+    };
+    // A loss at 22 weeks and 450 g is no birth, live or still; nor a macerated one at 20 weeks and 300 g.
+    expect(birthCells(22, [{ outcome: 'live_birth', birthWeightGrams: 450 }])).toEqual([]);
+    expect(birthCells(20, [{ outcome: 'macerated_stillbirth', birthWeightGrams: 300 }])).toEqual([]);
+    expect(birthCells(22, [{ outcome: 'fresh_stillbirth' }])).toEqual([]);
+    expect(birthCells(undefined, [{ outcome: 'live_birth', birthWeightGrams: 800 }])).toEqual([]);
+    // Either criterion is enough; with neither recorded the birth counts.
+    expect(birthCells(26, [{ outcome: 'live_birth', birthWeightGrams: 1100 }])).toEqual([at('RMNCAH_LIVE_BIRTH_HF', 'default', 1), at('RMNCAH_LIVE_HF_DBW', 'default', 1), at('RMNCAH_BIRTH_PreTERM', 'default', 1)]);
+    expect(birthCells(28, [{ outcome: 'live_birth', birthWeightGrams: 900 }])).toEqual([at('RMNCAH_LIVE_BIRTH_HF', 'default', 1), at('RMNCAH_LIVE_HF_DBW', 'default', 1), at('RMNCAH_BIRTH_PreTERM', 'default', 1)]);
+    expect(birthCells(undefined, [{ outcome: 'live_birth' }, { outcome: 'fresh_stillbirth' }])).toEqual([at('RMNCAH_LIVE_BIRTH_HF', 'default', 1), at('RMNCAH_SBF', 'default', 1)]);
+    expect(birthCells(undefined, [{ outcome: 'macerated_stillbirth', birthWeightGrams: 1200 }])).toEqual([at('RMNCAH_SBM', 'default', 1)]);
+    // Twins at 27 weeks: the one of 1,050 g counts, the one of 950 g does not.
+    expect(birthCells(27, [{ outcome: 'live_birth', birthWeightGrams: 1050 }, { outcome: 'live_birth', birthWeightGrams: 950 }])).toEqual([
+      at('RMNCAH_LIVE_BIRTH_HF', 'default', 1),
+      at('RMNCAH_LIVE_HF_DBW', 'default', 1),
+      at('RMNCAH_BIRTH_PreTERM', 'default', 1),
+    ]);
+    // Stillbirths count in facility, as live births do (the toolkit's stillbirth rate is "in facility").
+    expect(birthCells(38, [{ outcome: 'macerated_stillbirth' }], 'home')).toEqual([]);
+    expect(birthCells(38, [{ outcome: 'macerated_stillbirth' }])).toEqual([at('RMNCAH_SBM', 'default', 1)]);
+  });
+
+  test('all-cause outpatient cases: consultations and malaria visits, and any other visit (not ANC) that records a health condition', () => {
+    const positive = { suspected: true, test: { method: 'rdt', result: 'positive' }, treatment: 'artesunate_injectable' } as NonNullable<Encounter['malaria']>;
+    const opd = (encounter: Encounter) => only(encounter, 'GEN_ALL-CAUSE_OPD_CASES');
+    const one = [at('GEN_ALL-CAUSE_OPD_CASES', 'MAL_0_4Y', 1)];
+    expect(opd(child({}))).toEqual(one);
+    expect(opd(child({ type: 'referral', referral: { target: 'CM_NW_BAM_HD001', urgency: 'urgent' }, malaria: positive }))).toEqual(one);
+    expect(opd(child({ type: 'immunization', immunization: { doses: [{ vaccine: 'penta', doseNumber: 3 }] }, diagnoses: [{ code: 'J06.9' }] }))).toEqual(one);
+    // A visit for a vaccine or a referral alone is no consultation for a health condition.
+    expect(opd(child({ type: 'immunization', immunization: { doses: [{ vaccine: 'penta', doseNumber: 3 }] } }))).toEqual([]);
+    expect(opd(child({ type: 'referral', referral: { target: 'CM_NW_BAM_HD001', urgency: 'urgent' } }))).toEqual([]);
+    expect(opd(ancEncounter({ diagnoses: [{ code: 'B54' }] }))).toEqual([]);
+  });
+
   test('acute respiratory illness in children: J00–J22, pneumonia included; not in adults, not other chapters', () => {
     for (const code of ['J00', 'J06.9', 'J09', 'J11.1', 'J18.9', 'J21.0', 'J22']) {
       expect(only(child({ diagnoses: [{ code }] }), 'RMNCAH_CWARI')).toEqual([at('RMNCAH_CWARI', 'CH_0_4Y', 1)]);

@@ -6,6 +6,7 @@ import fhirpath from 'fhirpath';
 import { ageAt, type Encounter } from '@smc-bridge/contract';
 import { generateEncounters } from '@smc-bridge/generator';
 import { compileSubset } from '../../src/mapping/fhirpath-subset.js';
+import { deliveryWeeksOf } from '../../src/mapping/load-mappings.js';
 import { shippedExpressions } from '../support/shipped-expressions.js';
 
 type Env = Record<string, unknown>;
@@ -34,7 +35,7 @@ const subset = (expression: string) => {
 };
 const environmentOf = (encounter: Encounter): Env => {
   const { years, days } = ageAt(encounter.patient, encounter.occurredAt);
-  return { ...(years !== undefined ? { ageYears: years } : {}), ...(days !== undefined ? { ageDays: days } : {}) };
+  return { ...(years !== undefined ? { ageYears: years } : {}), ...(days !== undefined ? { ageDays: days } : {}), deliveryWeeks: deliveryWeeksOf(encounter) };
 };
 
 test('every shipped expression lies in the compiled subset', () => {
@@ -74,7 +75,7 @@ test('on mutated encounters (fields removed or replaced by values of another sha
         } else if (remove) delete encounter[key];
         else encounter[key] = value;
       }
-      const environment = { ageYears: (index % 70) as number, ageDays: index * 17 };
+      const environment = { ageYears: (index % 70) as number, ageDays: index * 17, deliveryWeeks: deliveryWeeksOf(encounter as { delivery?: { gestationalAgeWeeks?: number } }) };
       for (const [expression, fast, slow] of expressions) {
         if (fast(encounter, environment) !== slow(encounter, environment)) throw new Error(`${expression} differs on ${JSON.stringify(encounter)}`);
       }
