@@ -245,11 +245,11 @@ describe('toolkit elements the contract carries directly', () => {
     const opd = (encounter: Encounter) => only(encounter, 'GEN_ALL-CAUSE_OPD_CASES');
     const one = [at('GEN_ALL-CAUSE_OPD_CASES', 'MAL_0_4Y', 1)];
     expect(opd(child({}))).toEqual(one);
-    expect(opd(child({ type: 'referral', referral: { target: 'CM_NW_BAM_HD001', urgency: 'urgent' }, malaria: positive }))).toEqual(one);
+    expect(opd(child({ type: 'referral', referral: { target: { code: 'CM_NW_BAM_HD001' }, urgency: 'urgent' }, malaria: positive }))).toEqual(one);
     expect(opd(child({ type: 'immunization', immunization: { doses: [{ vaccine: 'penta', doseNumber: 3 }] }, diagnoses: [{ code: 'J06.9' }] }))).toEqual(one);
     // A visit for a vaccine or a referral alone is no consultation for a health condition.
     expect(opd(child({ type: 'immunization', immunization: { doses: [{ vaccine: 'penta', doseNumber: 3 }] } }))).toEqual([]);
-    expect(opd(child({ type: 'referral', referral: { target: 'CM_NW_BAM_HD001', urgency: 'urgent' } }))).toEqual([]);
+    expect(opd(child({ type: 'referral', referral: { target: { code: 'CM_NW_BAM_HD001' }, urgency: 'urgent' } }))).toEqual([]);
     expect(opd(ancEncounter({ diagnoses: [{ code: 'B54' }] }))).toEqual([]);
   });
 
