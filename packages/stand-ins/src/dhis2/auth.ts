@@ -75,7 +75,9 @@ export function authenticate(users: readonly Dhis2User[], headers: Record<string
     const token = API_TOKEN_HEADER.exec(authorization)?.groups?.token;
     if (!token) return unauthorized();
     const user = users.find((candidate) => candidate.personalAccessTokens.includes(token));
-    return user ? { user } : unauthorized('The API token does not exists');
+    if (!user) return unauthorized('The API token does not exists');
+    // ApiTokenAuthManager: a disabled account's tokens no longer authenticate.
+    return user.disabled ? unauthorized('The API token is disabled, locked or 2FA is enabled.') : { user };
   }
 
   if (/^Basic\s/i.test(authorization)) {
@@ -85,7 +87,9 @@ export function authenticate(users: readonly Dhis2User[], headers: Record<string
     const username = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     const user = users.find((candidate) => candidate.username === username && candidate.password === password);
-    return user ? { user } : unauthorized();
+    if (!user) return unauthorized();
+    // FormLoginBasicAuthenticationEntryPoint on a DisabledException.
+    return user.disabled ? unauthorized('Account disabled') : { user };
   }
 
   return unauthorized();

@@ -171,7 +171,9 @@ class DataValueSetImport {
       categoryOptionCombo: this.scheme('categoryOptionComboIdScheme'),
       dataSet: this.scheme('dataSetIdScheme'),
     };
-    const payloadStrategy = text(this.header.strategy) ?? text(this.header.importStrategy);
+    // The payload's field is `strategy` (dxf2 DataValueSet has no `importStrategy`; Jackson ignores unknown
+    // properties, so a body `importStrategy` changes nothing).
+    const payloadStrategy = text(this.header.strategy);
     if (payloadStrategy !== null && !IMPORT_STRATEGIES.some((strategy) => strategy === payloadStrategy)) {
       throw new ImportFailure(`No enum constant org.hisp.dhis.importexport.ImportStrategy.${payloadStrategy}`);
     }

@@ -473,6 +473,8 @@ export class Dhis2StandIn {
   }
 
   private postDataValueSet(request: Dhis2Request, user: Dhis2User, apiVersion: number | undefined): Dhis2Response {
+    // DataValueSetController: @PreAuthorize("hasRole('ALL') or hasRole('F_DATAVALUE_ADD')"), a 403 otherwise.
+    if (!isSuperuser(user) && !user.authorities.includes('F_DATAVALUE_ADD')) return errorMessage(403, 'Access is denied');
     const contentType = headerValue(request.headers, 'content-type');
     if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
       // The stand-in speaks JSON only; DHIS2's XML, ADX, CSV and PDF readers are not modelled.

@@ -179,6 +179,14 @@ describe('import strategies', () => {
     expect(summary.importCount.deleted).toBe(1);
     expect(standIn.valueOf(ancCell)).toBe('4');
   });
+
+  test("the payload's field is strategy: a body importStrategy is an unknown property, ignored (dxf2 DataValueSet)", () => {
+    const standIn = newStandIn();
+    importOf(standIn, [anc('4')]);
+    const summary = summaryOf(post(standIn, { ...monthly([anc('5')]), importStrategy: 'DELETE' }));
+    expect(summary.importCount).toEqual({ imported: 0, updated: 1, ignored: 0, deleted: 0 });
+    expect(standIn.valueOf(ancCell)).toBe('5');
+  });
 });
 
 describe('dryRun', () => {
