@@ -19,8 +19,12 @@ export interface Dhis2User {
   firstName: string;
   surname: string;
   email?: string;
-  /** Data capture org units (UIDs). Absent: every root, i.e. the whole hierarchy. */
-  organisationUnits?: string[];
+  /**
+   * Data capture org units (UIDs). Absent: none, as in DHIS2, where such a user can capture nowhere (E7617).
+   * `'roots'`: the roots of whatever hierarchy is loaded, the whole of it (the default admin, assigned as a
+   * deployment assigns its bridge user).
+   */
+  organisationUnits?: string[] | 'roots';
   /** Data view (analysis, export) org units. Absent: the data capture ones (DHIS2's fallback). */
   dataViewOrganisationUnits?: string[];
   /** Tracked entity search org units. Absent: none. */
@@ -51,6 +55,7 @@ export const DEFAULT_USER: Readonly<Dhis2User> = {
   surname: 'Traore',
   authorities: ['ALL'],
   userRoles: [{ id: 'yrB6vc5Ip3r', name: 'Superuser', authorities: ['ALL'] }],
+  organisationUnits: 'roots',
   personalAccessTokens: [DEFAULT_PERSONAL_ACCESS_TOKEN],
 };
 

@@ -25,6 +25,7 @@ import type { Dhis2Response } from './types.js';
 import { errorMessage, jsonResponse } from './web-message.js';
 import { storedByError } from './value-types.js';
 import { translate } from './i18n.js';
+import { captureUnits } from './users.js';
 
 export interface RegistrationEnvironment {
   metadata: Metadata;
@@ -114,7 +115,7 @@ export function importCompleteRegistrations(environment: RegistrationEnvironment
     const strictAttrOptionCombos = options.strict.strictAttributeOptionCombos || settings.keyDataImportStrictAttributeOptionCombos;
     const strictOrgUnits = options.strict.strictOrganisationUnits || settings.keyDataImportStrictOrganisationUnits;
     const requireAttrOptionCombos = options.strict.requireAttributeOptionCombo || settings.keyDataImportRequireAttributeOptionCombo;
-    const userOrgUnits = new Set(user.organisationUnits ?? metadata.roots());
+    const userOrgUnits = new Set(captureUnits(user, metadata));
 
     const list = header.completeDataSetRegistrations ?? [];
     if (!Array.isArray(list)) throw new RegistrationImportFailure('Cannot deserialize value of type `java.util.ArrayList` from non-array value');
@@ -252,7 +253,7 @@ export function exportCompleteRegistrations(environment: RegistrationEnvironment
   const hasCreated = firstValue(query, 'created') !== undefined || firstValue(query, 'createdDuration') !== undefined;
 
   // decideAccess, then validate (every rule is checked, the last one broken is reported).
-  const userOrgUnits = new Set(user.organisationUnits ?? metadata.roots());
+  const userOrgUnits = new Set(captureUnits(user, metadata));
   for (const orgUnit of orgUnits) {
     if (!metadata.isDescendant(orgUnit.id, userOrgUnits)) {
       return errorMessage(409, `User is not allowed to view org unit: \`${orgUnit.id}\``, 'E2012');

@@ -4,6 +4,7 @@
 // empty-value and soft-delete rules. Checks that need sharing, approval, lock exceptions or AOC
 // validity dates/org units (E7601, E7614, E7616, E7621, E7638, E7639, E7642, E7645) are not modelled:
 // the stand-in has none of those objects, so they would always pass.
+import { captureUnits } from './users.js';
 import { isSuperuser, type Dhis2User } from './auth.js';
 import type { DataValueStore } from './data-value-store.js';
 import {
@@ -185,7 +186,7 @@ class DataValueSetImport {
     ) as Record<StrictFlag, boolean>;
     this.forceDataInput = options.force && isSuperuser(environment.user);
     this.today = dayOfDate(environment.now);
-    this.captureOrgUnits = new Set(environment.user.organisationUnits ?? environment.metadata.roots());
+    this.captureOrgUnits = new Set(captureUnits(environment.user, environment.metadata));
   }
 
   /** Payload scheme (specific, then generic) before query scheme (specific, then generic), then UID (§1.1). */

@@ -39,7 +39,7 @@ import { queryValue, queryValues } from './metadata-query.js';
 import { organisationUnitsAnswer } from './org-units-api.js';
 import { Sessions, type Session } from './sessions.js';
 import { systemSettingsAnswer } from './system-settings-api.js';
-import { dataViewUnits, meAnswer, NO_STORE, normalisedUser, usersAnswer, userSettingsAnswer, type UsersContext } from './users.js';
+import { captureUnits, dataViewUnits, meAnswer, NO_STORE, normalisedUser, usersAnswer, userSettingsAnswer, type UsersContext } from './users.js';
 import { exportDataValueSet } from './data-value-export.js';
 import { failedImportSummary, importDataValueSet, type ImportSummaryJson } from './data-value-import.js';
 import { DataValueStore, type CompleteRegistration } from './data-value-store.js';
@@ -374,7 +374,7 @@ export class Dhis2StandIn {
       return organisationUnitsAnswer(method, orgUnits[1] ?? '', request.query, {
         metadata: this.metadata,
         apiPath,
-        userOrgUnits: user.organisationUnits ?? this.metadata.roots(),
+        userOrgUnits: captureUnits(user, this.metadata),
         userDataViewOrgUnits: dataViewUnits(user, this.metadata),
       });
     }

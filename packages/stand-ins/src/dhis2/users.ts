@@ -88,8 +88,10 @@ function roleEntity(role: Dhis2UserRole): Entity {
   return new Entity(role.id, () => ({ id: role.id, name: role.name, displayName: role.name, authorities: [...role.authorities] }));
 }
 
-function captureUnits(user: Dhis2User, metadata: Metadata): string[] {
-  return user.organisationUnits ?? metadata.roots();
+/** The user's data capture org units: none when unassigned, as DHIS2 (`OrganisationUnit.isDescendant` of an empty set is false). */
+export function captureUnits(user: Pick<Dhis2User, 'organisationUnits'>, metadata: Pick<Metadata, 'roots'>): string[] {
+  if (user.organisationUnits === 'roots') return metadata.roots();
+  return user.organisationUnits ?? [];
 }
 
 /** The data view org units; absent: the data capture ones (the stand-in's fallback, as DHIS2's services use). */

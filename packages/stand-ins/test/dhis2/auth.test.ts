@@ -1,6 +1,6 @@
 // Authentication and the identity endpoints (reference/dhis2-web-api.md §4.1–4.3).
 import { basicAuthorization } from '../../src/dhis2/index.js';
-import { ANC_VISITS, BASIC_HEADERS, TOKEN_HEADERS, get, monthly, newStandIn } from './fixture.js';
+import { ANC_VISITS, BAMBUI, BASIC_HEADERS, TOKEN_HEADERS, get, monthly, newStandIn } from './fixture.js';
 
 const UNAUTHORIZED = { httpStatus: 'Unauthorized', httpStatusCode: 401, status: 'ERROR', message: 'Unauthorized' };
 
@@ -106,7 +106,7 @@ function postAs(configure: (standIn: ReturnType<typeof newStandIn>) => void, hea
 
 test("a disabled account authenticates neither by password nor by token (DHIS2's entry points answer 401)", () => {
   const token = 'd2pat_gonegonegonegonegonegonegonegone0000000004';
-  const disabled = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'gone', password: 'pw', disabled: true, personalAccessTokens: [token] });
+  const disabled = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'gone', password: 'pw', disabled: true, organisationUnits: [BAMBUI], personalAccessTokens: [token] });
   expect(postAs(disabled, { authorization: basicAuthorization('gone', 'pw') })).toMatchObject({ status: 401, body: { message: 'Account disabled' }, stored: 0 });
   expect(postAs(disabled, { authorization: `ApiToken ${token}` })).toMatchObject({ status: 401, body: { message: 'The API token is disabled, locked or 2FA is enabled.' }, stored: 0 });
 });
@@ -114,6 +114,6 @@ test("a disabled account authenticates neither by password nor by token (DHIS2's
 test('importing data values needs F_DATAVALUE_ADD (or ALL): 403 otherwise, nothing stored', () => {
   const viewer = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'viewer', password: 'pw', authorities: ['M_dhis-web-dashboard'] });
   expect(postAs(viewer, { authorization: basicAuthorization('viewer', 'pw') })).toMatchObject({ status: 403, body: { httpStatusCode: 403, message: 'Access is denied' }, stored: 0 });
-  const clerk = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'] });
+  const clerk = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], organisationUnits: [BAMBUI] });
   expect(postAs(clerk, { authorization: basicAuthorization('clerk', 'pw') })).toMatchObject({ status: 200, stored: 1 });
 });

@@ -212,7 +212,7 @@ test('conflict arguments are the value\'s own fields: a period given only in the
 test('a period past the data set expiry days is refused for a user who may not edit expired data (E7640)', () => {
   const standIn = newStandIn();
   standIn.loadMetadata({ dataSets: [{ ...fixtureDataSet(standIn), expiryDays: 10 }] });
-  standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], personalAccessTokens: ['d2pat_clerkclerkclerkclerkclerkclerk0000000001'] });
+  standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_clerkclerkclerkclerkclerkclerk0000000001'] });
   const answer = standIn.handle({
     method: 'POST',
     path: '/api/dataValueSets',
@@ -230,6 +230,23 @@ test('a period past the data set expiry days is refused for a user who may not e
   ]);
   // The superuser (authority ALL) is not bound by expiry days.
   expect(summaryOf(post(standIn, monthly([ok], { period: '202610' }))).status).toBe('SUCCESS');
+});
+
+test('a user assigned no capture org unit captures nowhere, superuser or not (OrganisationUnit.isDescendant of none is false)', () => {
+  const standIn = newStandIn();
+  for (const [username, authorities] of [['unassigned', ['F_DATAVALUE_ADD']], ['root', ['ALL']]] as const) {
+    const token = `d2pat_${username.padEnd(32, 'x').slice(0, 32)}0000000005`;
+    standIn.addUser({ username, password: 'pw', authorities: [...authorities], personalAccessTokens: [token] });
+    const response = standIn.handle({
+      method: 'POST',
+      path: '/api/dataValueSets',
+      headers: { authorization: `ApiToken ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ period: '202611', dataValues: [{ ...ok, orgUnit: BAMBUI }] }),
+    });
+    const summary = JSON.parse(response.body).response as ReturnType<typeof summaryOf>;
+    expect([username, summary.conflicts.map((conflict) => conflict.errorCode)]).toEqual([username, ['E7617']]);
+  }
+  expect(standIn.allValues()).toEqual([]);
 });
 
 test('an org unit outside the user capture hierarchy is refused (E7617)', () => {

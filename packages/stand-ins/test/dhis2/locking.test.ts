@@ -1,6 +1,6 @@
 // When a period locks: expiryDays (DataSet.isLocked) and data input periods (DataInputPeriod), on the day
 // boundaries dhis2-core uses (reference/dhis2-web-api.md §1.7 "Locking with expiryDays").
-import { ANC_VISITS, DATA_SET, fixtureMetadata, monthly, newStandIn, summaryOf, type Answer } from './fixture.js';
+import { ANC_VISITS, BAMBUI, DATA_SET, fixtureMetadata, monthly, newStandIn, summaryOf, type Answer } from './fixture.js';
 
 const CLERK_TOKEN = 'd2pat_clerkclerkclerkclerkclerkclerk0000000001';
 
@@ -9,7 +9,7 @@ function standInAt(now: string, dataSet: Record<string, unknown>, version?: stri
   const metadata = fixtureMetadata();
   metadata.dataSets = metadata.dataSets?.map((ds) => (ds.id === DATA_SET ? { ...ds, ...dataSet } : ds));
   const standIn = newStandIn({ metadata, now: () => new Date(now), ...(version ? { version } : {}) });
-  standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], personalAccessTokens: [CLERK_TOKEN] });
+  standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], organisationUnits: [BAMBUI], personalAccessTokens: [CLERK_TOKEN] });
   return standIn;
 }
 
