@@ -102,6 +102,19 @@ test.each(ENCOUNTER_TYPES)('a %s saved with what it requires is an encounter the
     expect(route.held.has(record?.id ?? '')).toBe(true)
 })
 
+test('Enter in a field moves to the next field and saves nothing: only the Save button saves', async () => {
+    const { user } = await openForm('consultation')
+    await user.type(field('Temperature (°C)'), '37.2{Enter}')
+    expect(field('Temperature (°C)')).not.toHaveFocus()
+    expect(document.activeElement?.tagName).toMatch(/INPUT|SELECT|TEXTAREA|BUTTON/)
+    expect(screen.queryByText('Check these fields before saving')).toBeNull()
+    expect(await outboxRecords()).toEqual([])
+    await REQUIRED_ENTRY.consultation(user)
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
+    expect(await outboxRecords()).toHaveLength(1)
+})
+
 test('a malaria visit asks for temperature and weight only, and the test result once a test is chosen', async () => {
     const { user } = await openForm('malaria')
     const vitals = within(screen.getByTestId('section-vitals'))
@@ -121,7 +134,7 @@ test('defaults save typing: today, now, the last practitioner, the next antenata
     expect(screen.getByText('CSI Bambui')).toBeInTheDocument()
 })
 
-test('a full antenatal visit, typed and saved with Enter, goes to the outbox and on to the middleware', async () => {
+test('a full antenatal visit, typed and saved, goes to the outbox and on to the middleware', async () => {
     const { user, route } = await openForm('anc')
     await user.clear(field('Time'))
     await user.type(field('Time'), '00:01')
@@ -135,7 +148,8 @@ test('a full antenatal visit, typed and saved with Enter, goes to the outbox and
     await user.type(field('Blood pressure, systolic (mmHg)'), '112')
     await user.type(field('Blood pressure, diastolic (mmHg)'), '71')
     await user.click(screen.getByLabelText('Iron and folic acid'))
-    await user.type(field('Temperature (°C)'), '36.8{Enter}')
+    await user.type(field('Temperature (°C)'), '36.8')
+    await user.click(screen.getByRole('button', { name: 'Save' }))
 
     expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
     const [record] = await outboxRecords()
@@ -190,11 +204,12 @@ test('a rule across fields is placed on the field to fix (a man at an antenatal 
     const { user } = await openForm('anc')
     await user.click(screen.getByText(/^Patient —/))
     await user.click(screen.getByLabelText('Male'))
-    await user.type(field('Gestational age (weeks)'), '20{Enter}')
+    await user.type(field('Gestational age (weeks)'), '20')
+    await user.click(screen.getByRole('button', { name: 'Save' }))
     expect(screen.getByRole('group', { name: /^Sex/ })).toHaveAccessibleDescription('Pregnancy, delivery and postnatal care are for female patients; check the sex')
 })
 
-test('the keyboard alone: the fields come in reading order, and Enter saves', async () => {
+test('the keyboard alone: the fields come in reading order, Enter in a field moves on, Enter on Save saves', async () => {
     const { user, route } = await openForm('family_planning', { device: { practiceMode: false, lastPractitioner: { name: 'Esther Fru' } } })
     expect(field('Date of the visit')).toHaveFocus()
     const order: string[] = []
@@ -217,7 +232,12 @@ test('the keyboard alone: the fields come in reading order, and Enter saves', as
     await user.selectOptions(field('Method'), 'implant')
     screen.getByLabelText('Yes').focus()
     await user.keyboard(' ')
+    // Enter in a field moves on (a half-filled visit is never saved by it); Enter on Save saves.
     field('Seen by').focus()
+    await user.keyboard('{Enter}')
+    expect(field('Seen by')).not.toHaveFocus()
+    expect(await outboxRecords()).toEqual([])
+    screen.getByRole('button', { name: 'Save' }).focus()
     await user.keyboard('{Enter}')
     expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
     const [record] = await outboxRecords()

@@ -8,6 +8,7 @@ import { displayName } from '../patients/patient-record'
 import { PatientFields } from '../patients/patient-fields'
 import { ageUnitLabel, encounterTypeLabel, sexLabel } from '../shared/encounter-labels'
 import { placeErrors } from '../shared/field-errors'
+import { enterMovesOn } from '../shared/enter-moves-on'
 import { offsetDateTime } from '../shared/local-date-time'
 import { useFormatters } from '../shared/use-formatters'
 import { AncSection } from './anc-section'
@@ -104,7 +105,7 @@ export const EncounterForm = ({ initial, identity, clock, refusal, onSave, onCan
     const { ageKnownAs, ageValue, ageUnit, birthDate } = draft.patient
     const age = ageKnownAs === 'age' ? ageValue && `${ageValue} ${ageUnitLabel(ageUnit)}` : /^\d{4}-\d{2}-\d{2}$/.test(birthDate) ? format.date(birthDate) : ''
     return (
-        <form className={styles.form} onSubmit={submit} noValidate aria-label={encounterTypeLabel(draft.type)}>
+        <form className={styles.form} onSubmit={submit} onKeyDown={enterMovesOn} noValidate aria-label={encounterTypeLabel(draft.type)}>
             {errors.length > 0 && (
                 <ErrorSummary
                     errors={errors}

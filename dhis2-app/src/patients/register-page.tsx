@@ -4,6 +4,7 @@ import type { FieldError } from '@smc-bridge/contract'
 import React, { useState } from 'react'
 import { ErrorSummary } from '../encounter-entry/error-summary'
 import { useClinic } from '../shared/clinic-context'
+import { enterMovesOn } from '../shared/enter-moves-on'
 import { placeErrors } from '../shared/field-errors'
 import { localDate } from '../shared/local-date-time'
 import { useNavigate } from '../shared/navigation'
@@ -42,7 +43,7 @@ export const RegisterPage = () => {
     }
 
     return (
-        <form className={styles.page} onSubmit={submit} noValidate aria-labelledby="register-title">
+        <form className={styles.page} onSubmit={submit} onKeyDown={enterMovesOn} noValidate aria-labelledby="register-title">
             <h2 id="register-title">{practiceMode ? i18n.t('Register a practice patient') : i18n.t('Register a new patient')}</h2>
             <p className={styles.muted}>{i18n.t('Identifier {{- identifier}}, made on this device', { identifier: identifier.value })}</p>
             {errors.length > 0 && <ErrorSummary errors={errors} ageKnownAs={draft.ageKnownAs} attempt={attempt} title={i18n.t('Check these fields before saving')} />}

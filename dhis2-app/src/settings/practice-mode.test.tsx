@@ -40,7 +40,8 @@ test('practice patients and real patients never meet', async () => {
     await user.type(field('Family name'), 'Ngono')
     await user.click(screen.getByLabelText('Male'))
     await user.click(screen.getByLabelText('No, only the age'))
-    await user.type(field('Age'), '30{Enter}')
+    await user.type(field('Age'), '30')
+    await user.click(screen.getByRole('button', { name: 'Register' }))
     await screen.findByRole('heading', { name: 'Stagiaire Ngono' })
 
     await user.click(screen.getByRole('button', { name: 'Leave practice mode' }))

@@ -75,7 +75,8 @@ test('a refused encounter is corrected and saved again under the same version, a
     expect(await screen.findByText('The SMC bridge refused this encounter; correct it and save again')).toBeInTheDocument()
     expect(field('Birth date')).toHaveAccessibleDescription('The birth date is after the date of the visit')
     await user.clear(field('Birth date'))
-    await user.type(field('Birth date'), '1999-04-11{Enter}')
+    await user.type(field('Birth date'), '1999-04-11')
+    await user.click(screen.getByRole('button', { name: 'Save' }))
 
     expect(await screen.findByText('Saved on this device')).toBeInTheDocument()
     await waitFor(async () => expect(await storedRecord(refused.id)).toMatchObject({ state: 'sent', acceptedVersion: 1 }))
@@ -92,7 +93,8 @@ test('a past encounter is changed as a new version, then withdrawn as entered in
     const past = await screen.findByTestId('past-encounter')
     await user.click(within(past).getByRole('button', { name: 'Open' }))
     await user.clear(await screen.findByLabelText(/^Weight \(kg\)/))
-    await user.type(field('Weight (kg)'), '63{Enter}')
+    await user.type(field('Weight (kg)'), '63')
+    await user.click(screen.getByRole('button', { name: 'Save' }))
     await waitFor(() => expect(route.held.get(ancVisit().id)?.encounter).toMatchObject({ version: 2, vitals: { weightKg: 63 } }))
 
     await user.click(await screen.findByRole('button', { name: 'Open' }))
