@@ -22,8 +22,14 @@ export class PatientDirectory {
         this.listeners.forEach((listener) => listener())
     }
 
-    get(key: string): Promise<PatientRecord | undefined> {
-        return this.database.get(this.storeName, key)
+    async get(key: string): Promise<PatientRecord | undefined> {
+        const found = await this.database.get(this.storeName, key)
+        if (found) return found
+        // A patient registered here is keyed by its local identifier (`smc-clinic|…`) until the middleware's
+        // record, keyed otherwise, replaces it; a link or a page opened before that still finds them by it.
+        const bar = key.indexOf('|')
+        if (bar <= 0) return undefined
+        return this.findByIdentifiers([{ system: key.slice(0, bar), value: key.slice(bar + 1) }])
     }
 
     async findByIdentifiers(identifiers: PatientRecord['identifiers']): Promise<PatientRecord | undefined> {
