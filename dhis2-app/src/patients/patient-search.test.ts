@@ -18,6 +18,12 @@ test('every word typed must start a word of the name', () => {
     expect(matchesQuery(ngono, 'gono')).toBe(false)
 })
 
+test('a name with apostrophes is found typed with or without them', () => {
+    const ndri = patientRecord({ key: 'd', name: { given: 'Marie-Thérèse', family: "N'Dri O’Bakang-Ébénézer" } })
+    for (const query of ['ndri', "n'dri", 'dri', 'obakang', 'bakang', 'ebenezer', 'marie therese', 'ndri obak']) expect([query, matchesQuery(ndri, query)]).toEqual([query, true])
+    for (const query of ['ndrio', 'akang']) expect([query, matchesQuery(ndri, query)]).toEqual([query, false])
+})
+
 test('by phone, spaces ignored, and by identifier', () => {
     expect(searchPatients(all, '677123').map((patient) => patient.key)).toEqual(['a'])
     expect(searchPatients(all, 'p-000777').map((patient) => patient.key)).toEqual(['b'])

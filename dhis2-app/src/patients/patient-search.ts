@@ -9,6 +9,18 @@ export function foldForSearch(text: string): string {
 
 const wordsOf = (text: string) => foldForSearch(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean)
 
+// An apostrophe joins a name as often as it splits it: "N'Dri" is typed "ndri" as well as "n dri".
+const APOSTROPHES = /['\u2019\u02bc`]/gu
+
+/** The words of a name: each part, and each word with its apostrophes dropped (N'Dri: n, dri, ndri). */
+const nameWordsOf = (text: string) => {
+    const joined = foldForSearch(text)
+        .split(/[^\p{L}\p{N}'\u2019\u02bc`]+/u)
+        .map((word) => word.replace(APOSTROPHES, ''))
+        .filter(Boolean)
+    return [...new Set([...wordsOf(text), ...joined])]
+}
+
 function tokenMatches(token: string, patient: PatientRecord, nameWords: string[]): boolean {
     if (nameWords.some((word) => word.startsWith(token))) {
         return true
@@ -31,7 +43,7 @@ export function matchesQuery(patient: PatientRecord, query: string): boolean {
     if (tokens.length === 0) {
         return false
     }
-    const nameWords = wordsOf(displayName(patient))
+    const nameWords = nameWordsOf(displayName(patient))
     return tokens.every((token) => tokenMatches(token, patient, nameWords))
 }
 
