@@ -115,6 +115,19 @@ test('Enter in a field moves to the next field and saves nothing: only the Save 
     expect(await outboxRecords()).toHaveLength(1)
 })
 
+test('a visit dated in the future is one error, on the date: not a second about the record time the form sets itself', async () => {
+    const { user } = await openForm('consultation')
+    await REQUIRED_ENTRY.consultation(user)
+    const tomorrow = localDate(new Date(Date.now() + 36 * 3600_000))
+    await user.clear(field('Date of the visit'))
+    await user.type(field('Date of the visit'), tomorrow)
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    expect(await screen.findByText('Check these fields before saving')).toBeInTheDocument()
+    expect(field('Date of the visit')).toHaveAccessibleDescription(/future/)
+    expect(document.body.textContent).not.toMatch(/Recorded before the visit/)
+    expect(await outboxRecords()).toEqual([])
+})
+
 test('a malaria visit asks for temperature and weight only, and the test result once a test is chosen', async () => {
     const { user } = await openForm('malaria')
     const vitals = within(screen.getByTestId('section-vitals'))

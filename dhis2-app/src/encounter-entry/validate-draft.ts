@@ -15,5 +15,9 @@ export function checkDraft(draft: EncounterDraft, identity: EncounterIdentity, n
     // A field that holds no number was left out of the candidate; the contract may then call it missing.
     const unreadable = new Set(inputErrors.map((error) => error.path))
     const contractErrors = result.ok ? [] : result.errors.filter((error) => !unreadable.has(error.path))
-    return { ok: false, errors: [...inputErrors, ...contractErrors] }
+    // The app sets recordedAt itself (now): an error about it follows from one about the visit's date and
+    // time, which is the one a health worker can fix; saying both reads as two problems.
+    const visitRefused = contractErrors.some((error) => error.path === '/occurredAt')
+    const shown = visitRefused ? contractErrors.filter((error) => error.path !== '/recordedAt') : contractErrors
+    return { ok: false, errors: [...inputErrors, ...shown] }
 }
