@@ -34,6 +34,7 @@ const RULE_BREACHES: [string, unknown][] = [
     ['a newborn check of a child', change(encounterOfType('postnatal'), (e) => (e.postnatal.subject = 'newborn'))],
     ['a mother of 8', change(ancVisit(), (e) => (e.patient.birthDate = `${now.getFullYear() - 8}-01-01`))],
     ['a pregnant man', change(ancVisit(), (e) => (e.patient.sex = 'male'))],
+    ['family planning for a child of 2', change(encounterOfType('family_planning'), (e) => (e.patient.birthDate = `${now.getFullYear() - 2}-01-01`))],
     ['a missing section', change(ancVisit(), (e) => delete e.anc)],
     ['diastolic above systolic', change(ancVisit(), (e) => (e.vitals.diastolicMmHg = 130))],
     ['a referral to nowhere', change(encounterOfType('referral'), (e) => (e.referral.target = {}))],

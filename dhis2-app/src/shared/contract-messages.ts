@@ -49,6 +49,10 @@ const MESSAGES: [RegExp, Say][] = [
         ([years, min, max]) =>
             i18n.t('This makes the mother {{years}} years old, outside {{min}} to {{max}}; check the birth date or age', { years, min, max }),
     ],
+    [
+        /^implies a family planning client of (-?\d+) years, under (\d+)$/,
+        ([years, min]) => i18n.t('Family planning is for clients of {{min}} years or more; check the birth date or age', { min, years }),
+    ],
     [/^must be female for pregnancy, delivery or postnatal care$/, () => i18n.t('Pregnancy, delivery and postnatal care are for female patients; check the sex')],
     [/^is required for an encounter of type "([a-z_]+)"$/, () => i18n.t('This section is required for this type of visit')],
     [/^needs a DHIS2 org unit code or uid$/, () => i18n.t('Choose your facility')],

@@ -67,6 +67,8 @@ export const TREATMENTS = [
 export const EARLIEST_ENCOUNTER_DATE = '2000-01-01';
 export const MAX_AGE_YEARS = 120;
 export const MATERNAL_AGE_YEARS = { min: 10, max: 60 } as const;
+/** Family planning counts clients from 10 years (the toolkit's youngest band is 10–14): a child's is a slip. */
+export const FAMILY_PLANNING_MIN_AGE_YEARS = 10;
 export const MAX_POSTNATAL_NEWBORN_DAYS = 60;
 
 const identifierText = (max: number) =>
@@ -340,6 +342,10 @@ export function checkEncounterRules(encounter: Encounter, timeZone?: TimeZone): 
           path: ['patient', agePath],
           message: `implies a maternal age of ${years} years, outside ${MATERNAL_AGE_YEARS.min}–${MATERNAL_AGE_YEARS.max}`,
         });
+      }
+    } else if (encounter.type === 'family_planning' || encounter.familyPlanning) {
+      if (years < FAMILY_PLANNING_MIN_AGE_YEARS) {
+        issues.push({ path: ['patient', agePath], message: `implies a family planning client of ${years} years, under ${FAMILY_PLANNING_MIN_AGE_YEARS}` });
       }
     }
   }

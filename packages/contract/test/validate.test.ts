@@ -62,6 +62,18 @@ test('the postnatal check of a mother keeps the maternal age rule', () => {
   expect(pathsOf(mother)).toEqual([expect.stringMatching(/^\/patient\/birthDate implies a maternal age of 7 years/)]);
 });
 
+test('a family planning client is 10 or older: an 18-month-old is a slip of the birth date', () => {
+  const familyPlanning = (birthDate: string): Encounter => ({
+    ...ancEncounter(),
+    type: 'family_planning',
+    anc: undefined,
+    patient: { ...ancEncounter().patient, birthDate },
+    familyPlanning: { method: 'implant', newUser: true },
+  });
+  expect(pathsOf(familyPlanning('2025-04-01'))).toEqual(['/patient/birthDate implies a family planning client of 1 years, under 10']);
+  expect(pathsOf(familyPlanning('2016-09-01'))).toEqual([]);
+});
+
 test('an estimated age stands in for the birth date, and is blamed by its own path', () => {
   const { birthDate: _unused, ...patient } = ancEncounter().patient;
   expect(pathsOf(ancEncounter({ patient: { ...patient, estimatedAge: { value: 24, unit: 'years' } } }))).toEqual([]);
