@@ -136,6 +136,11 @@ const EncounterEditor = ({ title, initial, identity, patientKey, record }: Encou
     return (
         <div>
             <h2>{title}</h2>
+            {withdrawn && (
+                <NoticeBox title={i18n.t('This visit was withdrawn')}>
+                    {i18n.t('It was withdrawn as entered in error and counts nowhere. Saving here keeps it withdrawn; to count a visit again, record it anew.')}
+                </NoticeBox>
+            )}
             {record?.state === 'stale' && (
                 <NoticeBox warning title={i18n.t('A newer version exists')}>
                     {i18n.t('Another device saved version {{version}} of this encounter. Saving here replaces it with what you see.', { version: record.currentVersion })}

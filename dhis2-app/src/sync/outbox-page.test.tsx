@@ -102,6 +102,11 @@ test('a past encounter is changed as a new version, then withdrawn as entered in
     await user.click(screen.getByRole('button', { name: 'Yes, withdraw it' }))
     await waitFor(() => expect(route.held.get(ancVisit().id)?.encounter).toMatchObject({ version: 3, status: 'entered-in-error' }))
     expect(await screen.findByText('Withdrawn')).toBeInTheDocument()
+
+    // Opened again, it says it is withdrawn and offers no second withdrawal.
+    await user.click(await screen.findByRole('button', { name: 'Open' }))
+    expect(await screen.findByText('This visit was withdrawn')).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Withdraw (entered in error)' })).toBeNull()
 })
 
 test('a refused encounter no version of which was ever held can simply be deleted', async () => {
