@@ -14,7 +14,9 @@ export async function waitForDhis2(client: Pick<Dhis2Client, 'systemInfoStatus'>
       const status = await client.systemInfoStatus();
       if (status === 200) return;
       last = `HTTP ${status}`;
-      if (status === 401) break;
+      // Refused credentials do not mend by waiting: 401, 403, or 400 for a token DHIS2 finds malformed or
+      // whose checksum fails (ApiTokenResolver). A starting DHIS2 answers 404 or 5xx, or nothing.
+      if (status === 400 || status === 401 || status === 403) break;
     } catch (error) {
       last = (error as Error).message;
     }
