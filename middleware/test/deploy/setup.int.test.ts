@@ -43,7 +43,7 @@ test('setup imports the package and creates the route, and a second run updates 
 
 test('setup stops, naming the cause, when DHIS2 refuses the credentials or the route key is missing', async () => {
   const { key } = createApiKey('dhis2-app', 'app');
-  const refused = await runSetup({ DHIS2_URL: dhis2.url, DHIS2_TOKEN: 'd2pat_wrongwrongwrongwrongwrongwrong0000000000', ROUTE_API_KEY: key });
+  const refused = await runSetup({ DHIS2_URL: dhis2.url, DHIS2_TOKEN: 'd2pat_wrongwrongwrongwrongwrongwrong002918950583', ROUTE_API_KEY: key });
   expect(refused.code).toBe(1);
   expect(refused.output).toMatch(/DHIS2 at .* is not ready: HTTP 401/);
   const noKey = await runSetup({ DHIS2_URL: dhis2.url, DHIS2_TOKEN: DEFAULT_PERSONAL_ACCESS_TOKEN });

@@ -1,7 +1,7 @@
 // The DHIS2 client against the stand-in over HTTP: the same partial import reads the same whether DHIS2
 // answers 409 (2.39–2.42) or 200 (2.43+); both auth schemes work; a bad token is refused, not retried.
 import { Dhis2Client, type DataValue } from '../../src/dhis2/dhis2-client.js';
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer } from '@smc-bridge/stand-ins';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, personalAccessToken, startDhis2StandInServer } from '@smc-bridge/stand-ins';
 import { standInMetadata } from '@smc-bridge/stand-ins';
 
 const metadata = standInMetadata(['CM_NW_BAM_CSI001']);
@@ -29,7 +29,7 @@ test('a personal access token works; a wrong one is refused, not retried', async
   const server = await startDhis2StandInServer({ metadata });
   try {
     expect((await new Dhis2Client({ url: server.url, auth: { kind: 'token', token: DEFAULT_PERSONAL_ACCESS_TOKEN } }).postDataValues([good])).kind).toBe('imported');
-    const refused = await new Dhis2Client({ url: server.url, auth: { kind: 'token', token: 'd2pat_wrong' } }).postDataValues([good]);
+    const refused = await new Dhis2Client({ url: server.url, auth: { kind: 'token', token: personalAccessToken('wrong') } }).postDataValues([good]);
     expect(refused).toMatchObject({ kind: 'refused', message: expect.stringMatching(/401/) });
   } finally {
     await server.close();

@@ -1,5 +1,5 @@
 // The DHIS2 Route to the middleware: created once, updated in place on every later run, key never shown back.
-import { DEFAULT_PERSONAL_ACCESS_TOKEN, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
+import { DEFAULT_PERSONAL_ACCESS_TOKEN, personalAccessToken, startDhis2StandInServer, type Dhis2StandInServer } from '@smc-bridge/stand-ins';
 import { ensureRoute, ROUTE_CODE } from '../../src/dhis2/route-setup.js';
 import { createApiKey } from '../../src/config/api-keys.js';
 import { Dhis2Client } from '../../src/dhis2/dhis2-client.js';
@@ -34,5 +34,5 @@ test('a route DHIS2 refuses stops with its reasons', async () => {
   await expect(ensureRoute(new Dhis2Client({ url: dhis2.url, auth }), { middlewareUrl: 'not a url', apiKey: key, authorities: [] })).rejects.toThrow(
     /DHIS2 refused the route \(409\): Malformed route URL/,
   );
-  await expect(ensureRoute(new Dhis2Client({ url: dhis2.url, auth: { kind: 'token', token: 'd2pat_wrong' } }), { middlewareUrl: 'http://m:8080', apiKey: key, authorities: [] })).rejects.toThrow(/401/);
+  await expect(ensureRoute(new Dhis2Client({ url: dhis2.url, auth: { kind: 'token', token: personalAccessToken('wrong') } }), { middlewareUrl: 'http://m:8080', apiKey: key, authorities: [] })).rejects.toThrow(/401/);
 });

@@ -62,5 +62,5 @@ test('DHIS2 not answering falls back to the codes and says why; DHIS2 refusing i
   expect(down.of('NKWEN-HC')).toBe('NKWEN-HC');
   const unconfigured = await new OrgUnitDistricts({ redis, keys, level: 'parent' }).load();
   expect(unconfigured.from).toMatchObject({ source: 'code-pattern', reason: expect.stringMatching(/DHIS2_URL/) });
-  await expect(new OrgUnitDistricts({ redis, keys, client: clientOf('d2pat_wrongwrongwrongwrongwrongwrong1234567890'), level: 5 }).load()).rejects.toBeInstanceOf(HierarchyRefused);
+  await expect(new OrgUnitDistricts({ redis, keys, client: clientOf('d2pat_wrongwrongwrongwrongwrongwrong121525610202'), level: 5 }).load()).rejects.toBeInstanceOf(HierarchyRefused);
 });

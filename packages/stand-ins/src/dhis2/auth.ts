@@ -2,6 +2,7 @@
 // answers DHIS2 gives (reference/dhis2-web-api.md §4.1). Browser sessions (the JSESSIONID cookie) and the
 // answer to a request with no credentials at all (401 for XHR, else a redirect to the login page) are
 // sessions.ts and login.ts.
+import { crc32 } from 'node:zlib';
 import { errorMessage } from './web-message.js';
 import type { Dhis2Response } from './types.js';
 
@@ -77,8 +78,10 @@ export function authenticate(users: readonly Dhis2User[], headers: Record<string
   if (!authorization) return unauthorized();
 
   if (/^ApiToken\s/i.test(authorization)) {
+    // ApiTokenResolver: a header or a token it cannot read is a bad request (400), not an unknown token.
     const token = API_TOKEN_HEADER.exec(authorization)?.groups?.token;
-    if (!token) return unauthorized();
+    if (!token) return { failure: errorMessage(400, 'Api token is malformed') };
+    if (!hasValidChecksum(token)) return { failure: errorMessage(400, 'Checksum validation failed') };
     const user = users.find((candidate) => candidate.personalAccessTokens.includes(token));
     if (!user) return unauthorized('The API token does not exists');
     // ApiTokenAuthManager: a disabled account's tokens no longer authenticate.
@@ -98,6 +101,21 @@ export function authenticate(users: readonly Dhis2User[], headers: Record<string
   }
 
   return unauthorized();
+}
+
+/**
+ * A personal access token is `d2pat_`, 32 random letters and digits, then the CRC32 of those 32 as 10
+ * decimal digits (the reference's example token checks out).
+ */
+export function hasValidChecksum(token: string): boolean {
+  const parts = /^d2pat_([A-Za-z0-9]{32})(\d{10})$/.exec(token);
+  return parts !== null && String(crc32(parts[1]!)).padStart(10, '0') === parts[2];
+}
+
+/** A token with a valid checksum made from a readable stem, for tests and the demo: `personalAccessToken('clerk')`. */
+export function personalAccessToken(stem: string): string {
+  const random = stem.replace(/[^A-Za-z0-9]/g, '').padEnd(32, '0').slice(0, 32);
+  return `d2pat_${random}${String(crc32(random)).padStart(10, '0')}`;
 }
 
 export function isSuperuser(user: Dhis2User): boolean {

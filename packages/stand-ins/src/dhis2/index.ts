@@ -9,7 +9,7 @@ export type { RoutesApi, StoredRoute } from './routes-api.js';
 // A route run answers with a proxy plan; both transports carry it out with resolveProxy, and so can a caller
 // of `handle()` that has no transport.
 export { resolveProxy, type OutboundRequest, type ProxyPlan, type UpstreamOutcome } from '../http/outbound.js';
-export { DEFAULT_PERSONAL_ACCESS_TOKEN, DEFAULT_USER, basicAuthorization, type Dhis2User, type Dhis2UserRole } from './auth.js';
+export { DEFAULT_PERSONAL_ACCESS_TOKEN, DEFAULT_USER, basicAuthorization, personalAccessToken, type Dhis2User, type Dhis2UserRole } from './auth.js';
 export { InstalledApp, InstalledApps, seeAppAuthority, urlFriendlyName, type InstalledAppOptions } from './installed-apps.js';
 export { SESSION_COOKIE, Sessions, type Session } from './sessions.js';
 export { isCorsWhitelisted } from './cors.js';

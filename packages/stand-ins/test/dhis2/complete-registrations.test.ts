@@ -63,11 +63,11 @@ test('when every registration is ignored the summary is ERROR: 409 "An error occ
 
 test('an org unit outside the user hierarchy, a strict org unit check, and an unreadable payload', () => {
   const standIn = newStandIn();
-  standIn.addUser({ username: 'bambui', password: 'pw', organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_bambuibambuibambuibambuibambui0000000002'] });
+  standIn.addUser({ username: 'bambui', password: 'pw', organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_bambuibambuibambuibambuibambui020155365328'] });
   const raw = standIn.handle({
     method: 'POST',
     path: PATH,
-    headers: { authorization: 'ApiToken d2pat_bambuibambuibambuibambuibambui0000000002', 'content-type': 'application/json' },
+    headers: { authorization: 'ApiToken d2pat_bambuibambuibambuibambuibambui020155365328', 'content-type': 'application/json' },
     body: JSON.stringify({ completeDataSetRegistrations: [{ ...one, organisationUnit: NKWEN }] }),
   });
   expect((JSON.parse(raw.body) as { response: { conflicts: unknown[] } }).response.conflicts).toEqual([

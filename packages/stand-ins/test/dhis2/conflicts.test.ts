@@ -14,6 +14,7 @@ import {
   post,
   summaryOf,
 } from './fixture.js';
+import { personalAccessToken } from '../../src/dhis2/auth.js';
 
 /** Posts values (header: data set, 202611, Bambui unless overridden) and returns the summary. */
 function importOf(dataValues: Parameters<typeof monthly>[0], header: Parameters<typeof monthly>[1] = {}, query: Record<string, string> = {}) {
@@ -212,11 +213,11 @@ test('conflict arguments are the value\'s own fields: a period given only in the
 test('a period past the data set expiry days is refused for a user who may not edit expired data (E7640)', () => {
   const standIn = newStandIn();
   standIn.loadMetadata({ dataSets: [{ ...fixtureDataSet(standIn), expiryDays: 10 }] });
-  standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_clerkclerkclerkclerkclerkclerk0000000001'] });
+  standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_clerkclerkclerkclerkclerkclerk011982374295'] });
   const answer = standIn.handle({
     method: 'POST',
     path: '/api/dataValueSets',
-    headers: { authorization: 'ApiToken d2pat_clerkclerkclerkclerkclerkclerk0000000001', 'content-type': 'application/json' },
+    headers: { authorization: 'ApiToken d2pat_clerkclerkclerkclerkclerkclerk011982374295', 'content-type': 'application/json' },
     body: JSON.stringify(monthly([{ ...ok, period: '202610' }], { period: undefined })),
   });
   const summary = JSON.parse(answer.body).response as ReturnType<typeof summaryOf>;
@@ -235,7 +236,7 @@ test('a period past the data set expiry days is refused for a user who may not e
 test('a user assigned no capture org unit captures nowhere, superuser or not (OrganisationUnit.isDescendant of none is false)', () => {
   const standIn = newStandIn();
   for (const [username, authorities] of [['unassigned', ['F_DATAVALUE_ADD']], ['root', ['ALL']]] as const) {
-    const token = `d2pat_${username.padEnd(32, 'x').slice(0, 32)}0000000005`;
+    const token = personalAccessToken(username);
     standIn.addUser({ username, password: 'pw', authorities: [...authorities], personalAccessTokens: [token] });
     const response = standIn.handle({
       method: 'POST',
@@ -256,12 +257,12 @@ test('an org unit outside the user capture hierarchy is refused (E7617)', () => 
     username: 'bambui',
     password: 'pw',
     organisationUnits: [BAMBUI],
-    personalAccessTokens: ['d2pat_bambuibambuibambuibambuibambui0000000002'],
+    personalAccessTokens: ['d2pat_bambuibambuibambuibambuibambui020155365328'],
   });
   const response = standIn.handle({
     method: 'POST',
     path: '/api/dataValueSets',
-    headers: { authorization: 'ApiToken d2pat_bambuibambuibambuibambuibambui0000000002', 'content-type': 'application/json' },
+    headers: { authorization: 'ApiToken d2pat_bambuibambuibambuibambuibambui020155365328', 'content-type': 'application/json' },
     body: JSON.stringify({ period: '202611', dataValues: [{ ...ok, orgUnit: NKWEN }, { ...ok, orgUnit: BAMBUI }] }),
   });
   const summary = JSON.parse(response.body).response as ReturnType<typeof summaryOf>;

@@ -145,9 +145,9 @@ test.each([
 
 test('an org unit outside the user view is refused', () => {
   const standIn = seeded();
-  standIn.addUser({ username: 'bambui', password: 'pw', organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_viewviewviewviewviewviewviewview0000000003'] });
+  standIn.addUser({ username: 'bambui', password: 'pw', organisationUnits: [BAMBUI], personalAccessTokens: ['d2pat_viewviewviewviewviewviewviewvi031063978451'] });
   const answer = get(standIn, '/api/dataValueSets', { dataSet: DATA_SET, period: '202611', orgUnit: NKWEN }, {
-    authorization: 'ApiToken d2pat_viewviewviewviewviewviewviewview0000000003',
+    authorization: 'ApiToken d2pat_viewviewviewviewviewviewviewvi031063978451',
     'content-type': 'application/json',
   });
   expect(answer.status).toBe(409);

@@ -2,7 +2,7 @@
 // boundaries dhis2-core uses (reference/dhis2-web-api.md §1.7 "Locking with expiryDays").
 import { ANC_VISITS, BAMBUI, DATA_SET, fixtureMetadata, monthly, newStandIn, summaryOf, type Answer } from './fixture.js';
 
-const CLERK_TOKEN = 'd2pat_clerkclerkclerkclerkclerkclerk0000000001';
+const CLERK_TOKEN = 'd2pat_clerkclerkclerkclerkclerkclerk011982374295';
 
 /** A stand-in at `now` whose data set has `dataSet` overrides, and a clerk (no ALL, no F_EDIT_EXPIRED). */
 function standInAt(now: string, dataSet: Record<string, unknown>, version?: string) {

@@ -110,7 +110,7 @@ async function closedPort(): Promise<number> {
 }
 
 const ADMIN = { authorization: `ApiToken ${DEFAULT_PERSONAL_ACCESS_TOKEN}` };
-const CLERK_TOKEN = 'd2pat_clerkclerkclerkclerkclerkclerk0000000001';
+const CLERK_TOKEN = 'd2pat_clerkclerkclerkclerkclerkclerk011982374295';
 
 let upstream: Upstream;
 let deadPort: number;
