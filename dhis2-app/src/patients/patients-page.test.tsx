@@ -49,6 +49,37 @@ test('offline, the patients kept on the device are searched, and a registration 
     expect(rowsNamed()).toEqual(['Mariam Koné'])
 })
 
+test('registering someone already on the device (same name and birth date) asks first: open them, or register a different person', async () => {
+    const { user } = await renderClinic(undefined, { route: new RouteFake() })
+    const registerMariam = async () => {
+        await user.click(await screen.findByRole('button', { name: 'Register a new patient' }))
+        await user.type(await screen.findByLabelText('Given name'), 'Mariam')
+        await user.type(screen.getByLabelText('Family name'), 'KONE')
+        await user.click(screen.getByLabelText('Female'))
+        await user.type(screen.getByLabelText(/^Birth date\*?$/), '1994-03-02')
+        await user.click(screen.getByRole('button', { name: 'Register' }))
+    }
+    await registerMariam()
+    const first = await screen.findByRole('heading', { name: 'Mariam KONE' })
+    expect(first).toBeInTheDocument()
+    const firstUrl = window.location.hash
+    await user.click(screen.getByRole('link', { name: 'Patients' }))
+    await registerMariam()
+    expect(await screen.findByText('This patient may already be on this device')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Open Mariam KONE' }))
+    expect(await screen.findByRole('heading', { name: 'Mariam KONE' })).toBeInTheDocument()
+    expect(window.location.hash).toBe(firstUrl)
+
+    await user.click(screen.getByRole('link', { name: 'Patients' }))
+    await registerMariam()
+    await user.click(await screen.findByRole('button', { name: 'Register a different person' }))
+    expect(await screen.findByRole('heading', { name: 'Mariam KONE' })).toBeInTheDocument()
+    expect(window.location.hash).not.toBe(firstUrl)
+    await user.click(screen.getByRole('link', { name: 'Patients' }))
+    await user.type(await screen.findByLabelText('Search by name, phone or identifier'), 'kone')
+    expect(rowsNamed()).toEqual(['Mariam KONE', 'Mariam KONE'])
+})
+
 test('a registration the contract would refuse shows why beside the field', async () => {
     const { user } = await renderClinic(undefined, { route: new RouteFake() })
     await user.click(await screen.findByRole('button', { name: 'Register a new patient' }))
