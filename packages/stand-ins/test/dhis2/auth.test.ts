@@ -4,8 +4,9 @@ import { ANC_VISITS, BAMBUI, BASIC_HEADERS, TOKEN_HEADERS, get, monthly, newStan
 
 const UNAUTHORIZED = { httpStatus: 'Unauthorized', httpStatusCode: 401, status: 'ERROR', message: 'Unauthorized' };
 
-function postWith(headers: Record<string, string>) {
+function postWith(headers: Record<string, string>, configure: (standIn: ReturnType<typeof newStandIn>) => void = () => {}) {
   const standIn = newStandIn();
+  configure(standIn);
   const response = standIn.handle({
     method: 'POST',
     path: '/api/dataValueSets',
@@ -100,28 +101,16 @@ test('/api/system/ping needs no credentials; unknown routes are 404, wrong metho
   expect(standIn.handle({ method: 'DELETE', path: '/api/dataValueSets', headers: TOKEN_HEADERS }).status).toBe(405);
 });
 
-function postAs(configure: (standIn: ReturnType<typeof newStandIn>) => void, headers: Record<string, string>) {
-  const standIn = newStandIn();
-  configure(standIn);
-  const response = standIn.handle({
-    method: 'POST',
-    path: '/api/dataValueSets',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(monthly([{ dataElement: ANC_VISITS, value: '1' }])),
-  });
-  return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown>, stored: standIn.allValues().length };
-}
-
 test("a disabled account authenticates neither by password nor by token (DHIS2's entry points answer 401)", () => {
   const token = 'd2pat_gonegonegonegonegonegonegonego041060043102';
   const disabled = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'gone', password: 'pw', disabled: true, organisationUnits: [BAMBUI], personalAccessTokens: [token] });
-  expect(postAs(disabled, { authorization: basicAuthorization('gone', 'pw') })).toMatchObject({ status: 401, body: { message: 'Account disabled' }, stored: 0 });
-  expect(postAs(disabled, { authorization: `ApiToken ${token}` })).toMatchObject({ status: 401, body: { message: 'The API token is disabled, locked or 2FA is enabled.' }, stored: 0 });
+  expect(postWith({ authorization: basicAuthorization('gone', 'pw') }, disabled)).toMatchObject({ status: 401, body: { message: 'Account disabled' }, stored: 0 });
+  expect(postWith({ authorization: `ApiToken ${token}` }, disabled)).toMatchObject({ status: 401, body: { message: 'The API token is disabled, locked or 2FA is enabled.' }, stored: 0 });
 });
 
 test('importing data values needs F_DATAVALUE_ADD (or ALL): 403 otherwise, nothing stored', () => {
   const viewer = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'viewer', password: 'pw', authorities: ['M_dhis-web-dashboard'] });
-  expect(postAs(viewer, { authorization: basicAuthorization('viewer', 'pw') })).toMatchObject({ status: 403, body: { httpStatusCode: 403, message: 'Access is denied' }, stored: 0 });
+  expect(postWith({ authorization: basicAuthorization('viewer', 'pw') }, viewer)).toMatchObject({ status: 403, body: { httpStatusCode: 403, message: 'Access is denied' }, stored: 0 });
   const clerk = (standIn: ReturnType<typeof newStandIn>) => void standIn.addUser({ username: 'clerk', password: 'pw', authorities: ['F_DATAVALUE_ADD'], organisationUnits: [BAMBUI] });
-  expect(postAs(clerk, { authorization: basicAuthorization('clerk', 'pw') })).toMatchObject({ status: 200, stored: 1 });
+  expect(postWith({ authorization: basicAuthorization('clerk', 'pw') }, clerk)).toMatchObject({ status: 200, stored: 1 });
 });
