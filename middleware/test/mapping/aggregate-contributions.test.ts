@@ -240,6 +240,20 @@ describe('toolkit elements the contract carries directly', () => {
     expect(birthCells(38, [{ outcome: 'macerated_stillbirth' }])).toEqual([at('RMNCAH_SBM', 'default', 1)]);
   });
 
+  test("first-time family planning users by method add up to those by age and sex (the toolkit's check): a client of unknown sex is in neither", () => {
+    const client = (sex: Encounter['patient']['sex']): Encounter => ({
+      ...ancEncounter(),
+      type: 'family_planning',
+      anc: undefined,
+      patient: { ...ancEncounter().patient, sex },
+      familyPlanning: { method: 'pill', newUser: true },
+    });
+    const firstTime = (encounter: Encounter) => [...only(encounter, 'RMNCAH_C1U'), ...only(encounter, 'RMNCAH_C1U_Method')].length;
+    expect(firstTime(client('female'))).toBe(2);
+    expect(firstTime(client('unknown'))).toBe(0);
+    expect(aggregateContributions(client('unknown'), mappings).unplaced).toEqual([expect.objectContaining({ rule: 'fp-first-time-user' })]);
+  });
+
   test('all-cause outpatient cases: consultations and malaria visits, and any other visit (not ANC) that records a health condition', () => {
     const positive = { suspected: true, test: { method: 'rdt', result: 'positive' }, treatment: 'artesunate_injectable' } as NonNullable<Encounter['malaria']>;
     const opd = (encounter: Encounter) => only(encounter, 'GEN_ALL-CAUSE_OPD_CASES');
