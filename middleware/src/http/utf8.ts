@@ -10,5 +10,3 @@ export const NOT_UTF8 = 'the body is not valid UTF-8 text';
 export function verifyUtf8(_req: IncomingMessage, _res: ServerResponse, bytes: Buffer): void {
   if (!isUtf8(bytes)) throw new Error(NOT_UTF8);
 }
-
-export { isUtf8 };

@@ -2,12 +2,13 @@
 // opened, every item validated against the contract and each valid encounter serialised and hashed. It
 // runs in the request's thread or in a validation thread (validation-threads.ts), so its input and its
 // answer are plain data that a thread can receive and send back.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { jsonPointer, validateEncounter, type Encounter } from '@smc-bridge/contract';
 import type { IngestResult } from '../http/api-schemas.js';
 import { HttpProblem, type Problem, problem } from '../http/problem.js';
 import { openEnvelope } from './envelope.js';
-import { isUtf8, NOT_UTF8 } from '../http/utf8.js';
+import { NOT_UTF8 } from '../http/utf8.js';
 
 export interface BatchContext {
   /** The source the API key speaks for; an encounter may only be posted by its own source. */

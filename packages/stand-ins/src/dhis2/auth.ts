@@ -109,13 +109,16 @@ export function authenticate(users: readonly Dhis2User[], headers: Record<string
  */
 export function hasValidChecksum(token: string): boolean {
   const parts = /^d2pat_([A-Za-z0-9]{32})(\d{10})$/.exec(token);
-  return parts !== null && String(crc32(parts[1]!)).padStart(10, '0') === parts[2];
+  return parts !== null && checksumOf(parts[1]!) === parts[2];
 }
+
+/** The checksum of a token's 32 random characters: their CRC32, as 10 decimal digits. */
+const checksumOf = (random: string) => String(crc32(random)).padStart(10, '0');
 
 /** A token with a valid checksum made from a readable stem, for tests and the demo: `personalAccessToken('clerk')`. */
 export function personalAccessToken(stem: string): string {
   const random = stem.replace(/[^A-Za-z0-9]/g, '').padEnd(32, '0').slice(0, 32);
-  return `d2pat_${random}${String(crc32(random)).padStart(10, '0')}`;
+  return `d2pat_${random}${checksumOf(random)}`;
 }
 
 export function isSuperuser(user: Dhis2User): boolean {
